@@ -1,0 +1,224 @@
+//! The history chart: one bar per edition (stacked by `parts` where they are published),
+//! withheld editions marked "*", the target drawn as a marker, a definition break as a divider.
+
+use super::{axis_max, finish_svg, FONT, HEIGHT, PALETTE, WIDTH};
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+/// One edition's figures, already formatted for labels by the caller.
+#[derive(Debug, Clone)]
+pub struct HistoryPoint {
+    /// The x-axis label, e.g. "2023".
+    pub label: String,
+    /// None when withheld: no bar is drawn, "*" is printed instead.
+    pub value: Option<f64>,
+    pub value_label: String,
+    /// Published target, if any.
+    pub target: Option<f64>,
+    /// Published part values in `HistoryChart::part_names` order; drawn stacked only when
+    /// every part is published and they are all present.
+    pub parts: Vec<Option<f64>>,
+    /// The indicator's definition changed at this edition.
+    pub break_before: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct HistoryChart {
+    pub title: String,
+    pub desc: String,
+    pub percent: bool,
+    pub part_names: Vec<String>,
+    pub points: Vec<HistoryPoint>,
+}
+
+impl HistoryChart {
+    pub fn to_svg(&self) -> String {
+        let mut raw = String::new();
+        {
+            let backend = SVGBackend::with_string(&mut raw, (WIDTH, HEIGHT));
+            // Drawing into a String cannot fail for lack of I/O; an error here is a bug in the
+            // coordinates, and an empty chart is better than a panic in a publishing tool.
+            let _ = self.draw(backend.into_drawing_area());
+        }
+        finish_svg(&raw, &self.title, &self.desc)
+    }
+
+    fn stacked(&self, p: &HistoryPoint) -> Option<Vec<f64>> {
+        if self.part_names.is_empty() || p.parts.len() != self.part_names.len() {
+            return None;
+        }
+        p.parts.iter().copied().collect()
+    }
+
+    fn draw(
+        &self,
+        root: DrawingArea<SVGBackend<'_>, plotters::coord::Shift>,
+    ) -> Result<(), Box<dyn std::error::Error + '_>> {
+        root.fill(&WHITE)?;
+        let n = self.points.len().max(1) as f64;
+        let ymax = axis_max(
+            self.points
+                .iter()
+                .flat_map(|p| [p.value, p.target])
+                .flatten(),
+            self.percent,
+        );
+        let has_target = self.points.iter().any(|p| p.target.is_some());
+        let legend_h = if self.part_names.is_empty() && !has_target {
+            0
+        } else {
+            30
+        };
+        let (legend_area, plot_area) = root.split_vertically(legend_h);
+        let mut chart = ChartBuilder::on(&plot_area)
+            .margin_top(24)
+            .margin_right(16)
+            .margin_left(8)
+            .x_label_area_size(36)
+            .y_label_area_size(72)
+            .build_cartesian_2d(0f64..n, 0f64..ymax)?;
+        let axis_text =
+            TextStyle::from((FONT, 16.0 * 1.24).into_font()).color(&RGBColor(0x33, 0x33, 0x33));
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .x_labels(0)
+            .y_labels(6)
+            .max_light_lines(1)
+            .light_line_style(RGBColor(0xf0, 0xf0, 0xf0))
+            .bold_line_style(RGBColor(0xdd, 0xdd, 0xdd))
+            .axis_style(RGBColor(0x66, 0x66, 0x66))
+            .y_label_style(axis_text.clone())
+            .y_label_formatter(&|v| format_tick(*v))
+            .draw()?;
+
+        let label_style = TextStyle::from((FONT, 15.0 * 1.24).into_font())
+            .color(&RGBColor(0x22, 0x22, 0x22))
+            .pos(Pos::new(HPos::Center, VPos::Bottom));
+        let x_label_style = axis_text.pos(Pos::new(HPos::Center, VPos::Top));
+        let target_colour = RGBColor(0xa0, 0x1c, 0x1c);
+
+        for (i, p) in self.points.iter().enumerate() {
+            let x0 = i as f64 + 0.2;
+            let x1 = i as f64 + 0.8;
+            let mid = i as f64 + 0.5;
+            if p.break_before && i > 0 {
+                chart.draw_series(std::iter::once(PathElement::new(
+                    vec![(i as f64, 0.0), (i as f64, ymax)],
+                    ShapeStyle::from(&RGBColor(0x66, 0x66, 0x66)).stroke_width(1),
+                )))?;
+                chart.draw_series(std::iter::once(Text::new(
+                    "口径调整",
+                    (i as f64 + 0.02, ymax),
+                    TextStyle::from((FONT, 13.0 * 1.24).into_font())
+                        .color(&RGBColor(0x44, 0x44, 0x44))
+                        .pos(Pos::new(HPos::Left, VPos::Top)),
+                )))?;
+            }
+            match (p.value, self.stacked(p)) {
+                (Some(_), Some(parts)) => {
+                    let mut base = 0.0;
+                    for (k, v) in parts.iter().enumerate() {
+                        let (r, g, b) = PALETTE[k % PALETTE.len()];
+                        chart.draw_series(std::iter::once(Rectangle::new(
+                            [(x0, base), (x1, base + v)],
+                            RGBColor(r, g, b).filled(),
+                        )))?;
+                        // A white seam keeps stacked segments apart without relying on hue.
+                        chart.draw_series(std::iter::once(PathElement::new(
+                            vec![(x0, base + v), (x1, base + v)],
+                            ShapeStyle::from(&WHITE).stroke_width(2),
+                        )))?;
+                        base += v;
+                    }
+                }
+                (Some(v), None) => {
+                    let (r, g, b) = PALETTE[0];
+                    chart.draw_series(std::iter::once(Rectangle::new(
+                        [(x0, 0.0), (x1, v)],
+                        RGBColor(r, g, b).filled(),
+                    )))?;
+                }
+                (None, _) => {}
+            }
+            let top = p.value.unwrap_or(0.0);
+            chart.draw_series(std::iter::once(Text::new(
+                p.value_label.clone(),
+                (mid, top + ymax * 0.01),
+                label_style.clone(),
+            )))?;
+            if let Some(t) = p.target {
+                // The target is a dashed red tick across the bar with a diamond at its end:
+                // shape and position, not colour, carry the meaning.
+                chart.draw_series(std::iter::once(PathElement::new(
+                    vec![(x0 - 0.08, t), (x1 + 0.08, t)],
+                    ShapeStyle::from(&target_colour).stroke_width(3),
+                )))?;
+                chart.draw_series(std::iter::once(Polygon::new(
+                    vec![
+                        (x1 + 0.08, t),
+                        (x1 + 0.12, t + ymax * 0.02),
+                        (x1 + 0.16, t),
+                        (x1 + 0.12, t - ymax * 0.02),
+                    ],
+                    target_colour.filled(),
+                )))?;
+            }
+            chart.draw_series(std::iter::once(Text::new(
+                p.label.clone(),
+                (mid, 0.0),
+                x_label_style.clone(),
+            )))?;
+        }
+        if legend_h > 0 {
+            draw_legend(&legend_area, &self.part_names, has_target)?;
+        }
+        root.present()?;
+        Ok(())
+    }
+}
+
+fn draw_legend(
+    area: &DrawingArea<SVGBackend<'_>, plotters::coord::Shift>,
+    part_names: &[String],
+    has_target: bool,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let text = TextStyle::from((FONT, 14.0 * 1.24).into_font())
+        .color(&RGBColor(0x22, 0x22, 0x22))
+        .pos(Pos::new(HPos::Left, VPos::Center));
+    let mut x = 80;
+    let y = 16;
+    for (k, name) in part_names.iter().enumerate() {
+        let (r, g, b) = PALETTE[k % PALETTE.len()];
+        area.draw(&Rectangle::new(
+            [(x, y - 7), (x + 14, y + 7)],
+            RGBColor(r, g, b).filled(),
+        ))?;
+        area.draw(&Text::new(name.clone(), (x + 20, y), text.clone()))?;
+        // CJK glyphs are about one em wide; plotters' own estimate counts bytes.
+        x += 20 + 14 * name.chars().count() as i32 + 24;
+    }
+    if has_target {
+        let red = RGBColor(0xa0, 0x1c, 0x1c);
+        area.draw(&PathElement::new(
+            vec![(x, y), (x + 18, y)],
+            ShapeStyle::from(&red).stroke_width(3),
+        ))?;
+        area.draw(&Polygon::new(
+            vec![(x + 18, y), (x + 22, y - 5), (x + 26, y), (x + 22, y + 5)],
+            red.filled(),
+        ))?;
+        area.draw(&Text::new("目标", (x + 32, y), text))?;
+    }
+    Ok(())
+}
+
+/// Axis ticks: integers without separators, otherwise at most two decimals.
+pub(crate) fn format_tick(v: f64) -> String {
+    if (v - v.round()).abs() < 1e-9 {
+        format!("{}", v.round() as i64)
+    } else {
+        let s = format!("{v:.2}");
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
+}

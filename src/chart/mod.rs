@@ -1,0 +1,87 @@
+//! Charts as SVG strings. plotters is used only inside this module; the rest of gongkai hands
+//! in plain data (`HistoryChart`, `SeriesChart`) and gets back a complete, accessible SVG.
+//!
+//! Every chart has `role="img"`, a `<title>`, a `<desc>` sentence with the values and a viewBox.
+//! Text inside the SVG is figures, years and short labels in a CJK-capable font stack; the
+//! Chinese caption lives in the HTML around it.
+
+mod history;
+mod series;
+
+pub use history::{HistoryChart, HistoryPoint};
+pub use series::SeriesChart;
+
+pub(crate) const WIDTH: u32 = 640;
+pub(crate) const HEIGHT: u32 = 360;
+pub(crate) const FONT: &str =
+    "Noto Sans CJK SC, Source Han Sans SC, PingFang SC, Microsoft YaHei, SimHei, sans-serif";
+
+/// Dark enough for ≥ 3:1 against white and apart for common colour blindness; every series
+/// also carries a label or marker, so no meaning rests on colour alone.
+pub(crate) const PALETTE: [(u8, u8, u8); 4] = [
+    (0x1f, 0x4e, 0x8c), // blue
+    (0xb3, 0x4d, 0x00), // dark orange
+    (0x2e, 0x6b, 0x30), // green
+    (0x7a, 0x2a, 0x5c), // plum
+];
+
+/// Upper end of the value axis: 0–100 for percentages unless a value exceeds 100,
+/// otherwise a little headroom above the largest value.
+pub(crate) fn axis_max(values: impl Iterator<Item = f64>, percent: bool) -> f64 {
+    let max = values.fold(0.0_f64, f64::max);
+    if percent && max <= 100.0 {
+        return 100.0;
+    }
+    if max <= 0.0 {
+        return 1.0;
+    }
+    // A round number just above max keeps tick labels short.
+    let headroom = max * 1.15;
+    let magnitude = 10f64.powf(headroom.log10().floor());
+    let step = magnitude / 2.0;
+    (headroom / step).ceil() * step
+}
+
+/// Replaces plotters' `<svg …>` opening tag with an accessible one and adds `<title>`/`<desc>`.
+pub(crate) fn finish_svg(raw: &str, title: &str, desc: &str) -> String {
+    let body_start = raw.find('>').map_or(0, |i| i + 1);
+    let mut out = String::with_capacity(raw.len() + title.len() + desc.len() + 200);
+    out.push_str(&format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {WIDTH} {HEIGHT}\" width=\"{WIDTH}\" height=\"{HEIGHT}\" role=\"img\" aria-labelledby=\"t d\">\n<title id=\"t\">{}</title>\n<desc id=\"d\">{}</desc>",
+        escape_xml(title),
+        escape_xml(desc)
+    ));
+    out.push_str(&raw[body_start..]);
+    out
+}
+
+/// Escapes text for XML content and attribute values.
+pub fn escape_xml(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            // Control characters are not allowed in XML 1.0.
+            c if (c as u32) < 0x20 && c != '\n' && c != '\t' && c != '\r' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn axis_keeps_percentages_on_a_hundred_scale() {
+        assert_eq!(axis_max([3.2, 4.0].into_iter(), true), 100.0);
+        assert!(axis_max([101.5].into_iter(), true) > 101.5);
+        assert_eq!(axis_max([8084.0].into_iter(), false), 9500.0);
+        assert_eq!(axis_max(std::iter::empty(), false), 1.0);
+    }
+}

@@ -1,0 +1,93 @@
+//! The within-year chart: a line through the `series` points of one edition, each point with a
+//! marker and its value, so the shape reads without colour.
+
+use super::history::format_tick;
+use super::{axis_max, finish_svg, FONT, HEIGHT, PALETTE, WIDTH};
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+#[derive(Debug, Clone)]
+pub struct SeriesChart {
+    pub title: String,
+    pub desc: String,
+    pub percent: bool,
+    /// (period label, value, value label); periods in order.
+    pub points: Vec<(String, f64, String)>,
+}
+
+impl SeriesChart {
+    pub fn to_svg(&self) -> String {
+        let mut raw = String::new();
+        {
+            let backend = SVGBackend::with_string(&mut raw, (WIDTH, HEIGHT));
+            let _ = self.draw(backend.into_drawing_area());
+        }
+        finish_svg(&raw, &self.title, &self.desc)
+    }
+
+    fn draw(
+        &self,
+        root: DrawingArea<SVGBackend<'_>, plotters::coord::Shift>,
+    ) -> Result<(), Box<dyn std::error::Error + '_>> {
+        root.fill(&WHITE)?;
+        let n = self.points.len().max(1) as f64;
+        let ymax = axis_max(self.points.iter().map(|p| p.1), self.percent);
+        let mut chart = ChartBuilder::on(&root)
+            .margin_top(24)
+            .margin_right(16)
+            .margin_left(8)
+            .x_label_area_size(36)
+            .y_label_area_size(72)
+            .build_cartesian_2d(0f64..n, 0f64..ymax)?;
+        let axis_text =
+            TextStyle::from((FONT, 16.0 * 1.24).into_font()).color(&RGBColor(0x33, 0x33, 0x33));
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .x_labels(0)
+            .y_labels(6)
+            .max_light_lines(1)
+            .light_line_style(RGBColor(0xf0, 0xf0, 0xf0))
+            .bold_line_style(RGBColor(0xdd, 0xdd, 0xdd))
+            .axis_style(RGBColor(0x66, 0x66, 0x66))
+            .y_label_style(axis_text.clone())
+            .y_label_formatter(&|v| format_tick(*v))
+            .draw()?;
+        let (r, g, b) = PALETTE[0];
+        let colour = RGBColor(r, g, b);
+        let coords: Vec<(f64, f64)> = self
+            .points
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (i as f64 + 0.5, p.1))
+            .collect();
+        chart.draw_series(LineSeries::new(
+            coords.clone(),
+            ShapeStyle::from(&colour).stroke_width(3),
+        ))?;
+        chart.draw_series(
+            coords
+                .iter()
+                .map(|&c| Circle::new(c, 5, ShapeStyle::from(&colour).filled())),
+        )?;
+        let label_style = TextStyle::from((FONT, 15.0 * 1.24).into_font())
+            .color(&RGBColor(0x22, 0x22, 0x22))
+            .pos(Pos::new(HPos::Center, VPos::Bottom));
+        let x_label_style = axis_text.pos(Pos::new(HPos::Center, VPos::Top));
+        for (i, (period, v, label)) in self.points.iter().enumerate() {
+            let mid = i as f64 + 0.5;
+            chart.draw_series(std::iter::once(Text::new(
+                label.clone(),
+                (mid, v + ymax * 0.03),
+                label_style.clone(),
+            )))?;
+            chart.draw_series(std::iter::once(Text::new(
+                period.clone(),
+                (mid, 0.0),
+                x_label_style.clone(),
+            )))?;
+        }
+        root.present()?;
+        Ok(())
+    }
+}

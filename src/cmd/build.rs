@@ -1,0 +1,62 @@
+//! `gongkai build`: load → validate → render → write, refusing to write on any error.
+
+use crate::cli::BuildArgs;
+use crate::diagnostic::Diagnostics;
+use crate::render::{render, Output, RenderOptions};
+use crate::source::Sources;
+use crate::Failure;
+use std::time::Instant;
+
+/// Loads, validates and renders the project at `root` in memory.
+pub fn build_in_memory(
+    root: &std::path::Path,
+    options: &RenderOptions,
+    base_url: Option<String>,
+) -> Result<(Output, Sources, Diagnostics), Failure> {
+    let mut site =
+        crate::content::load(root).map_err(|(sources, d)| Failure::Content(sources, d))?;
+    if let Some(url) = base_url {
+        site.config.base_url = Some(url);
+    }
+    let mut diags = crate::validate::validate(&site);
+    if diags.has_errors() {
+        diags.sort();
+        return Err(Failure::Content(site.sources, diags));
+    }
+    match render(&site, options) {
+        Ok(out) => {
+            diags.sort();
+            Ok((out, site.sources, diags))
+        }
+        Err(mut d) => {
+            d.extend(diags.0);
+            d.sort();
+            Err(Failure::Content(site.sources, d))
+        }
+    }
+}
+
+pub fn run(args: &BuildArgs) -> Result<String, Failure> {
+    let started = Instant::now();
+    let options = RenderOptions {
+        drafts: args.drafts,
+    };
+    let (output, sources, warnings) = build_in_memory(&args.root, &options, args.base_url.clone())?;
+    let out_dir = if args.out.is_absolute() {
+        args.out.clone()
+    } else {
+        args.root.join(&args.out)
+    };
+    crate::output::write_atomic(&out_dir, &output.files)
+        .map_err(|e| Failure::Io(format!("cannot write {}: {e}", out_dir.display())))?;
+    let mut report = warnings.render(&sources);
+    report.push_str(&format!(
+        "built {} edition(s), {} page(s), {} chart(s) into {} in {:.2}s\n",
+        output.editions,
+        output.pages,
+        output.charts,
+        out_dir.display(),
+        started.elapsed().as_secs_f64()
+    ));
+    Ok(report)
+}

@@ -1,0 +1,4 @@
+//! Thin orchestration of the pipeline for each command.
+
+pub mod build;
+pub mod check;

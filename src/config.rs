@@ -1,0 +1,211 @@
+//! Typed forms of `site.yaml` and of page front matter. Unknown keys are errors from day one.
+
+use serde::{Deserialize, Deserializer, Serialize};
+use std::fmt;
+
+/// `content/site.yaml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SiteConfig {
+    pub title: String,
+    pub organization: String,
+    #[serde(default = "default_language")]
+    pub language: String,
+    #[serde(default = "default_theme")]
+    pub theme: String,
+    #[serde(default)]
+    pub base_url: Option<String>,
+    #[serde(default)]
+    pub site_domain: Option<String>,
+    #[serde(default)]
+    pub column: Column,
+    #[serde(default)]
+    pub footer: Footer,
+    #[serde(default)]
+    pub numbers: NumberStyle,
+    /// The legend printed wherever a withheld "*" appears.
+    #[serde(default = "default_withheld_note")]
+    pub withheld_note: String,
+}
+
+fn default_language() -> String {
+    "zh-CN".into()
+}
+fn default_theme() -> String {
+    "default".into()
+}
+fn default_withheld_note() -> String {
+    "注：“*”表示该数据依法不予公开。".into()
+}
+
+/// 栏目名 and 栏目类型, for the portal head tags.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Column {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default, rename = "type")]
+    pub kind: String,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Footer {
+    #[serde(default)]
+    pub sponsor: Option<String>,
+    #[serde(default)]
+    pub operator: Option<String>,
+    #[serde(default)]
+    pub site_code: Option<String>,
+    #[serde(default)]
+    pub icp: Option<String>,
+    #[serde(default)]
+    pub police_record: Option<String>,
+    #[serde(default)]
+    pub address: Option<String>,
+    #[serde(default)]
+    pub phone: Option<String>,
+}
+
+/// How figures are printed. Official documents use no thousands separators and a full-width ％.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NumberStyle {
+    #[serde(default)]
+    pub thousands_separator: bool,
+    #[serde(default = "default_percent_sign")]
+    pub percent_sign: String,
+}
+
+impl Default for NumberStyle {
+    fn default() -> Self {
+        NumberStyle {
+            thousands_separator: false,
+            percent_sign: default_percent_sign(),
+        }
+    }
+}
+
+fn default_percent_sign() -> String {
+    "％".into()
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    #[default]
+    Published,
+    Draft,
+}
+
+/// Front matter of `report.md`: the 政府信息公开 metadata of an edition.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReportFront {
+    pub title: String,
+    pub index_no: String,
+    pub publisher: String,
+    #[serde(default)]
+    pub written: Option<Date>,
+    pub published: Date,
+    #[serde(default)]
+    pub as_of: Option<Date>,
+    pub category: String,
+    #[serde(default)]
+    pub doc_no: Option<String>,
+    #[serde(default = "default_disclosure")]
+    pub disclosure: String,
+    #[serde(default = "default_scope")]
+    pub scope: String,
+    #[serde(default)]
+    pub validity: Option<String>,
+    #[serde(default)]
+    pub status: Status,
+    #[serde(default)]
+    pub summary: Option<String>,
+}
+
+fn default_disclosure() -> String {
+    "主动公开".into()
+}
+fn default_scope() -> String {
+    "面向社会".into()
+}
+
+/// Front matter of a further page of an edition: only `title` is required.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PageFront {
+    pub title: String,
+    #[serde(default)]
+    pub published: Option<Date>,
+    #[serde(default)]
+    pub summary: Option<String>,
+    #[serde(default)]
+    pub status: Status,
+}
+
+/// A calendar date written `YYYY-MM-DD` in the content; never taken from the build clock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Date {
+    pub year: i32,
+    pub month: u32,
+    pub day: u32,
+}
+
+impl Date {
+    pub fn parse(s: &str) -> Option<Date> {
+        let mut it = s.trim().splitn(3, '-');
+        let year: i32 = it.next()?.parse().ok()?;
+        let month: u32 = it.next()?.parse().ok()?;
+        let day: u32 = it.next()?.parse().ok()?;
+        let days_in_month = match month {
+            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+            4 | 6 | 9 | 11 => 30,
+            2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+            2 => 28,
+            _ => return None,
+        };
+        (1000..=9999).contains(&year).then_some(())?;
+        (1..=days_in_month).contains(&day).then_some(())?;
+        Some(Date { year, month, day })
+    }
+
+    /// `2023年11月30日`, as running text writes it (no zero padding).
+    pub fn chinese(&self) -> String {
+        format!("{}年{}月{}日", self.year, self.month, self.day)
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+impl<'de> Deserialize<'de> for Date {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Date, D::Error> {
+        let s = String::deserialize(d)?;
+        Date::parse(&s).ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "invalid date `{s}`: write a real date as YYYY-MM-DD, e.g. 2023-12-20"
+            ))
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Date;
+
+    #[test]
+    fn dates_parse_strictly_and_print_both_ways() {
+        let d = Date::parse("2023-02-05").unwrap();
+        assert_eq!(d.to_string(), "2023-02-05");
+        assert_eq!(d.chinese(), "2023年2月5日");
+        assert!(Date::parse("2023-02-29").is_none());
+        assert!(Date::parse("2024-02-29").is_some());
+        assert!(Date::parse("2023-13-01").is_none());
+        assert!(Date::parse("23-1-1").is_none());
+    }
+}

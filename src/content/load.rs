@@ -1,0 +1,329 @@
+//! Reads `content/` (site.yaml, one folder per edition year) into a `Site`, collecting every
+//! load error as a diagnostic instead of stopping at the first.
+
+use super::model::{Edition, IndicatorsFile, Page, Site};
+use crate::config::{PageFront, ReportFront, SiteConfig};
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::source::{FileId, Sources};
+use crate::yaml;
+use serde::de::DeserializeOwned;
+use std::path::{Path, PathBuf};
+use walkdir::WalkDir;
+
+/// Loads the project at `root`. Errors are returned all together.
+pub fn load(root: &Path) -> Result<Site, (Sources, Diagnostics)> {
+    let mut sources = Sources::default();
+    let mut diags = Diagnostics::default();
+    let content = root.join("content");
+
+    let config =
+        read(root, &content.join("site.yaml"), &mut sources, &mut diags).and_then(|file| {
+            match yaml::parse::<SiteConfig>(&sources, file, &sources.get(file).text, 1) {
+                Ok(c) => Some((c, file)),
+                Err(d) => {
+                    diags.push(d);
+                    None
+                }
+            }
+        });
+
+    let mut editions = Vec::new();
+    if content.is_dir() {
+        for entry in WalkDir::new(&content)
+            .min_depth(1)
+            .max_depth(1)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_map(Result::ok)
+        {
+            let name = entry.file_name().to_string_lossy();
+            if !entry.file_type().is_dir() {
+                continue;
+            }
+            let Some(year) = edition_year(&name) else {
+                continue;
+            };
+            if let Some(e) = load_edition(root, entry.path(), year, &mut sources, &mut diags) {
+                editions.push(e);
+            }
+        }
+    } else {
+        diags.push(
+            Diagnostic::error(
+                "E010",
+                format!("no content folder at {}", content.display()),
+            )
+            .help(
+                "run gongkai in a project folder (one with content/site.yaml), or pass --root DIR",
+            ),
+        );
+    }
+
+    let theme_dir = config.as_ref().and_then(|(c, file)| {
+        let dir = root.join("themes").join(&c.theme);
+        if dir.is_dir() {
+            Some(dir)
+        } else {
+            if c.theme != "default" {
+                let (start, end) = find_value(&sources.get(*file).text, "theme", &c.theme);
+                diags.push(
+                    Diagnostic::error("E010", format!("theme `{}` not found", c.theme))
+                        .at_span(&sources, *file, start, end)
+                        .help(format!(
+                            "create themes/{}/templates/ with the templates to override, or set `theme: default`",
+                            c.theme
+                        )),
+                );
+            }
+            None
+        }
+    });
+
+    let theme = crate::theme::Theme::load(theme_dir.as_deref(), root, &mut sources, &mut diags);
+    match config {
+        Some((config, config_file)) if !diags.has_errors() => Ok(Site {
+            root: root.to_path_buf(),
+            config,
+            config_file,
+            editions,
+            sources,
+            theme,
+        }),
+        _ => Err((sources, diags)),
+    }
+}
+
+/// A folder named by a four-digit year is an edition; anything else in content/ is not.
+fn edition_year(name: &str) -> Option<i32> {
+    (name.len() == 4 && name.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| name.parse().ok())
+        .flatten()
+}
+
+fn load_edition(
+    root: &Path,
+    dir: &Path,
+    year: i32,
+    sources: &mut Sources,
+    diags: &mut Diagnostics,
+) -> Option<Edition> {
+    let report = read(root, &dir.join("report.md"), sources, diags)
+        .and_then(|f| load_page::<ReportFront>(sources, f, "index".into(), diags));
+    let indicators = read(root, &dir.join("indicators.yaml"), sources, diags).and_then(|f| {
+        match yaml::parse::<IndicatorsFile>(sources, f, &sources.get(f).text, 1) {
+            Ok(parsed) => Some((parsed, f)),
+            Err(d) => {
+                diags.push(d);
+                None
+            }
+        }
+    });
+
+    let mut pages = Vec::new();
+    let mut assets = Vec::new();
+    for entry in WalkDir::new(dir)
+        .min_depth(1)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| !e.file_name().to_string_lossy().starts_with('.'))
+        .filter_map(Result::ok)
+    {
+        // Symlinks are not followed: an edition must not publish files from outside content/.
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let rel = entry
+            .path()
+            .strip_prefix(dir)
+            .unwrap_or(entry.path())
+            .to_string_lossy()
+            .replace('\\', "/");
+        if rel == "report.md" || rel == "indicators.yaml" {
+            continue;
+        }
+        if entry.depth() == 1 && rel.ends_with(".md") {
+            let slug = rel.trim_end_matches(".md").to_string();
+            let Some(file) = read(root, entry.path(), sources, diags) else {
+                continue;
+            };
+            if !is_slug(&slug) || slug == "index" {
+                diags.push(
+                    Diagnostic::error("E007", format!("page name `{slug}` cannot be published"))
+                        .at(file, 1, 1, 1)
+                        .help("rename the file to lowercase letters, digits, - or _ (not `index`), e.g. plan.md"),
+                );
+                continue;
+            }
+            if let Some(p) = load_page::<PageFront>(sources, file, slug, diags) {
+                pages.push(p);
+            }
+        } else {
+            assets.push((rel, entry.path().to_path_buf()));
+        }
+    }
+    let (parsed, indicators_file) = indicators?;
+    Some(Edition::new(
+        year,
+        report?,
+        pages,
+        parsed.sections,
+        indicators_file,
+        assets,
+    ))
+}
+
+fn is_slug(s: &str) -> bool {
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+}
+
+/// Reads a UTF-8 file into `sources`, with its path shown relative to the project root.
+fn read(
+    root: &Path,
+    path: &Path,
+    sources: &mut Sources,
+    diags: &mut Diagnostics,
+) -> Option<FileId> {
+    let shown: PathBuf = path.strip_prefix(root).unwrap_or(path).to_path_buf();
+    match std::fs::read(path) {
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(mut text) => {
+                if text.starts_with('\u{feff}') {
+                    text.drain(..3);
+                }
+                Some(sources.add(&shown, text))
+            }
+            Err(e) => {
+                diags.push(
+                    Diagnostic::error(
+                        "E010",
+                        format!(
+                            "{} is not valid UTF-8 (byte {})",
+                            shown.display(),
+                            e.utf8_error().valid_up_to()
+                        ),
+                    )
+                    .help("save the file as UTF-8 (在编辑器中另存为 UTF-8 编码)"),
+                );
+                None
+            }
+        },
+        Err(e) => {
+            diags.push(
+                Diagnostic::error("E010", format!("cannot read {}: {e}", shown.display()))
+                    .help("every edition folder needs report.md and indicators.yaml; content/ needs site.yaml"),
+            );
+            None
+        }
+    }
+}
+
+/// Splits `---` front matter off a Markdown file and parses it.
+fn load_page<F: DeserializeOwned>(
+    sources: &Sources,
+    file: FileId,
+    slug: String,
+    diags: &mut Diagnostics,
+) -> Option<Page<F>> {
+    let text = &sources.get(file).text;
+    let Some((yaml_text, body_start)) = split_front_matter(text) else {
+        diags.push(
+            Diagnostic::error("E007", "missing front matter")
+                .at(file, 1, 1, 1)
+                .help("start the file with a `---` line, the metadata (at least `title: …`), and another `---` line"),
+        );
+        return None;
+    };
+    match yaml::parse::<F>(sources, file, yaml_text, 2) {
+        Ok(front) => Some(Page {
+            slug,
+            front,
+            body: text[body_start..].to_string(),
+            body_start,
+            file,
+        }),
+        Err(d) => {
+            diags.push(d);
+            None
+        }
+    }
+}
+
+/// Returns the YAML between the opening and closing `---` lines and the byte offset of the body.
+fn split_front_matter(text: &str) -> Option<(&str, usize)> {
+    let rest = text
+        .strip_prefix("---\n")
+        .or_else(|| text.strip_prefix("---\r\n"))?;
+    let yaml_start = text.len() - rest.len();
+    let mut pos = yaml_start;
+    for line in rest.split_inclusive('\n') {
+        if line.trim_end() == "---" {
+            return Some((&text[yaml_start..pos], pos + line.len()));
+        }
+        pos += line.len();
+    }
+    None
+}
+
+/// Byte span of the value of `key: value` in a YAML text, for diagnostics about a parsed field.
+/// Falls back to the start of the file when it cannot be found.
+pub(crate) fn find_value(text: &str, key: &str, value: &str) -> (usize, usize) {
+    find_nth_value(text, key, value, 0).unwrap_or((0, 0))
+}
+
+/// The `nth` (0-based) occurrence of `key: value` (value optionally quoted).
+pub(crate) fn find_nth_value(
+    text: &str,
+    key: &str,
+    value: &str,
+    nth: usize,
+) -> Option<(usize, usize)> {
+    let mut seen = 0;
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start().trim_start_matches("- ").trim_start();
+        if let Some(rest) = trimmed.strip_prefix(key) {
+            if let Some(after) = rest.trim_start().strip_prefix(':') {
+                let v = after.split(" #").next().unwrap_or("").trim();
+                let unquoted = v.trim_matches(|c| c == '"' || c == '\'');
+                if unquoted == value {
+                    if seen == nth {
+                        let start = offset + line.find(v).unwrap_or(0);
+                        return Some((start, start + v.len()));
+                    }
+                    seen += 1;
+                }
+            }
+        }
+        offset += line.len();
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn front_matter_splits_with_lf_and_crlf() {
+        let (y, b) = split_front_matter("---\ntitle: a\n---\nbody").unwrap();
+        assert_eq!(y, "title: a\n");
+        assert_eq!(&"---\ntitle: a\n---\nbody"[b..], "body");
+        let t = "---\r\ntitle: a\r\n---\r\nbody";
+        let (y, b) = split_front_matter(t).unwrap();
+        assert_eq!(y, "title: a\r\n");
+        assert_eq!(&t[b..], "body");
+        assert!(split_front_matter("title: a").is_none());
+    }
+
+    #[test]
+    fn finds_the_nth_key_value() {
+        let t = "a:\n  - id: x\n  - id: \"y\"\n  - id: x # again\n";
+        let (s, e) = find_nth_value(t, "id", "x", 1).unwrap();
+        assert_eq!(&t[s..e], "x");
+        assert_eq!(t[..s].lines().count(), 4);
+        let (s, e) = find_nth_value(t, "id", "y", 0).unwrap();
+        assert_eq!(&t[s..e], "\"y\"");
+    }
+}

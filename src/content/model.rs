@@ -1,0 +1,265 @@
+//! The site model: editions, sections, indicators and pages, as loaded from the project.
+//! Templates never see these types; `render` builds view structs from them.
+
+use crate::config::{PageFront, ReportFront, SiteConfig};
+use crate::source::{FileId, Sources};
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::fmt;
+use std::path::PathBuf;
+
+/// A loaded project: settings, every edition in year order, and the texts they came from.
+#[derive(Debug)]
+pub struct Site {
+    pub root: PathBuf,
+    pub config: SiteConfig,
+    pub config_file: FileId,
+    pub editions: Vec<Edition>,
+    pub sources: Sources,
+    /// The default theme with the project's overrides laid over it.
+    pub theme: crate::theme::Theme,
+}
+
+impl Site {
+    /// The edition published before `year`, if any: the one `change()` compares against.
+    pub fn previous(&self, year: i32) -> Option<&Edition> {
+        self.editions.iter().rev().find(|e| e.year < year)
+    }
+}
+
+/// One yearly report: `content/<year>/`.
+#[derive(Debug)]
+pub struct Edition {
+    pub year: i32,
+    pub report: Page<ReportFront>,
+    pub pages: Vec<Page<PageFront>>,
+    pub sections: Vec<Section>,
+    pub indicators_file: FileId,
+    /// Further files of the edition folder (images, attachments), copied verbatim:
+    /// (path relative to the edition folder, absolute path).
+    pub assets: Vec<(String, PathBuf)>,
+    index: HashMap<String, (usize, usize)>,
+}
+
+impl Edition {
+    pub fn new(
+        year: i32,
+        report: Page<ReportFront>,
+        pages: Vec<Page<PageFront>>,
+        sections: Vec<Section>,
+        indicators_file: FileId,
+        assets: Vec<(String, PathBuf)>,
+    ) -> Edition {
+        let mut index = HashMap::new();
+        for (s, section) in sections.iter().enumerate() {
+            for (i, ind) in section.indicators.iter().enumerate() {
+                // The first of duplicate ids wins; validation reports the others.
+                index.entry(ind.id.clone()).or_insert((s, i));
+            }
+        }
+        Edition {
+            year,
+            report,
+            pages,
+            sections,
+            indicators_file,
+            assets,
+            index,
+        }
+    }
+
+    pub fn indicator(&self, id: &str) -> Option<&Indicator> {
+        self.index
+            .get(id)
+            .map(|&(s, i)| &self.sections[s].indicators[i])
+    }
+
+    pub fn indicators(&self) -> impl Iterator<Item = &Indicator> {
+        self.sections.iter().flat_map(|s| s.indicators.iter())
+    }
+
+    pub fn is_draft(&self) -> bool {
+        self.report.front.status == crate::config::Status::Draft
+    }
+}
+
+/// A Markdown page with its front matter; the body is kept with its byte offset in the file
+/// so diagnostics inside it point at the right line and column.
+#[derive(Debug)]
+pub struct Page<F> {
+    /// Output name without extension: "index" for report.md, else the file stem.
+    pub slug: String,
+    pub front: F,
+    pub body: String,
+    pub body_start: usize,
+    pub file: FileId,
+}
+
+/// `indicators.yaml`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IndicatorsFile {
+    pub sections: Vec<Section>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Section {
+    pub id: String,
+    pub title: String,
+    #[serde(default)]
+    pub indicators: Vec<Indicator>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Better {
+    #[default]
+    Higher,
+    Lower,
+}
+
+/// One figure of the report.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Indicator {
+    pub id: String,
+    pub name: String,
+    pub unit: String,
+    pub value: Figure,
+    #[serde(default)]
+    pub target: Option<Figure>,
+    /// A published completion rate (%), for when value or target is withheld.
+    #[serde(default)]
+    pub completion: Option<f64>,
+    #[serde(default)]
+    pub parts: Vec<String>,
+    #[serde(default, deserialize_with = "ordered_series")]
+    pub series: Vec<(String, Figure)>,
+    #[serde(default)]
+    pub cumulative: bool,
+    #[serde(default)]
+    pub decimals: Option<u8>,
+    #[serde(default)]
+    pub better: Better,
+    #[serde(default)]
+    pub headline: bool,
+    #[serde(default)]
+    pub period: Option<String>,
+    #[serde(default)]
+    pub note: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub source: Option<String>,
+    #[serde(default, rename = "break")]
+    pub definition_break: Option<String>,
+    #[serde(default)]
+    pub allow_over_100: bool,
+    /// The real figure behind a withheld value, for internal review only: never written out.
+    #[serde(default)]
+    pub withheld_value: Option<f64>,
+}
+
+impl Indicator {
+    pub fn is_percent(&self) -> bool {
+        matches!(self.unit.trim(), "%" | "％")
+    }
+
+    /// The completion rate in %: value/target when both are published, else the stated one.
+    pub fn completion_rate(&self) -> Option<f64> {
+        match (self.value, self.target) {
+            (Figure::Number(v), Some(Figure::Number(t))) if t != 0.0 => Some(v / t * 100.0),
+            _ => self.completion,
+        }
+    }
+
+    /// Whether the target is met, judged against `better`; None when there is no target or
+    /// the answer cannot be known from published figures.
+    pub fn target_met(&self) -> Option<bool> {
+        match (self.value, self.target?) {
+            (Figure::Number(v), Figure::Number(t)) => Some(match self.better {
+                Better::Higher => v >= t,
+                Better::Lower => v <= t,
+            }),
+            _ => {
+                let c = self.completion?;
+                Some(match self.better {
+                    Better::Higher => c >= 100.0,
+                    Better::Lower => c <= 100.0,
+                })
+            }
+        }
+    }
+}
+
+/// A published number, or "*": withheld under the disclosure rules.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Figure {
+    Number(f64),
+    Withheld,
+}
+
+impl Figure {
+    pub fn number(self) -> Option<f64> {
+        match self {
+            Figure::Number(n) => Some(n),
+            Figure::Withheld => None,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Figure {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Figure, D::Error> {
+        struct FigureVisitor;
+        impl Visitor<'_> for FigureVisitor {
+            type Value = Figure;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a number, or \"*\" for a withheld figure")
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Figure, E> {
+                if v.is_finite() {
+                    Ok(Figure::Number(v))
+                } else {
+                    Err(E::custom("a figure must be a finite number"))
+                }
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Figure, E> {
+                Ok(Figure::Number(v as f64))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Figure, E> {
+                Ok(Figure::Number(v as f64))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Figure, E> {
+                if v.trim() == "*" {
+                    Ok(Figure::Withheld)
+                } else {
+                    Err(E::custom(format!(
+                        "`{v}` is not a figure: write a number without quotes or units, or \"*\" for a withheld figure"
+                    )))
+                }
+            }
+        }
+        d.deserialize_any(FigureVisitor)
+    }
+}
+
+/// `series` keeps the order it was written in, so a check can tell the user it is unsorted.
+fn ordered_series<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<(String, Figure)>, D::Error> {
+    struct SeriesVisitor;
+    impl<'de> Visitor<'de> for SeriesVisitor {
+        type Value = Vec<(String, Figure)>;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a mapping of periods (\"2023-03\") to figures")
+        }
+        fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<Self::Value, M::Error> {
+            let mut out = Vec::new();
+            while let Some((k, v)) = map.next_entry::<String, Figure>()? {
+                out.push((k, v));
+            }
+            Ok(out)
+        }
+    }
+    d.deserialize_map(SeriesVisitor)
+}

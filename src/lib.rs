@@ -1,0 +1,70 @@
+//! gongkai (公开) turns a bureau's YAML indicator data and Markdown narrative into a static
+//! government information-disclosure site with an SVG chart for every indicator.
+//!
+//! Data flows one way through phases on owned values:
+//!
+//! 1. **load** (`content`): walkdir + serde_yaml (behind `yaml`) + front matter → a `Site`;
+//! 2. **validate** (`validate`): rules → `Diagnostic`s with file:line:column;
+//! 3. **render** (`render`): narrative through minijinja (`templates`, `narrative`) then
+//!    pulldown-cmark (`markdown`), charts through plotters (`chart`), pages through the theme
+//!    (`theme`, `view`), all in memory and in parallel;
+//! 4. **write** (`output`): atomically replace the output folder.
+//!
+//! `check` is the same pipeline without the write.
+
+pub mod chart;
+pub mod cli;
+pub mod cmd;
+pub mod config;
+pub mod content;
+pub mod diagnostic;
+pub mod format;
+pub mod markdown;
+pub mod narrative;
+pub mod output;
+pub mod render;
+pub mod source;
+pub mod templates;
+pub mod theme;
+pub mod validate;
+pub mod view;
+mod yaml;
+
+use cli::{Cli, Command};
+
+/// Why a command did not succeed.
+#[derive(Debug)]
+pub enum Failure {
+    /// The project has errors (exit code 1); the sources let the printer quote lines.
+    Content(source::Sources, diagnostic::Diagnostics),
+    /// gongkai could not do its work, e.g. the output folder is not writable (exit code 2).
+    Io(String),
+}
+
+impl Failure {
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Failure::Content(..) => 1,
+            Failure::Io(_) => 2,
+        }
+    }
+
+    pub fn render(&self) -> String {
+        match self {
+            Failure::Content(sources, diags) => {
+                let mut s = diags.render(sources);
+                s.push_str("nothing was written; fix the errors above and run again\n");
+                s
+            }
+            Failure::Io(msg) => format!("error: {msg}\n"),
+        }
+    }
+}
+
+/// Runs one command; returns what to print on success.
+pub fn run(cli: &Cli) -> Result<String, Failure> {
+    match &cli.command {
+        Command::Build(args) => cmd::build::run(args),
+        Command::Check(args) => cmd::check::run(args),
+    }
+}

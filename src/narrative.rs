@@ -1,0 +1,270 @@
+//! The narrative functions `value`, `target`, `completion`, `change` and `chart`.
+//!
+//! Narrative goes through minijinja first, then Markdown. The functions do not print figures
+//! directly: they print an inert token (private-use delimiters around a hex-encoded id) that
+//! Markdown leaves alone, and `substitute` swaps tokens for figures after Markdown and
+//! sanitising. So a withheld "*" can never turn into emphasis, and a chart figure never ends
+//! up inside a paragraph.
+
+use crate::content::{Edition, Site};
+use crate::format;
+use minijinja::{Environment, Error, ErrorKind};
+
+/// The functions a narrative may call, each taking one indicator id.
+pub const FUNCTIONS: [&str; 5] = ["value", "target", "completion", "change", "chart"];
+
+const OPEN: char = '\u{E000}';
+const CLOSE: char = '\u{E001}';
+
+/// A narrative function call with a literal id, found by scanning the source.
+#[derive(Debug, Clone)]
+pub struct Call {
+    pub function: &'static str,
+    pub id: String,
+    /// Byte range of the whole `{{ … }}` in the scanned text.
+    pub start: usize,
+    pub end: usize,
+    /// Byte range of the quoted id.
+    pub arg_start: usize,
+    pub arg_end: usize,
+}
+
+/// Finds every `{{ f("id") }}` with one of [`FUNCTIONS`], so ids can be checked with exact
+/// positions before anything is rendered.
+pub fn scan_calls(text: &str) -> Vec<Call> {
+    let mut calls = Vec::new();
+    let mut from = 0;
+    while let Some(rel) = text[from..].find("{{") {
+        let start = from + rel;
+        from = start + 2;
+        let Some(end_rel) = text[start..].find("}}") else {
+            break;
+        };
+        let end = start + end_rel + 2;
+        let inner = &text[start + 2..end - 2];
+        let lead = inner.len() - inner.trim_start().len();
+        let expr = inner.trim();
+        let Some(paren) = expr.find('(') else {
+            continue;
+        };
+        let name = expr[..paren].trim();
+        let Some(&function) = FUNCTIONS.iter().find(|f| **f == name) else {
+            continue;
+        };
+        let args = &expr[paren + 1..];
+        let args_trim = args.trim_start();
+        let Some(quote) = args_trim.chars().next().filter(|c| *c == '"' || *c == '\'') else {
+            continue;
+        };
+        let Some(close) = args_trim[1..].find(quote) else {
+            continue;
+        };
+        let arg_start = start + 2 + lead + paren + 1 + (args.len() - args_trim.len());
+        let arg_end = arg_start + close + 2;
+        calls.push(Call {
+            function,
+            id: args_trim[1..1 + close].to_string(),
+            start,
+            end,
+            arg_start,
+            arg_end,
+        });
+        from = end;
+    }
+    calls
+}
+
+fn token(kind: char, id: &str) -> String {
+    let mut s = String::with_capacity(id.len() * 2 + 8);
+    s.push(OPEN);
+    s.push(kind);
+    for b in id.bytes() {
+        s.push_str(&format!("{b:02x}"));
+    }
+    s.push(CLOSE);
+    s
+}
+
+fn kind_of(function: &str) -> char {
+    match function {
+        "value" => 'v',
+        "target" => 't',
+        "completion" => 'c',
+        "change" => 'g',
+        _ => 'k',
+    }
+}
+
+/// Adds the narrative functions to the build's template environment.
+pub fn register(env: &mut Environment<'_>) {
+    for name in FUNCTIONS {
+        env.add_function(name, move |id: String| -> Result<String, Error> {
+            if id.is_empty() || id.contains([OPEN, CLOSE]) {
+                return Err(Error::new(
+                    ErrorKind::InvalidOperation,
+                    format!("{name}() needs an indicator id"),
+                ));
+            }
+            Ok(token(kind_of(name), &id))
+        });
+    }
+}
+
+/// Text with private-use delimiters removed, for slugs and plain-text uses.
+pub fn strip_tokens(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut inside = false;
+    for c in s.chars() {
+        match c {
+            OPEN => inside = true,
+            CLOSE => inside = false,
+            c if !inside => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// What substitution produced besides the HTML.
+#[derive(Debug, Default)]
+pub struct Substituted {
+    pub html: String,
+    /// A "*" was printed, so the page needs the withheld legend.
+    pub has_withheld: bool,
+    /// Problems found only now (ids from template logic, not literal): (function, id, problem).
+    pub problems: Vec<String>,
+}
+
+/// Replaces every token in rendered HTML with the figure or chart it stands for.
+/// `root` is the relative path from the page to the site root.
+pub fn substitute(html: &str, site: &Site, edition: &Edition) -> Substituted {
+    let mut out = Substituted::default();
+    let mut rest = html;
+    let mut result = String::with_capacity(html.len());
+    while let Some(open) = rest.find(OPEN) {
+        let Some(close_rel) = rest[open..].find(CLOSE) else {
+            break;
+        };
+        let close = open + close_rel;
+        let inner = &rest[open + OPEN.len_utf8()..close];
+        let kind = inner.chars().next().unwrap_or('?');
+        let id = decode_hex(&inner[1..]);
+        let mut before = &rest[..open];
+        let mut after = &rest[close + CLOSE.len_utf8()..];
+        let text = match expand(kind, &id, site, edition, &mut out) {
+            Ok(Expansion::Text(t)) => crate::markdown::escape_html(&t),
+            Ok(Expansion::Block(b)) => {
+                // A chart alone in a paragraph replaces the paragraph.
+                if before.ends_with("<p>") && after.starts_with("</p>") {
+                    before = &before[..before.len() - 3];
+                    after = &after[4..];
+                }
+                b
+            }
+            Err(problem) => {
+                out.problems.push(problem);
+                String::new()
+            }
+        };
+        result.push_str(before);
+        result.push_str(&text);
+        rest = after;
+    }
+    result.push_str(rest);
+    out.html = result;
+    out
+}
+
+enum Expansion {
+    Text(String),
+    Block(String),
+}
+
+fn expand(
+    kind: char,
+    id: &str,
+    site: &Site,
+    edition: &Edition,
+    out: &mut Substituted,
+) -> Result<Expansion, String> {
+    let style = &site.config.numbers;
+    let function = match kind {
+        'v' => "value",
+        't' => "target",
+        'c' => "completion",
+        'g' => "change",
+        _ => "chart",
+    };
+    let ind = edition.indicator(id).ok_or_else(|| {
+        format!(
+            "{function}(\"{id}\"): no indicator `{id}` in {}",
+            edition.year
+        )
+    })?;
+    let text = match kind {
+        'v' => format::figure(ind.value, ind, style),
+        't' => match ind.target {
+            Some(t) => format::figure(t, ind, style),
+            None => return Err(format!("target(\"{id}\"): `{id}` has no target")),
+        },
+        'c' => match ind.completion_rate() {
+            Some(c) => format::percent(c, style),
+            None => {
+                return Err(format!(
+                    "completion(\"{id}\"): value or target is missing or withheld and no `completion` is stated"
+                ))
+            }
+        },
+        'g' => site
+            .previous(edition.year)
+            .and_then(|p| p.indicator(id))
+            .and_then(|prev| format::change(ind, prev, style))
+            .ok_or_else(|| {
+                format!("change(\"{id}\"): no comparable figure for `{id}` in an earlier edition")
+            })?,
+        _ => return Ok(Expansion::Block(crate::render::chart_figure(site, ind))),
+    };
+    if text == format::WITHHELD {
+        out.has_withheld = true;
+    }
+    Ok(Expansion::Text(text))
+}
+
+fn decode_hex(s: &str) -> String {
+    let bytes: Vec<u8> = (0..s.len() / 2)
+        .filter_map(|i| u8::from_str_radix(s.get(i * 2..i * 2 + 2)?, 16).ok())
+        .collect();
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scans_calls_with_exact_argument_spans() {
+        let t =
+            "完成{{ value(\"employment.total\") }}人，{{completion('a.b')}}；{{ other(\"x\") }}";
+        let calls = scan_calls(t);
+        assert_eq!(calls.len(), 2);
+        assert_eq!(calls[0].function, "value");
+        assert_eq!(calls[0].id, "employment.total");
+        assert_eq!(
+            &t[calls[0].arg_start..calls[0].arg_end],
+            "\"employment.total\""
+        );
+        assert_eq!(&t[calls[1].arg_start..calls[1].arg_end], "'a.b'");
+        assert_eq!(&t[calls[1].start..calls[1].end], "{{completion('a.b')}}");
+    }
+
+    #[test]
+    fn tokens_round_trip_and_strip() {
+        let t = token('v', "a.b_c");
+        assert!(t.chars().skip(2).take(10).all(|c| c.is_ascii_hexdigit()));
+        assert_eq!(
+            decode_hex(&t[OPEN.len_utf8() + 1..t.len() - CLOSE.len_utf8()]),
+            "a.b_c"
+        );
+        assert_eq!(strip_tokens(&format!("一{t}二")), "一二");
+    }
+}

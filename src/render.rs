@@ -1,0 +1,663 @@
+//! Site → output files in memory: narrative through minijinja then Markdown, charts through
+//! `chart`, pages through the theme templates, data as CSV and JSON. Editions render in
+//! parallel; the result is a sorted map, so output is byte-identical run to run.
+
+use crate::chart::{HistoryChart, HistoryPoint, SeriesChart};
+use crate::content::{Edition, Figure, Indicator, Site};
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::format;
+use crate::markdown::{self, escape_html};
+use crate::narrative;
+use crate::templates::{self, TemplateOrigins};
+use crate::view::{self, ArticleMeta, ChartRef, HistoryRow, Link, PageHead, SeriesRow};
+use minijinja::value::Serde;
+use minijinja::{context, Environment, Value};
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Default)]
+pub struct RenderOptions {
+    /// Include editions and pages whose status is draft.
+    pub drafts: bool,
+}
+
+/// Every output file by its path relative to the output folder, and what was made.
+#[derive(Debug, Default)]
+pub struct Output {
+    pub files: BTreeMap<String, Vec<u8>>,
+    pub editions: usize,
+    pub pages: usize,
+    pub charts: usize,
+}
+
+/// Output files of one rendering job: (path relative to the output folder, bytes).
+type Files = Vec<(String, Vec<u8>)>;
+
+struct Ctx<'a> {
+    site: &'a Site,
+    env: &'a Environment<'static>,
+    origins: &'a TemplateOrigins,
+    editions: Vec<&'a Edition>,
+    site_view: Value,
+}
+
+/// Renders the whole site in memory, or returns every error found while rendering.
+pub fn render(site: &Site, options: &RenderOptions) -> Result<Output, Diagnostics> {
+    let (env, origins) = templates::environment(site, &site.theme).map_err(Diagnostics)?;
+    let editions: Vec<&Edition> = site
+        .editions
+        .iter()
+        .filter(|e| options.drafts || !e.is_draft())
+        .collect();
+    let ctx = Ctx {
+        site,
+        env: &env,
+        origins: &origins,
+        site_view: Value::from(Serde(view::site_view(site, &editions))),
+        editions,
+    };
+
+    let results: Vec<Result<Files, Vec<Diagnostic>>> = ctx
+        .editions
+        .par_iter()
+        .map(|e| render_edition(&ctx, e, options))
+        .chain(rayon::iter::once(render_home(&ctx)))
+        .collect();
+
+    let mut out = Output {
+        editions: ctx.editions.len(),
+        ..Output::default()
+    };
+    let mut diags = Diagnostics::default();
+    for r in results {
+        match r {
+            Ok(files) => {
+                for (path, bytes) in files {
+                    if path.ends_with(".html") {
+                        out.pages += 1;
+                    } else if path.ends_with(".svg") {
+                        out.charts += 1;
+                    }
+                    out.files.insert(path, bytes);
+                }
+            }
+            Err(ds) => diags.extend(ds),
+        }
+    }
+    for (name, bytes) in &site.theme.static_files {
+        out.files.insert(format!("static/{name}"), bytes.clone());
+    }
+    if diags.has_errors() {
+        diags.sort();
+        return Err(diags);
+    }
+    Ok(out)
+}
+
+fn render_template(ctx: &Ctx, name: &str, value: Value) -> Result<Vec<u8>, Diagnostic> {
+    ctx.env
+        .get_template(name)
+        .and_then(|t| t.render(value))
+        .map(String::into_bytes)
+        .map_err(|e| templates::template_error(ctx.site, ctx.origins, &e))
+}
+
+fn head(title: &str, root: &str, article: Option<ArticleMeta>, breadcrumbs: Vec<Link>) -> Value {
+    Value::from(Serde(PageHead {
+        title: title.to_string(),
+        root: root.to_string(),
+        article,
+        breadcrumbs,
+        canonical: None,
+    }))
+}
+
+fn render_home(ctx: &Ctx) -> Result<Files, Vec<Diagnostic>> {
+    let latest = ctx.editions.last().map(|e| {
+        let mut headline: Vec<&Indicator> = e.indicators().filter(|i| i.headline).collect();
+        if headline.is_empty() {
+            headline = e
+                .sections
+                .iter()
+                .filter_map(|s| s.indicators.first())
+                .collect();
+        }
+        let rows: Vec<_> = headline
+            .into_iter()
+            .map(|i| view::indicator_row(ctx.site, e, i))
+            .collect();
+        context! {
+            link => Value::from(Serde(view::edition_link(e))),
+            has_withheld => rows.iter().any(|r| r.withheld),
+            headline => Value::from(Serde(rows)),
+        }
+    });
+    let value = context! {
+        site => ctx.site_view.clone(),
+        page => head(&ctx.site.config.title, "", None, vec![]),
+        latest => latest,
+    };
+    let html = render_template(ctx, "index.html", value).map_err(|d| vec![d])?;
+    Ok(vec![("index.html".into(), html)])
+}
+
+/// A narrative page rendered: sanitised HTML with figures in place, and its headings.
+struct Narrative {
+    html: String,
+    headings: Vec<markdown::Heading>,
+    has_withheld: bool,
+}
+
+fn render_narrative(ctx: &Ctx, edition: &Edition, file: usize) -> Result<Narrative, Diagnostic> {
+    let name = templates::narrative_name(ctx.site, file);
+    let md = ctx
+        .env
+        .get_template(&name)
+        .and_then(|t| t.render(context! { year => edition.year }))
+        .map_err(|e| templates::template_error(ctx.site, ctx.origins, &e))?;
+    let (html, headings) = markdown::render(&md);
+    let sub = narrative::substitute(&html, ctx.site, edition);
+    if let Some(problem) = sub.problems.first() {
+        return Err(Diagnostic::error("E004", problem.clone())
+            .at(file, 1, 1, 1)
+            .help(
+                "the id comes from template logic; make sure it names an indicator of this edition",
+            ));
+    }
+    Ok(Narrative {
+        html: sub.html,
+        headings,
+        has_withheld: sub.has_withheld,
+    })
+}
+
+fn render_edition(
+    ctx: &Ctx,
+    edition: &Edition,
+    options: &RenderOptions,
+) -> Result<Files, Vec<Diagnostic>> {
+    let site = ctx.site;
+    let year = edition.year;
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    let front = &edition.report.front;
+    let edition_crumb = Link {
+        title: format!("{year}年度"),
+        url: format!("{year}/index.html"),
+    };
+    let home_crumb = Link {
+        title: "首页".into(),
+        url: "index.html".into(),
+    };
+    let pages: Vec<_> = edition
+        .pages
+        .iter()
+        .filter(|p| options.drafts || p.front.status != crate::config::Status::Draft)
+        .collect();
+    let page_links: Vec<Link> = std::iter::once(Link {
+        title: front.title.clone(),
+        url: format!("{year}/index.html"),
+    })
+    .chain(pages.iter().map(|p| Link {
+        title: p.front.title.clone(),
+        url: format!("{year}/{}.html", p.slug),
+    }))
+    .collect();
+    let article = |title: &str, date: crate::config::Date| ArticleMeta {
+        title: title.to_string(),
+        pub_date: date.to_string(),
+        source: front.publisher.clone(),
+    };
+    let sections = view::sections(site, edition);
+    let table_has_withheld = sections
+        .iter()
+        .any(|s| s.indicators.iter().any(|r| r.withheld));
+    let edition_value = context! {
+        year,
+        title => front.title.clone(),
+        url => format!("{year}/index.html"),
+        published => front.published.chinese(),
+        as_of => front.as_of.map(|d| d.chinese()),
+        summary => front.summary.clone(),
+        meta => Value::from(Serde(view::meta_rows(edition))),
+        pages => Value::from(Serde(&page_links)),
+        sections => Value::from(Serde(&sections)),
+        has_withheld => table_has_withheld,
+        data_csv => format!("{year}/data.csv"),
+        data_json => format!("{year}/data.json"),
+    };
+
+    match render_narrative(ctx, edition, edition.report.file) {
+        Ok(n) => {
+            let value = context! {
+                site => ctx.site_view.clone(),
+                page => head(&front.title, "../", Some(article(&front.title, front.published)), vec![home_crumb.clone()]),
+                edition => edition_value.clone(),
+                body => Value::from_safe_string(n.html),
+                toc => Value::from(Serde(view::toc(&n.headings))),
+                narrative_has_withheld => n.has_withheld,
+            };
+            match render_template(ctx, "edition.html", value) {
+                Ok(html) => files.push((format!("{year}/index.html"), html)),
+                Err(d) => errors.push(d),
+            }
+        }
+        Err(d) => errors.push(d),
+    }
+
+    for page in &pages {
+        match render_narrative(ctx, edition, page.file) {
+            Ok(n) => {
+                let date = page.front.published.unwrap_or(front.published);
+                let value = context! {
+                    site => ctx.site_view.clone(),
+                    page => head(&page.front.title, "../", Some(article(&page.front.title, date)), vec![home_crumb.clone(), edition_crumb.clone()]),
+                    edition => edition_value.clone(),
+                    doc => context! {
+                        title => page.front.title.clone(),
+                        summary => page.front.summary.clone(),
+                        published => date.chinese(),
+                    },
+                    body => Value::from_safe_string(n.html),
+                    toc => Value::from(Serde(view::toc(&n.headings))),
+                    has_withheld => n.has_withheld,
+                };
+                match render_template(ctx, "page.html", value) {
+                    Ok(html) => files.push((format!("{year}/{}.html", page.slug), html)),
+                    Err(d) => errors.push(d),
+                }
+            }
+            Err(d) => errors.push(d),
+        }
+    }
+
+    let indicator_files: Vec<Result<Files, Diagnostic>> = edition
+        .indicators()
+        .collect::<Vec<_>>()
+        .par_iter()
+        .map(|ind| {
+            render_indicator(
+                ctx,
+                edition,
+                ind,
+                &edition_value,
+                vec![home_crumb.clone(), edition_crumb.clone()],
+            )
+        })
+        .collect();
+    for r in indicator_files {
+        match r {
+            Ok(f) => files.extend(f),
+            Err(d) => errors.push(d),
+        }
+    }
+
+    files.push((format!("{year}/data.csv"), data_csv(site, edition)));
+    files.push((format!("{year}/data.json"), data_json(site, edition)));
+    for (rel, path) in &edition.assets {
+        match std::fs::read(path) {
+            Ok(bytes) => files.push((format!("{year}/{rel}"), bytes)),
+            Err(e) => errors.push(
+                Diagnostic::error("E010", format!("cannot read {}: {e}", path.display()))
+                    .help("check the file's permissions"),
+            ),
+        }
+    }
+    if errors.is_empty() {
+        Ok(files)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Every published edition up to `year` that has indicator `id`, oldest first.
+fn history<'a>(ctx: &Ctx<'a>, year: i32, id: &str) -> Vec<(&'a Edition, &'a Indicator)> {
+    ctx.editions
+        .iter()
+        .filter(|e| e.year <= year)
+        .filter_map(|e| e.indicator(id).map(|i| (*e, i)))
+        .collect()
+}
+
+fn unit_text(site: &Site, ind: &Indicator) -> String {
+    format::unit(ind, &site.config.numbers)
+}
+
+fn history_chart(ctx: &Ctx, edition: &Edition, ind: &Indicator) -> HistoryChart {
+    let site = ctx.site;
+    let style = &site.config.numbers;
+    let hist = history(ctx, edition.year, &ind.id);
+    let part_names: Vec<String> = ind
+        .parts
+        .iter()
+        .map(|p| edition.indicator(p).map_or(p.clone(), |i| i.name.clone()))
+        .collect();
+    let points: Vec<HistoryPoint> = hist
+        .iter()
+        .map(|(e, i)| HistoryPoint {
+            label: e.year.to_string(),
+            value: i.value.number(),
+            value_label: format::figure(i.value, i, style),
+            target: i.target.and_then(Figure::number),
+            parts: ind
+                .parts
+                .iter()
+                .map(|p| e.indicator(p).and_then(|pi| pi.value.number()))
+                .collect(),
+            break_before: i.definition_break.is_some(),
+        })
+        .collect();
+    let unit = unit_text(site, ind);
+    let mut desc = format!("{}（单位：{unit}）历年数值：", ind.name);
+    let items: Vec<String> = hist
+        .iter()
+        .map(|(e, i)| {
+            let mut s = format!("{}年{}", e.year, format::figure(i.value, i, style));
+            if let Some(t) = i.target {
+                s.push_str(&format!("（目标{}）", format::figure(t, i, style)));
+            }
+            s
+        })
+        .collect();
+    desc.push_str(&items.join("，"));
+    desc.push('。');
+    if hist.iter().any(|(_, i)| i.value == Figure::Withheld) {
+        desc.push_str(&site.config.withheld_note);
+    }
+    HistoryChart {
+        title: format!(
+            "{}（{unit}），{}—{}年",
+            ind.name,
+            hist.first().map_or(edition.year, |h| h.0.year),
+            edition.year
+        ),
+        desc,
+        percent: ind.is_percent(),
+        part_names,
+        points,
+    }
+}
+
+fn series_chart(site: &Site, edition: &Edition, ind: &Indicator) -> Option<SeriesChart> {
+    let style = &site.config.numbers;
+    let points: Vec<(String, f64, String)> = ind
+        .series
+        .iter()
+        .filter_map(|(period, f)| {
+            let v = f.number()?;
+            Some((
+                period_label(period),
+                v,
+                format::number(v, ind.decimals, style),
+            ))
+        })
+        .collect();
+    if points.is_empty() {
+        return None;
+    }
+    let unit = unit_text(site, ind);
+    let items: Vec<String> = points.iter().map(|(p, _, l)| format!("{p}{l}")).collect();
+    Some(SeriesChart {
+        title: format!("{}（{unit}），{}年内进度", ind.name, edition.year),
+        desc: format!(
+            "{}{}年内{}进度（单位：{unit}）：{}。",
+            ind.name,
+            edition.year,
+            if ind.cumulative { "累计" } else { "" },
+            items.join("，")
+        ),
+        percent: ind.is_percent(),
+        points,
+    })
+}
+
+/// "2023-03" → "3月"; other period labels are shown as written.
+fn period_label(p: &str) -> String {
+    match p.split_once('-') {
+        Some((y, m)) if y.len() == 4 && m.parse::<u32>().is_ok() => {
+            format!("{}月", m.parse::<u32>().unwrap_or(0))
+        }
+        _ => p.to_string(),
+    }
+}
+
+fn chart_path(year: i32, id: &str, kind: &str) -> String {
+    format!("{year}/charts/{id}{kind}.svg")
+}
+
+/// The figure a narrative `chart()` call becomes: the history chart, linked to its data.
+/// Paths are relative to the edition folder, where every narrative page lives.
+pub fn chart_figure(site: &Site, ind: &Indicator) -> String {
+    let unit = format::unit(ind, &site.config.numbers);
+    let id = escape_html(&ind.id);
+    format!(
+        "<figure class=\"chart\"><img src=\"charts/{id}.svg\" width=\"640\" height=\"360\" alt=\"{alt}\"><figcaption>图：{name}（{unit}），历年数据 · <a href=\"indicators/{id}.html\">查看数据表</a></figcaption></figure>",
+        alt = escape_html(&format!("{}历年数据柱状图，数值见数据表", ind.name)),
+        name = escape_html(&ind.name),
+        unit = escape_html(&unit),
+    )
+}
+
+fn render_indicator(
+    ctx: &Ctx,
+    edition: &Edition,
+    ind: &Indicator,
+    edition_value: &Value,
+    breadcrumbs: Vec<Link>,
+) -> Result<Files, Diagnostic> {
+    let site = ctx.site;
+    let style = &site.config.numbers;
+    let year = edition.year;
+    let mut files = Vec::new();
+    let mut charts = Vec::new();
+
+    let hc = history_chart(ctx, edition, ind);
+    charts.push(ChartRef {
+        src: chart_path(year, &ind.id, ""),
+        alt: hc.desc.clone(),
+        caption: format!("图1：{}", hc.title),
+    });
+    files.push((chart_path(year, &ind.id, ""), hc.to_svg().into_bytes()));
+    if let Some(sc) = series_chart(site, edition, ind) {
+        charts.push(ChartRef {
+            src: chart_path(year, &ind.id, ".series"),
+            alt: sc.desc.clone(),
+            caption: format!("图2：{}", sc.title),
+        });
+        files.push((
+            chart_path(year, &ind.id, ".series"),
+            sc.to_svg().into_bytes(),
+        ));
+    }
+
+    let hist = history(ctx, year, &ind.id);
+    let rows: Vec<HistoryRow> = hist
+        .iter()
+        .enumerate()
+        .map(|(k, (e, i))| HistoryRow {
+            year: e.year,
+            value: format::figure(i.value, i, style),
+            target: i
+                .target
+                .map(|t| format::figure(t, i, style))
+                .unwrap_or_default(),
+            completion: i
+                .completion_rate()
+                .map(|c| format::percent(c, style))
+                .unwrap_or_default(),
+            status: view::status(i),
+            change: k
+                .checked_sub(1)
+                .and_then(|p| format::change(i, hist[p].1, style))
+                .unwrap_or_default(),
+            url: view::indicator_url(e.year, &i.id),
+        })
+        .collect();
+    let has_withheld = hist
+        .iter()
+        .any(|(_, i)| i.value == Figure::Withheld || i.target == Some(Figure::Withheld));
+    let series: Vec<SeriesRow> = ind
+        .series
+        .iter()
+        .map(|(p, f)| SeriesRow {
+            period: period_label(p),
+            value: format::figure(*f, ind, style),
+        })
+        .collect();
+    let link_to = |id: &String| {
+        edition.indicator(id).map(|i| Link {
+            title: i.name.clone(),
+            url: view::indicator_url(year, id),
+        })
+    };
+    let parts: Vec<Link> = ind.parts.iter().filter_map(link_to).collect();
+    let part_of: Vec<Link> = edition
+        .indicators()
+        .filter(|i| i.parts.contains(&ind.id))
+        .filter_map(|i| link_to(&i.id))
+        .collect();
+    let detail = IndicatorDetail {
+        row: view::indicator_row(site, edition, ind),
+        description: ind.description.clone(),
+        note: ind.note.clone(),
+        definition_break: ind.definition_break.clone(),
+        cumulative: ind.cumulative,
+        charts,
+        history: rows,
+        series,
+        parts,
+        part_of,
+        has_withheld,
+    };
+    let front = &edition.report.front;
+    let value = context! {
+        site => ctx.site_view.clone(),
+        page => head(&format!("{}（{}年）", ind.name, year), "../../", Some(ArticleMeta {
+            title: format!("{}（{}年）", ind.name, year),
+            pub_date: front.published.to_string(),
+            source: front.publisher.clone(),
+        }), breadcrumbs),
+        edition => edition_value.clone(),
+        indicator => Value::from(Serde(&detail)),
+    };
+    let html = render_template(ctx, "indicator.html", value)?;
+    files.push((view::indicator_url(year, &ind.id), html));
+    Ok(files)
+}
+
+#[derive(Serialize)]
+struct IndicatorDetail {
+    row: view::IndicatorRow,
+    description: Option<String>,
+    note: Option<String>,
+    definition_break: Option<String>,
+    cumulative: bool,
+    charts: Vec<ChartRef>,
+    history: Vec<HistoryRow>,
+    series: Vec<SeriesRow>,
+    parts: Vec<Link>,
+    part_of: Vec<Link>,
+    has_withheld: bool,
+}
+
+/// Plain figures for data files: configured decimals, never thousands separators.
+fn data_number(v: f64, ind: &Indicator) -> String {
+    format::number(v, ind.decimals, &crate::config::NumberStyle::default())
+}
+
+fn data_csv(site: &Site, edition: &Edition) -> Vec<u8> {
+    let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
+    let _ = w.write_record([
+        "section",
+        "section_title",
+        "id",
+        "name",
+        "unit",
+        "value",
+        "target",
+        "completion",
+        "period",
+        "note",
+        "source",
+    ]);
+    for s in &edition.sections {
+        for i in &s.indicators {
+            let fig = |f: Figure| match f {
+                Figure::Number(v) => data_number(v, i),
+                Figure::Withheld => format::WITHHELD.into(),
+            };
+            let row = view::indicator_row(site, edition, i);
+            let _ = w.write_record([
+                s.id.as_str(),
+                &s.title,
+                &i.id,
+                &i.name,
+                &i.unit,
+                &fig(i.value),
+                &i.target.map(fig).unwrap_or_default(),
+                &i.completion_rate()
+                    .map(|c| format!("{c:.2}"))
+                    .unwrap_or_default(),
+                &row.period,
+                i.note.as_deref().unwrap_or(""),
+                i.source.as_deref().unwrap_or(""),
+            ]);
+        }
+    }
+    // A BOM so Excel opens the UTF-8 file with the right encoding.
+    let mut out = "\u{feff}".as_bytes().to_vec();
+    out.extend(w.into_inner().unwrap_or_default());
+    out
+}
+
+fn json_number(v: f64) -> serde_json::Value {
+    if v.fract() == 0.0 && v.abs() < 9e15 {
+        serde_json::Value::from(v as i64)
+    } else {
+        serde_json::Value::from(v)
+    }
+}
+
+fn data_json(site: &Site, edition: &Edition) -> Vec<u8> {
+    let front = &edition.report.front;
+    let fig = |f: Option<Figure>| match f {
+        Some(Figure::Number(v)) => json_number(v),
+        _ => serde_json::Value::Null,
+    };
+    let indicators: Vec<serde_json::Value> = edition
+        .sections
+        .iter()
+        .flat_map(|s| s.indicators.iter().map(move |i| (s, i)))
+        .map(|(s, i)| {
+            let row = view::indicator_row(site, edition, i);
+            serde_json::json!({
+                "section": s.id,
+                "section_title": s.title,
+                "id": i.id,
+                "name": i.name,
+                "unit": i.unit,
+                "value": fig(Some(i.value)),
+                "withheld": i.value == Figure::Withheld,
+                "target": fig(i.target),
+                "target_withheld": i.target == Some(Figure::Withheld),
+                "completion": i.completion_rate().map(|c| json_number((c * 100.0).round() / 100.0)),
+                "period": row.period,
+                "note": i.note,
+                "source": i.source,
+            })
+        })
+        .collect();
+    let doc = serde_json::json!({
+        "edition": edition.year,
+        "title": front.title,
+        "publisher": front.publisher,
+        "published": front.published.to_string(),
+        "as_of": front.as_of.map(|d| d.to_string()),
+        "withheld_note": site.config.withheld_note,
+        "indicators": indicators,
+    });
+    let mut out = serde_json::to_vec_pretty(&doc).unwrap_or_default();
+    out.push(b'\n');
+    out
+}

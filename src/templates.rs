@@ -1,0 +1,131 @@
+//! The one minijinja `Environment` of a build: theme templates (overrides over the embedded
+//! default), every narrative page compiled as a template, the narrative functions, strict
+//! undefined variables, and auto-escaping by extension (`.svg` included, `.md` not).
+
+use crate::content::Site;
+use crate::diagnostic::Diagnostic;
+use crate::source::FileId;
+use crate::theme::Theme;
+use minijinja::{AutoEscape, Environment, UndefinedBehavior};
+use std::collections::HashMap;
+
+/// Template names of narrative pages map back to their file and the body's byte offset.
+#[derive(Debug, Default)]
+pub struct TemplateOrigins {
+    origins: HashMap<String, (FileId, usize)>,
+}
+
+/// Builds the environment; every template is compiled now, so syntax errors surface at once.
+pub fn environment(
+    site: &Site,
+    theme: &Theme,
+) -> Result<(Environment<'static>, TemplateOrigins), Vec<Diagnostic>> {
+    let mut env = Environment::new();
+    env.set_undefined_behavior(UndefinedBehavior::Strict);
+    env.set_auto_escape_callback(|name| {
+        let ext = name.rsplit('.').next().unwrap_or("");
+        match ext {
+            "html" | "htm" | "xml" | "svg" => AutoEscape::Html,
+            _ => AutoEscape::None,
+        }
+    });
+    crate::narrative::register(&mut env);
+    let mut origins = TemplateOrigins::default();
+    let mut errors = Vec::new();
+    for (name, (text, file)) in &theme.templates {
+        if let Some(file) = file {
+            origins.origins.insert(name.clone(), (*file, 0));
+        }
+        if let Err(e) = env.add_template_owned(name.clone(), text.clone()) {
+            errors.push(template_error(site, &origins, &e));
+        }
+    }
+    for edition in &site.editions {
+        let report = (
+            &edition.report.body,
+            edition.report.body_start,
+            edition.report.file,
+        );
+        let pages = edition
+            .pages
+            .iter()
+            .map(|p| (&p.body, p.body_start, p.file));
+        for (body, start, file) in std::iter::once(report).chain(pages) {
+            let name = narrative_name(site, file);
+            origins.origins.insert(name.clone(), (file, start));
+            if let Err(e) = env.add_template_owned(name, body.clone()) {
+                errors.push(template_error(site, &origins, &e));
+            }
+        }
+    }
+    if errors.is_empty() {
+        Ok((env, origins))
+    } else {
+        Err(errors)
+    }
+}
+
+/// The template name of a narrative file: its path, so errors name it.
+pub fn narrative_name(site: &Site, file: FileId) -> String {
+    site.sources
+        .get(file)
+        .path
+        .to_string_lossy()
+        .replace('\\', "/")
+}
+
+/// Turns a minijinja error into a diagnostic pointing into the narrative or theme file.
+pub fn template_error(
+    site: &Site,
+    origins: &TemplateOrigins,
+    err: &minijinja::Error,
+) -> Diagnostic {
+    let detail = err.detail().unwrap_or("").to_string();
+    let kind = err.kind().to_string();
+    let message = if detail.is_empty() {
+        format!("template error: {kind}")
+    } else {
+        format!("template error: {kind}: {detail}")
+    };
+    let help = match err.kind() {
+        minijinja::ErrorKind::UnknownFunction => format!(
+            "the narrative functions are {}; check the spelling",
+            crate::narrative::FUNCTIONS
+                .iter()
+                .map(|f| format!("{f}(\"id\")"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        minijinja::ErrorKind::UndefinedError => {
+            "the variable does not exist in this template's context; check its name".into()
+        }
+        minijinja::ErrorKind::SyntaxError => {
+            "check the {{ … }} and {% … %} tags: each must be closed, and strings quoted".into()
+        }
+        _ => "fix the template at this position".into(),
+    };
+    let name = err.name().unwrap_or("");
+    let d = Diagnostic::error("E006", message).help(help);
+    match origins.origins.get(name) {
+        Some(&(file, start)) => {
+            let src = site.sources.get(file);
+            match (err.range(), err.line()) {
+                (Some(r), _) => d.at_span(&site.sources, file, start + r.start, start + r.end),
+                (None, Some(line)) => {
+                    let (first_line, _) = src.line_col(start);
+                    d.at(file, first_line + line - 1, 1, 1)
+                }
+                _ => d.at(file, src.line_col(start).0, 1, 1),
+            }
+        }
+        None => {
+            let mut d = d;
+            d.message = format!(
+                "{} (in theme template `{name}`, line {})",
+                d.message,
+                err.line().unwrap_or(0)
+            );
+            d
+        }
+    }
+}

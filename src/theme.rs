@@ -1,0 +1,117 @@
+//! The default theme, embedded in the binary, and a project's overrides from `themes/<name>/`.
+//!
+//! Every embedded template is registered twice: as `<name>` (which a project template of the
+//! same name replaces) and as `default/<name>` (which stays), so an override can
+//! `{% extends "default/page.html" %}` and change one block instead of copying the file.
+
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::source::{FileId, Sources};
+use std::collections::BTreeMap;
+use std::path::Path;
+use walkdir::WalkDir;
+
+macro_rules! embedded {
+    ($($name:literal),* $(,)?) => {
+        &[$(($name, include_str!(concat!("../themes/default/templates/", $name)))),*]
+    };
+}
+
+/// The default theme's templates, by name.
+pub const TEMPLATES: &[(&str, &str)] = embedded!(
+    "base.html",
+    "index.html",
+    "edition.html",
+    "page.html",
+    "indicator.html",
+    "partials/head.html",
+    "partials/header.html",
+    "partials/footer.html",
+    "partials/meta_table.html",
+    "partials/indicator_table.html",
+    "partials/legend.html",
+    "partials/toc.html",
+);
+
+/// The default theme's static files, by path under `static/`.
+pub const STATIC: &[(&str, &[u8])] = &[(
+    "style.css",
+    include_bytes!("../themes/default/static/style.css"),
+)];
+
+/// The templates and static files a build uses, overrides applied.
+#[derive(Debug, Default)]
+pub struct Theme {
+    /// Template name → (source, the project file it came from, if not embedded).
+    pub templates: BTreeMap<String, (String, Option<FileId>)>,
+    /// Path under `static/` → bytes.
+    pub static_files: BTreeMap<String, Vec<u8>>,
+}
+
+impl Theme {
+    /// The embedded default theme with the project's `themes/<name>/` laid over it.
+    pub fn load(
+        dir: Option<&Path>,
+        root: &Path,
+        sources: &mut Sources,
+        diags: &mut Diagnostics,
+    ) -> Theme {
+        let mut theme = Theme::default();
+        for (name, text) in TEMPLATES {
+            theme
+                .templates
+                .insert((*name).to_string(), ((*text).to_string(), None));
+            theme
+                .templates
+                .insert(format!("default/{name}"), ((*text).to_string(), None));
+        }
+        for (name, bytes) in STATIC {
+            theme
+                .static_files
+                .insert((*name).to_string(), bytes.to_vec());
+        }
+        let Some(dir) = dir else {
+            return theme;
+        };
+        for (sub, is_template) in [("templates", true), ("static", false)] {
+            let base = dir.join(sub);
+            for entry in WalkDir::new(&base)
+                .min_depth(1)
+                .sort_by_file_name()
+                .into_iter()
+                .filter_map(Result::ok)
+                .filter(|e| e.file_type().is_file())
+            {
+                let name = entry
+                    .path()
+                    .strip_prefix(&base)
+                    .unwrap_or(entry.path())
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                let shown = entry.path().strip_prefix(root).unwrap_or(entry.path());
+                match std::fs::read(entry.path()) {
+                    Ok(bytes) if is_template => match String::from_utf8(bytes) {
+                        Ok(text) => {
+                            let file = sources.add(shown, text.clone());
+                            theme.templates.insert(name, (text, Some(file)));
+                        }
+                        Err(_) => diags.push(
+                            Diagnostic::error(
+                                "E010",
+                                format!("{} is not valid UTF-8", shown.display()),
+                            )
+                            .help("save the template as UTF-8"),
+                        ),
+                    },
+                    Ok(bytes) => {
+                        theme.static_files.insert(name, bytes);
+                    }
+                    Err(e) => diags.push(
+                        Diagnostic::error("E010", format!("cannot read {}: {e}", shown.display()))
+                            .help("check the file's permissions"),
+                    ),
+                }
+            }
+        }
+        theme
+    }
+}

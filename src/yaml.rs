@@ -1,0 +1,64 @@
+//! The one place serde_yaml is used (it is deprecated upstream; a drop-in fork can replace it here).
+//!
+//! Parsing goes straight from text into typed structs so serde_yaml keeps line and column
+//! for syntax, type, unknown-field and missing-field errors.
+
+use crate::diagnostic::Diagnostic;
+use crate::source::{FileId, Sources};
+use serde::de::DeserializeOwned;
+
+/// Parses `text`, which starts at 1-based line `first_line` of `file`, into `T`.
+pub fn parse<T: DeserializeOwned>(
+    sources: &Sources,
+    file: FileId,
+    text: &str,
+    first_line: usize,
+) -> Result<T, Diagnostic> {
+    serde_yaml::from_str(text).map_err(|err| to_diagnostic(sources, file, &err, first_line))
+}
+
+fn to_diagnostic(
+    sources: &Sources,
+    file: FileId,
+    err: &serde_yaml::Error,
+    first_line: usize,
+) -> Diagnostic {
+    let full = err.to_string();
+    // serde_yaml appends " at line N column M"; the location is printed separately.
+    let message = match full.find(" at line ") {
+        Some(i) => full[..i].to_string(),
+        None => full.clone(),
+    };
+    let help = help_for(&message);
+    let d = Diagnostic::error("E001", format!("invalid YAML: {message}")).help(help);
+    match err.location() {
+        Some(loc) => {
+            let line = loc.line() + first_line - 1;
+            let col = loc.column();
+            let len = sources
+                .get(file)
+                .line_text(line)
+                .chars()
+                .skip(col.saturating_sub(1))
+                .take_while(|c| !c.is_whitespace() && *c != ':')
+                .count();
+            d.at(file, line, col, len)
+        }
+        None => d.at(file, first_line, 1, 1),
+    }
+}
+
+fn help_for(message: &str) -> String {
+    if message.contains("unknown field") {
+        "remove the key or correct its spelling; the expected keys are listed above".into()
+    } else if message.contains("missing field") {
+        "add the missing key; it is required".into()
+    } else if message.contains("invalid type") || message.contains("invalid value") {
+        "write the value in the form the message asks for (numbers unquoted, a withheld figure as \"*\")".into()
+    } else if message.contains("duplicate") {
+        "each key may appear only once in a mapping".into()
+    } else {
+        "fix the YAML syntax at this position (indentation, a missing colon, or an unclosed quote)"
+            .into()
+    }
+}
