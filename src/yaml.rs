@@ -31,7 +31,9 @@ fn to_diagnostic(
     };
     let help = help_for(&message);
     let d = Diagnostic::error("E001", format!("invalid YAML: {message}")).help(help);
-    match err.location() {
+    // serde_yaml places errors raised by our own Deserialize impls (dates) at the document
+    // start; those quote the offending value in backticks, so point at it instead.
+    match err.location().filter(|l| l.line() > 1 || l.column() > 1) {
         Some(loc) => {
             let line = loc.line() + first_line - 1;
             let col = loc.column();
@@ -44,7 +46,15 @@ fn to_diagnostic(
                 .count();
             d.at(file, line, col, len)
         }
-        None => d.at(file, first_line, 1, 1),
+        None => {
+            let src = sources.get(file);
+            let base = src.offset(first_line, 1);
+            let quoted = message.split('`').nth(1).filter(|q| !q.is_empty());
+            match quoted.and_then(|q| src.text[base..].find(q).map(|i| (base + i, q.len()))) {
+                Some((start, len)) => d.at_span(sources, file, start, start + len),
+                None => d.at(file, first_line, 1, 1),
+            }
+        }
     }
 }
 

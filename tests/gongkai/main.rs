@@ -1,0 +1,9 @@
+//! Integration tests: the real binary on real projects, assertions on parsed output.
+
+mod support;
+
+mod charts;
+mod errors;
+mod narrative;
+mod pages;
+mod site;

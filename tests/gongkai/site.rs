@@ -1,0 +1,226 @@
+//! Whole-site properties: links resolve, builds are reproducible, withheld figures never leak,
+//! themes can be overridden block by block.
+
+use crate::support::{attrs, output_files, texts, Project};
+use std::collections::{HashMap, HashSet};
+use std::path::{Component, Path, PathBuf};
+
+fn normalise(p: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            Component::ParentDir => {
+                assert!(out.pop(), "link climbs out of the site: {}", p.display());
+            }
+            Component::CurDir => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Every internal href/src of every page resolves to a file, and every #fragment to an id.
+fn assert_links_resolve(public: &Path) {
+    let files = output_files(public);
+    let names: HashSet<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+    let mut ids: HashMap<String, HashSet<String>> = HashMap::new();
+    let pages: Vec<(&String, scraper::Html)> = files
+        .iter()
+        .filter(|(n, _)| n.ends_with(".html"))
+        .map(|(n, b)| {
+            (
+                n,
+                scraper::Html::parse_document(std::str::from_utf8(b).unwrap()),
+            )
+        })
+        .collect();
+    for (name, doc) in &pages {
+        ids.insert(
+            (*name).clone(),
+            attrs(doc, "[id]", "id").into_iter().collect(),
+        );
+    }
+    let mut checked = 0;
+    for (name, doc) in &pages {
+        let dir = Path::new(name.as_str()).parent().unwrap_or(Path::new(""));
+        let links = attrs(doc, "[href]", "href")
+            .into_iter()
+            .chain(attrs(doc, "[src]", "src"));
+        for link in links {
+            if link.starts_with("https://")
+                || link.starts_with("http://")
+                || link.starts_with("mailto:")
+            {
+                continue;
+            }
+            let (path, fragment) = link.split_once('#').unwrap_or((&link, ""));
+            let target = if path.is_empty() {
+                (*name).clone()
+            } else {
+                normalise(&dir.join(path))
+                    .to_string_lossy()
+                    .replace('\\', "/")
+            };
+            assert!(
+                names.contains(target.as_str()),
+                "{name}: broken link {link}"
+            );
+            if !fragment.is_empty() {
+                assert!(
+                    ids.get(&target).is_some_and(|s| s.contains(fragment)),
+                    "{name}: no #{fragment} in {target}"
+                );
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked > 1000, "only {checked} links checked");
+}
+
+#[test]
+fn example_site_builds_and_every_internal_link_resolves() {
+    let p = Project::example();
+    let run = p.build();
+    assert!(run.stdout.contains("built 3 edition(s)"), "{}", run.stdout);
+    assert_links_resolve(&p.path("public"));
+    // At least 30 indicators per edition, each with its page and chart.
+    for year in [2021, 2022, 2023] {
+        let n = std::fs::read_dir(p.path(&format!("public/{year}/indicators")))
+            .unwrap()
+            .count();
+        assert!(n >= 30, "{year}: {n} indicator pages");
+    }
+}
+
+#[test]
+fn two_builds_are_byte_identical() {
+    let p = Project::example();
+    p.build();
+    let first = p.output_files();
+    std::fs::rename(p.path("public"), p.path("first")).unwrap();
+    p.build();
+    let second = p.output_files();
+    assert_eq!(first.len(), second.len());
+    for ((n1, b1), (n2, b2)) in first.iter().zip(&second) {
+        assert_eq!(n1, n2);
+        assert!(b1 == b2, "{n1} differs between builds");
+    }
+}
+
+#[test]
+fn withheld_values_never_reach_any_output_file() {
+    let p = Project::fixture("basic");
+    p.run(&["build", "--drafts"]).ok();
+    let files = p.output_files();
+    assert!(files.len() > 20);
+    for (name, bytes) in &files {
+        let text = String::from_utf8_lossy(bytes);
+        for secret in ["987654", "876543", "765432"] {
+            assert!(
+                !text.contains(secret),
+                "{name} leaks withheld value {secret}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_theme_overrides_one_block_of_a_default_template() {
+    let p = Project::fixture("basic");
+    p.edit(
+        "content/site.yaml",
+        "title: 测试局信息公开",
+        "title: 测试局信息公开\ntheme: mine",
+    );
+    p.write(
+        "themes/mine/templates/indicator.html",
+        "{% extends \"default/indicator.html\" %}{% block content %}<p class=\"custom\">自定义：{{ indicator.row.name }}</p>{{ super() }}{% endblock %}",
+    );
+    p.write(
+        "themes/mine/templates/partials/footer.html",
+        "<footer class=\"mine\">{{ site.organization }}</footer>",
+    );
+    p.write("themes/mine/static/extra.css", "body{}");
+    p.build();
+    let doc = p.html("2023/indicators/jobs.total.html");
+    assert_eq!(texts(&doc, "p.custom"), vec!["自定义：城乡就业"]);
+    assert_eq!(
+        texts(&doc, "table.history").len(),
+        1,
+        "the rest of the page is kept"
+    );
+    assert_eq!(texts(&doc, "footer.mine"), vec!["测试区测试局"]);
+    assert!(p.path("public/static/extra.css").exists());
+    assert!(p.path("public/static/style.css").exists());
+}
+
+#[test]
+fn user_strings_are_escaped_everywhere() {
+    let p = Project::fixture("basic");
+    p.edit(
+        "content/2023/indicators.yaml",
+        "name: 新增指标",
+        "name: \"新增<script>alert(1)</script>\\\"><img src=x onerror=alert(2)>\"",
+    );
+    p.edit(
+        "content/2023/report.md",
+        "开篇段落",
+        "<script>alert(3)</script><a href=\"javascript:alert(4)\">x</a>开篇段落",
+    );
+    p.build();
+    // HTML and SVG must escape; CSV and JSON carry the text as data, quoted for their format.
+    for (name, bytes) in p.output_files() {
+        if name.ends_with(".csv") || name.ends_with(".json") {
+            continue;
+        }
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(!text.contains("<script"), "{name} has a raw <script>");
+        assert!(
+            !text.contains("<img src=x"),
+            "{name} has a raw injected <img>"
+        );
+        assert!(
+            !text.contains("javascript:"),
+            "{name} has a javascript: URL"
+        );
+    }
+    let name = "新增<script>alert(1)</script>\"><img src=x onerror=alert(2)>";
+    let doc = p.html("2023/indicators/money.new.html");
+    assert_eq!(texts(&doc, "h1")[0], format!("{name}（2023年）"));
+    let json: serde_json::Value = serde_json::from_str(&p.read("public/2023/data.json")).unwrap();
+    assert!(json["indicators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|i| i["name"] == name));
+    let csv_text = p.read("public/2023/data.csv");
+    let mut reader = csv::Reader::from_reader(csv_text.trim_start_matches('\u{feff}').as_bytes());
+    assert!(reader.records().any(|r| &r.unwrap()[3] == name));
+}
+
+#[test]
+fn help_is_clear() {
+    let p = Project::fixture("basic");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_gongkai"))
+        .arg("--help")
+        .output()
+        .unwrap();
+    let help = String::from_utf8(out.stdout).unwrap();
+    assert!(help.contains("build") && help.contains("check"), "{help}");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_gongkai"))
+        .args(["build", "--help"])
+        .output()
+        .unwrap();
+    let help = String::from_utf8(out.stdout).unwrap();
+    for flag in ["--root", "--out", "--drafts", "--base-url"] {
+        assert!(help.contains(flag), "{help}");
+    }
+    let run = p.build();
+    let line = run.stdout.lines().last().unwrap();
+    assert!(
+        line.starts_with("built 2 edition(s), ")
+            && line.contains(" chart(s) ")
+            && line.ends_with('s'),
+        "{line}"
+    );
+}
