@@ -184,6 +184,10 @@ impl Diagnostics {
             };
             key(a).cmp(&key(b))
         });
+        // The same template error shows up once per page that uses the template.
+        self.0.dedup_by(|a, b| {
+            a.code == b.code && a.message == b.message && a.location == b.location
+        });
     }
 
     pub fn render(&self, sources: &Sources) -> String {

@@ -103,13 +103,26 @@ fn render_template(ctx: &Ctx, name: &str, value: Value) -> Result<Vec<u8>, Diagn
         .map_err(|e| templates::template_error(ctx.site, ctx.origins, &e))
 }
 
-fn head(title: &str, root: &str, article: Option<ArticleMeta>, breadcrumbs: Vec<Link>) -> Value {
+/// Head data of the page written at `path` (relative to the output folder).
+fn head(
+    ctx: &Ctx,
+    title: &str,
+    path: &str,
+    article: Option<ArticleMeta>,
+    breadcrumbs: Vec<Link>,
+) -> Value {
+    let depth = path.matches('/').count();
     Value::from(Serde(PageHead {
         title: title.to_string(),
-        root: root.to_string(),
+        root: "../".repeat(depth),
         article,
         breadcrumbs,
-        canonical: None,
+        canonical: ctx
+            .site
+            .config
+            .base_url
+            .as_ref()
+            .map(|base| format!("{}/{path}", base.trim_end_matches('/'))),
     }))
 }
 
@@ -135,7 +148,7 @@ fn render_home(ctx: &Ctx) -> Result<Files, Vec<Diagnostic>> {
     });
     let value = context! {
         site => ctx.site_view.clone(),
-        page => head(&ctx.site.config.title, "", None, vec![]),
+        page => head(ctx, &ctx.site.config.title, "index.html", None, vec![]),
         latest => latest,
     };
     let html = render_template(ctx, "index.html", value).map_err(|d| vec![d])?;
@@ -232,7 +245,7 @@ fn render_edition(
         Ok(n) => {
             let value = context! {
                 site => ctx.site_view.clone(),
-                page => head(&front.title, "../", Some(article(&front.title, front.published)), vec![home_crumb.clone()]),
+                page => head(ctx, &front.title, &format!("{year}/index.html"), Some(article(&front.title, front.published)), vec![home_crumb.clone()]),
                 edition => edition_value.clone(),
                 body => Value::from_safe_string(n.html),
                 toc => Value::from(Serde(view::toc(&n.headings))),
@@ -252,7 +265,7 @@ fn render_edition(
                 let date = page.front.published.unwrap_or(front.published);
                 let value = context! {
                     site => ctx.site_view.clone(),
-                    page => head(&page.front.title, "../", Some(article(&page.front.title, date)), vec![home_crumb.clone(), edition_crumb.clone()]),
+                    page => head(ctx, &page.front.title, &format!("{year}/{}.html", page.slug), Some(article(&page.front.title, date)), vec![home_crumb.clone(), edition_crumb.clone()]),
                     edition => edition_value.clone(),
                     doc => context! {
                         title => page.front.title.clone(),
@@ -533,7 +546,7 @@ fn render_indicator(
     let front = &edition.report.front;
     let value = context! {
         site => ctx.site_view.clone(),
-        page => head(&format!("{}（{}年）", ind.name, year), "../../", Some(ArticleMeta {
+        page => head(ctx, &format!("{}（{}年）", ind.name, year), &view::indicator_url(year, &ind.id), Some(ArticleMeta {
             title: format!("{}（{}年）", ind.name, year),
             pub_date: front.published.to_string(),
             source: front.publisher.clone(),

@@ -78,8 +78,18 @@ pub fn narrative_name(site: &Site, file: FileId) -> String {
 pub fn template_error(
     site: &Site,
     origins: &TemplateOrigins,
-    err: &minijinja::Error,
+    outer: &minijinja::Error,
 ) -> Diagnostic {
+    // An error inside an included or extended template arrives wrapped ("could not render
+    // include"); the innermost one names the file and position the user must fix.
+    let mut err = outer;
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(outer);
+    while let Some(c) = cause {
+        if let Some(inner) = c.downcast_ref::<minijinja::Error>() {
+            err = inner;
+        }
+        cause = c.source();
+    }
     let detail = err.detail().unwrap_or("").to_string();
     let kind = err.kind().to_string();
     let message = if detail.is_empty() {

@@ -145,18 +145,22 @@ fn check_call(
         )
         .help("add `target:` to the indicator, or remove the call"))),
         "completion" if ind.completion_rate().is_none() => {
-            let why = match (ind.value, ind.target) {
-                (_, None) => "it has no target",
-                (Figure::Withheld, _) | (_, Some(Figure::Withheld)) => {
-                    "its value or target is withheld"
-                }
-                _ => "its target is 0",
+            let (why, help) = match (ind.value, ind.target) {
+                (_, None) => (
+                    "it has no target",
+                    "add `target:` to the indicator (or `completion:` with the published rate), or remove the call",
+                ),
+                (Figure::Withheld, _) | (_, Some(Figure::Withheld)) => (
+                    "its value or target is withheld",
+                    "state the published rate as `completion: 101.05` on the indicator, or remove the call",
+                ),
+                _ => ("its target is 0", "correct the target, or remove the call"),
             };
             diags.push(at(Diagnostic::error(
                 "E005",
                 format!("completion() of `{}` cannot be computed: {why}", call.id),
             )
-            .help("state the published rate as `completion: 101.05` on the indicator, or remove the call")));
+            .help(help)));
         }
         "change" => {
             let prev = site

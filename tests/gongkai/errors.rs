@@ -143,7 +143,7 @@ fn completion_of_a_withheld_indicator_without_a_stated_rate() {
     );
     let run = p.run(&["build"]);
     run.fails_at("E005", "content/2023/notes.md:6:50");
-    assert!(run.stderr.contains("completion: 101.05"), "{}", run.stderr);
+    assert!(run.stderr.contains("add `target:`"), "{}", run.stderr);
     assert_untouched(&p, &before);
 }
 
@@ -221,4 +221,57 @@ fn check_reports_the_same_and_writes_nothing() {
     );
     p.run(&["check"])
         .fails_at("E004", "content/2023/report.md:22:12");
+}
+
+#[test]
+fn unknown_function_in_a_theme_template() {
+    let (p, before) = built();
+    p.edit(
+        "content/site.yaml",
+        "title: 测试局信息公开",
+        "title: 测试局信息公开\ntheme: mine",
+    );
+    p.write(
+        "themes/mine/templates/partials/footer.html",
+        "<footer>\n  {{ site.organization }} {{ no_such_function() }}\n</footer>\n",
+    );
+    let run = p.run(&["build"]);
+    run.fails_at("E006", "themes/mine/templates/partials/footer.html:2:30");
+    assert_untouched(&p, &before);
+}
+
+#[test]
+fn undefined_variable_in_a_theme_template_is_an_error() {
+    let (p, before) = built();
+    p.edit(
+        "content/site.yaml",
+        "title: 测试局信息公开",
+        "title: 测试局信息公开\ntheme: mine",
+    );
+    p.write(
+        "themes/mine/templates/partials/legend.html",
+        "<p>{{ site.no_such_field }}</p>\n",
+    );
+    p.run(&["build"])
+        .fails_at("E006", "themes/mine/templates/partials/legend.html:1:7");
+    assert_untouched(&p, &before);
+}
+
+#[test]
+fn completion_of_a_withheld_value_without_a_stated_rate() {
+    let (p, before) = built();
+    p.edit(
+        "content/2022/report.md",
+        "2022年完成就业",
+        "完成率{{ completion(\"jobs.secret\") }}，2022年完成就业",
+    );
+    let run = p.run(&["build"]);
+    run.fails_at("E005", "content/2022/report.md:8:18");
+    assert!(
+        run.stderr.contains("value or target is withheld"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("completion: 101.05"), "{}", run.stderr);
+    assert_untouched(&p, &before);
 }

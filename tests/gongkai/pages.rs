@@ -183,3 +183,21 @@ fn data_files_explain_themselves_and_keep_withheld_as_star_or_null() {
     assert_eq!(total["value"], 1100);
     assert_eq!(total["completion"], 110.0);
 }
+
+#[test]
+fn base_url_adds_canonical_links_and_links_stay_relative() {
+    let p = Project::fixture("basic");
+    p.build();
+    assert!(attrs(&p.html("2023/index.html"), "link[rel=canonical]", "href").is_empty());
+    p.run(&["build", "--base-url", "https://example.gov.cn/gzbg/"])
+        .ok();
+    let doc = p.html("2023/indicators/jobs.total.html");
+    assert_eq!(
+        attrs(&doc, "link[rel=canonical]", "href"),
+        vec!["https://example.gov.cn/gzbg/2023/indicators/jobs.total.html"]
+    );
+    assert_eq!(
+        attrs(&doc, "link[rel=stylesheet]", "href"),
+        vec!["../../static/style.css"]
+    );
+}
