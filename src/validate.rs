@@ -55,8 +55,30 @@ fn check_indicators(site: &Site, edition: &Edition, diags: &mut Diagnostics) {
                 .help("ids use lowercase letters, digits, `.`, `_` and `-` only, e.g. employment"),
             );
         }
-        let nth = seen.entry(&section.id).or_insert(0);
-        *nth += 1;
+        if edition
+            .sections
+            .iter()
+            .filter(|s| s.id == section.id)
+            .count()
+            > 1
+        {
+            let first = edition.sections.iter().position(|s| s.id == section.id);
+            let this = edition
+                .sections
+                .iter()
+                .position(|s| std::ptr::eq(s, section));
+            if first != this {
+                let (s, e) = span_of(&section.id, 1);
+                diags.push(
+                    Diagnostic::error(
+                        "E002",
+                        format!("duplicate section id `{}` in {}", section.id, edition.year),
+                    )
+                    .at_span(&site.sources, file, s, e)
+                    .help("every section of an edition needs its own id; rename one of them"),
+                );
+            }
+        }
         for ind in &section.indicators {
             let nth = {
                 let n = seen.entry(&ind.id).or_insert(0);

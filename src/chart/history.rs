@@ -141,12 +141,12 @@ impl HistoryChart {
                 }
                 (None, _) => {}
             }
-            let top = p.value.unwrap_or(0.0);
-            chart.draw_series(std::iter::once(Text::new(
-                p.value_label.clone(),
-                (mid, top + ymax * 0.01),
-                label_style.clone(),
-            )))?;
+            // Above the bar and above the target marker, so the two never collide.
+            let top = p.value.unwrap_or(0.0).max(p.target.unwrap_or(0.0));
+            chart.draw_series(std::iter::once(
+                EmptyElement::at((mid, top))
+                    + Text::new(p.value_label.clone(), (0, -6), label_style.clone()),
+            ))?;
             if let Some(t) = p.target {
                 // The target is a dashed red tick across the bar with a diamond at its end:
                 // shape and position, not colour, carry the meaning.
@@ -164,11 +164,10 @@ impl HistoryChart {
                     target_colour.filled(),
                 )))?;
             }
-            chart.draw_series(std::iter::once(Text::new(
-                p.label.clone(),
-                (mid, 0.0),
-                x_label_style.clone(),
-            )))?;
+            chart.draw_series(std::iter::once(
+                EmptyElement::at((mid, 0.0))
+                    + Text::new(p.label.clone(), (0, 8), x_label_style.clone()),
+            ))?;
         }
         if legend_h > 0 {
             draw_legend(&legend_area, &self.part_names, has_target)?;

@@ -76,16 +76,14 @@ impl SeriesChart {
         let x_label_style = axis_text.pos(Pos::new(HPos::Center, VPos::Top));
         for (i, (period, v, label)) in self.points.iter().enumerate() {
             let mid = i as f64 + 0.5;
-            chart.draw_series(std::iter::once(Text::new(
-                label.clone(),
-                (mid, v + ymax * 0.03),
-                label_style.clone(),
-            )))?;
-            chart.draw_series(std::iter::once(Text::new(
-                period.clone(),
-                (mid, 0.0),
-                x_label_style.clone(),
-            )))?;
+            chart.draw_series(std::iter::once(
+                EmptyElement::at((mid, *v))
+                    + Text::new(label.clone(), (0, -10), label_style.clone()),
+            ))?;
+            chart.draw_series(std::iter::once(
+                EmptyElement::at((mid, 0.0))
+                    + Text::new(period.clone(), (0, 8), x_label_style.clone()),
+            ))?;
         }
         root.present()?;
         Ok(())
