@@ -25,6 +25,10 @@ pub fn render(markdown: &str) -> (String, Vec<Heading>) {
     let events = rewrite_footnotes(events);
     let mut html = String::with_capacity(markdown.len() * 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    // Wide tables scroll in their own box on phones instead of widening the page.
+    let html = html
+        .replace("<table>", "<div class=\"table-scroll\"><table>")
+        .replace("</table>", "</table></div>");
     (sanitizer().clean(&html).to_string(), headings)
 }
 
@@ -154,6 +158,7 @@ fn rewrite_footnotes(events: Vec<Event>) -> Vec<Event> {
                 )
             }
             Event::End(TagEnd::FootnoteDefinition) => Event::Html("</div>\n".into()),
+
             e => e,
         })
         .collect()

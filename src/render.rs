@@ -500,10 +500,14 @@ fn render_indicator(
                 .map(|c| format::percent(c, style))
                 .unwrap_or_default(),
             status: view::status(i),
-            change: k
-                .checked_sub(1)
-                .and_then(|p| format::change(i, hist[p].1, style))
-                .unwrap_or_default(),
+            // Across a definition break the figures are not comparable.
+            change: if i.definition_break.is_some() && k > 0 {
+                "口径调整，不可比".into()
+            } else {
+                k.checked_sub(1)
+                    .and_then(|p| format::change(i, hist[p].1, style))
+                    .unwrap_or_default()
+            },
             url: view::indicator_url(e.year, &i.id),
         })
         .collect();

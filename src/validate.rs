@@ -172,6 +172,10 @@ fn check_call(
                     "it has no target",
                     "add `target:` to the indicator (or `completion:` with the published rate), or remove the call",
                 ),
+                _ if ind.better == crate::content::Better::Lower => (
+                    "its target is a ceiling (`better: lower`), which has no completion rate",
+                    "say whether the ceiling was kept with value() and target(), or state `completion:` if one was published",
+                ),
                 (Figure::Withheld, _) | (_, Some(Figure::Withheld)) => (
                     "its value or target is withheld",
                     "state the published rate as `completion: 101.05` on the indicator, or remove the call",

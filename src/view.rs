@@ -71,6 +71,9 @@ pub struct SectionView {
     pub id: String,
     pub title: String,
     pub indicators: Vec<IndicatorRow>,
+    /// Whether any indicator of the section has a target: columns that would be empty
+    /// throughout are left out.
+    pub has_targets: bool,
 }
 
 /// An indicator as a table row: every figure already printed.
@@ -236,6 +239,10 @@ pub fn sections(site: &Site, edition: &Edition) -> Vec<SectionView> {
         .map(|s| SectionView {
             id: s.id.clone(),
             title: s.title.clone(),
+            has_targets: s
+                .indicators
+                .iter()
+                .any(|i| i.target.is_some() || i.completion.is_some()),
             indicators: s
                 .indicators
                 .iter()

@@ -64,26 +64,23 @@ impl HistoryChart {
             self.percent,
         );
         let has_target = self.points.iter().any(|p| p.target.is_some());
-        let legend_h = if self.part_names.is_empty() && !has_target {
-            0
-        } else {
-            30
-        };
-        let (legend_area, plot_area) = root.split_vertically(legend_h);
+        let has_withheld = self.points.iter().any(|p| p.value.is_none());
+        let all_withheld = self.points.iter().all(|p| p.value.is_none());
+        let (legend_area, plot_area) = root.split_vertically(LEGEND_HEIGHT);
         let mut chart = ChartBuilder::on(&plot_area)
-            .margin_top(24)
-            .margin_right(16)
+            .margin_top(28)
+            .margin_right(20)
             .margin_left(8)
-            .x_label_area_size(36)
-            .y_label_area_size(72)
+            .x_label_area_size(40)
+            .y_label_area_size(88)
             .build_cartesian_2d(0f64..n, 0f64..ymax)?;
-        let axis_text =
-            TextStyle::from((FONT, 16.0 * 1.24).into_font()).color(&RGBColor(0x33, 0x33, 0x33));
+        let axis_text = TextStyle::from((FONT, AXIS_SIZE * 1.24).into_font())
+            .color(&RGBColor(0x33, 0x33, 0x33));
         chart
             .configure_mesh()
             .disable_x_mesh()
             .x_labels(0)
-            .y_labels(6)
+            .y_labels(if all_withheld { 0 } else { 6 })
             .max_light_lines(1)
             .light_line_style(RGBColor(0xf0, 0xf0, 0xf0))
             .bold_line_style(RGBColor(0xdd, 0xdd, 0xdd))
@@ -92,11 +89,21 @@ impl HistoryChart {
             .y_label_formatter(&|v| format_tick(*v))
             .draw()?;
 
-        let label_style = TextStyle::from((FONT, 15.0 * 1.24).into_font())
+        let label_style = TextStyle::from((FONT, LABEL_SIZE * 1.24).into_font())
             .color(&RGBColor(0x22, 0x22, 0x22))
             .pos(Pos::new(HPos::Center, VPos::Bottom));
         let x_label_style = axis_text.pos(Pos::new(HPos::Center, VPos::Top));
-        let target_colour = RGBColor(0xa0, 0x1c, 0x1c);
+
+        if all_withheld {
+            // Nothing to draw but the fact itself: say so in the plot, not with empty axes.
+            chart.draw_series(std::iter::once(Text::new(
+                "数据依法不予公开",
+                (n / 2.0, ymax / 2.0),
+                label_style
+                    .clone()
+                    .pos(Pos::new(HPos::Center, VPos::Center)),
+            )))?;
+        }
 
         for (i, p) in self.points.iter().enumerate() {
             let x0 = i as f64 + 0.2;
@@ -105,15 +112,18 @@ impl HistoryChart {
             if p.break_before && i > 0 {
                 chart.draw_series(std::iter::once(PathElement::new(
                     vec![(i as f64, 0.0), (i as f64, ymax)],
-                    ShapeStyle::from(&RGBColor(0x66, 0x66, 0x66)).stroke_width(1),
+                    ShapeStyle::from(&RGBColor(0x55, 0x55, 0x55)).stroke_width(2),
                 )))?;
-                chart.draw_series(std::iter::once(Text::new(
-                    "口径调整",
-                    (i as f64 + 0.02, ymax),
-                    TextStyle::from((FONT, 13.0 * 1.24).into_font())
-                        .color(&RGBColor(0x44, 0x44, 0x44))
-                        .pos(Pos::new(HPos::Left, VPos::Top)),
-                )))?;
+                chart.draw_series(std::iter::once(
+                    EmptyElement::at((i as f64, ymax))
+                        + Text::new(
+                            "口径调整",
+                            (6, -22),
+                            TextStyle::from((FONT, LEGEND_SIZE * 1.24).into_font())
+                                .color(&RGBColor(0x33, 0x33, 0x33))
+                                .pos(Pos::new(HPos::Left, VPos::Top)),
+                        ),
+                ))?;
             }
             match (p.value, self.stacked(p)) {
                 (Some(_), Some(parts)) => {
@@ -141,73 +151,100 @@ impl HistoryChart {
                 }
                 (None, _) => {}
             }
+            if let Some(t) = p.target {
+                // The target is a red rule across the bar with a diamond at its end, outlined
+                // in white so it stays visible on the bar: shape, not colour, carries meaning.
+                chart.draw_series(std::iter::once(PathElement::new(
+                    vec![(x0 - 0.08, t), (x1 + 0.08, t)],
+                    ShapeStyle::from(&WHITE).stroke_width(7),
+                )))?;
+                chart.draw_series(std::iter::once(PathElement::new(
+                    vec![(x0 - 0.08, t), (x1 + 0.08, t)],
+                    ShapeStyle::from(&TARGET).stroke_width(3),
+                )))?;
+                chart.draw_series(std::iter::once(
+                    EmptyElement::at((x1 + 0.08, t)) + diamond((6, 0)),
+                ))?;
+            }
             // Above the bar and above the target marker, so the two never collide.
             let top = p.value.unwrap_or(0.0).max(p.target.unwrap_or(0.0));
             chart.draw_series(std::iter::once(
                 EmptyElement::at((mid, top))
-                    + Text::new(p.value_label.clone(), (0, -6), label_style.clone()),
+                    + Text::new(p.value_label.clone(), (0, -8), label_style.clone()),
             ))?;
-            if let Some(t) = p.target {
-                // The target is a dashed red tick across the bar with a diamond at its end:
-                // shape and position, not colour, carry the meaning.
-                chart.draw_series(std::iter::once(PathElement::new(
-                    vec![(x0 - 0.08, t), (x1 + 0.08, t)],
-                    ShapeStyle::from(&target_colour).stroke_width(3),
-                )))?;
-                chart.draw_series(std::iter::once(Polygon::new(
-                    vec![
-                        (x1 + 0.08, t),
-                        (x1 + 0.12, t + ymax * 0.02),
-                        (x1 + 0.16, t),
-                        (x1 + 0.12, t - ymax * 0.02),
-                    ],
-                    target_colour.filled(),
-                )))?;
-            }
             chart.draw_series(std::iter::once(
                 EmptyElement::at((mid, 0.0))
                     + Text::new(p.label.clone(), (0, 8), x_label_style.clone()),
             ))?;
         }
-        if legend_h > 0 {
-            draw_legend(&legend_area, &self.part_names, has_target)?;
-        }
+        draw_legend(
+            &legend_area,
+            &self.part_names,
+            !all_withheld,
+            has_target,
+            has_withheld,
+        )?;
         root.present()?;
         Ok(())
     }
 }
 
+const AXIS_SIZE: f64 = 20.0;
+const LABEL_SIZE: f64 = 20.0;
+const LEGEND_SIZE: f64 = 18.0;
+const LEGEND_HEIGHT: u32 = 36;
+const TARGET: RGBColor = RGBColor(0xa0, 0x1c, 0x1c);
+
+/// The target marker's diamond, `offset` pixels from its anchor.
+fn diamond(offset: (i32, i32)) -> Polygon<(i32, i32)> {
+    let (x, y) = offset;
+    Polygon::new(
+        vec![(x - 6, y), (x, y - 7), (x + 6, y), (x, y + 7)],
+        ShapeStyle::from(&TARGET).filled(),
+    )
+}
+
 fn draw_legend(
     area: &DrawingArea<SVGBackend<'_>, plotters::coord::Shift>,
     part_names: &[String],
+    has_values: bool,
     has_target: bool,
+    has_withheld: bool,
 ) -> Result<(), Box<dyn std::error::Error>> {
-    let text = TextStyle::from((FONT, 14.0 * 1.24).into_font())
+    let text = TextStyle::from((FONT, LEGEND_SIZE * 1.24).into_font())
         .color(&RGBColor(0x22, 0x22, 0x22))
         .pos(Pos::new(HPos::Left, VPos::Center));
-    let mut x = 80;
-    let y = 16;
-    for (k, name) in part_names.iter().enumerate() {
+    let mut x = 96;
+    let y = 20;
+    let names: Vec<&str> = if !has_values {
+        vec![]
+    } else if part_names.is_empty() {
+        vec!["数值"]
+    } else {
+        part_names.iter().map(String::as_str).collect()
+    };
+    // CJK glyphs are about one em wide; plotters' own estimate counts bytes.
+    let width = |s: &str| (LEGEND_SIZE as i32) * s.chars().count() as i32;
+    for (k, name) in names.iter().enumerate() {
         let (r, g, b) = PALETTE[k % PALETTE.len()];
         area.draw(&Rectangle::new(
-            [(x, y - 7), (x + 14, y + 7)],
+            [(x, y - 8), (x + 16, y + 8)],
             RGBColor(r, g, b).filled(),
         ))?;
-        area.draw(&Text::new(name.clone(), (x + 20, y), text.clone()))?;
-        // CJK glyphs are about one em wide; plotters' own estimate counts bytes.
-        x += 20 + 14 * name.chars().count() as i32 + 24;
+        area.draw(&Text::new(name.to_string(), (x + 22, y), text.clone()))?;
+        x += 22 + width(name) + 24;
     }
     if has_target {
-        let red = RGBColor(0xa0, 0x1c, 0x1c);
         area.draw(&PathElement::new(
-            vec![(x, y), (x + 18, y)],
-            ShapeStyle::from(&red).stroke_width(3),
+            vec![(x, y), (x + 20, y)],
+            ShapeStyle::from(&TARGET).stroke_width(3),
         ))?;
-        area.draw(&Polygon::new(
-            vec![(x + 18, y), (x + 22, y - 5), (x + 26, y), (x + 22, y + 5)],
-            red.filled(),
-        ))?;
-        area.draw(&Text::new("目标", (x + 32, y), text))?;
+        area.draw(&(EmptyElement::at((x + 20, y)) + diamond((0, 0))))?;
+        area.draw(&Text::new("目标", (x + 34, y), text.clone()))?;
+        x += 34 + width("目标") + 24;
+    }
+    if has_withheld {
+        area.draw(&Text::new("* 不予公开", (x, y), text))?;
     }
     Ok(())
 }

@@ -37,10 +37,10 @@ impl SeriesChart {
             .margin_right(16)
             .margin_left(8)
             .x_label_area_size(36)
-            .y_label_area_size(72)
+            .y_label_area_size(88)
             .build_cartesian_2d(0f64..n, 0f64..ymax)?;
         let axis_text =
-            TextStyle::from((FONT, 16.0 * 1.24).into_font()).color(&RGBColor(0x33, 0x33, 0x33));
+            TextStyle::from((FONT, 20.0 * 1.24).into_font()).color(&RGBColor(0x33, 0x33, 0x33));
         chart
             .configure_mesh()
             .disable_x_mesh()
@@ -70,16 +70,22 @@ impl SeriesChart {
                 .iter()
                 .map(|&c| Circle::new(c, 5, ShapeStyle::from(&colour).filled())),
         )?;
-        let label_style = TextStyle::from((FONT, 15.0 * 1.24).into_font())
+        let label_style = TextStyle::from((FONT, 20.0 * 1.24).into_font())
             .color(&RGBColor(0x22, 0x22, 0x22))
             .pos(Pos::new(HPos::Center, VPos::Bottom));
         let x_label_style = axis_text.pos(Pos::new(HPos::Center, VPos::Top));
+        let last = self.points.len().saturating_sub(1);
+        // With many points, every other value label (and always the last) keeps them apart;
+        // the data table beside the chart has every figure.
+        let step = if self.points.len() > 6 { 2 } else { 1 };
         for (i, (period, v, label)) in self.points.iter().enumerate() {
             let mid = i as f64 + 0.5;
-            chart.draw_series(std::iter::once(
-                EmptyElement::at((mid, *v))
-                    + Text::new(label.clone(), (0, -10), label_style.clone()),
-            ))?;
+            if (last - i) % step == 0 {
+                chart.draw_series(std::iter::once(
+                    EmptyElement::at((mid, *v))
+                        + Text::new(label.clone(), (0, -10), label_style.clone()),
+                ))?;
+            }
             chart.draw_series(std::iter::once(
                 EmptyElement::at((mid, 0.0))
                     + Text::new(period.clone(), (0, 8), x_label_style.clone()),

@@ -168,9 +168,15 @@ impl Indicator {
     }
 
     /// The completion rate in %: value/target when both are published, else the stated one.
+    /// A ceiling (`better: lower`, e.g. 失业率控制在4%以内) has no computed rate: 82.5％ of a
+    /// ceiling reads as a failure when it is a success.
     pub fn completion_rate(&self) -> Option<f64> {
         match (self.value, self.target) {
-            (Figure::Number(v), Some(Figure::Number(t))) if t != 0.0 => Some(v / t * 100.0),
+            (Figure::Number(v), Some(Figure::Number(t)))
+                if t != 0.0 && self.better == Better::Higher =>
+            {
+                Some(v / t * 100.0)
+            }
             _ => self.completion,
         }
     }

@@ -67,7 +67,7 @@ fn history_chart_has_a_bar_per_published_edition_and_marks_withheld_years() {
     // money.loan: 2022 and 2023, both published; the draft 2024 is not built.
     let loan = svg(&p, "2023/charts/money.loan.svg");
     let doc = roxmltree::Document::parse(&loan).unwrap();
-    assert_eq!(bars(&doc), 2);
+    assert_eq!(bars(&doc), 2 + 1, "two bars and the legend swatch");
     let t = texts_of(&doc);
     assert!(
         t.contains(&"2022") && t.contains(&"2023") && !t.contains(&"2024"),
@@ -82,8 +82,13 @@ fn history_chart_has_a_bar_per_published_edition_and_marks_withheld_years() {
     // jobs.secret: withheld both years: no bars, "*" labels, and no number leaks.
     let secret = svg(&p, "2023/charts/jobs.secret.svg");
     let doc = roxmltree::Document::parse(&secret).unwrap();
-    assert_eq!(bars(&doc), 0);
-    assert_eq!(texts_of(&doc).iter().filter(|t| **t == "*").count(), 2);
+    assert_eq!(bars(&doc), 0, "no bars and no swatch for values never published");
+    let t = texts_of(&doc);
+    assert_eq!(t.iter().filter(|t| **t == "*").count(), 2, "{t:?}");
+    assert!(
+        t.contains(&"数据依法不予公开") && t.contains(&"* 不予公开"),
+        "{t:?}"
+    );
     let desc = doc
         .descendants()
         .find(|n| n.has_tag_name("desc"))
