@@ -1,6 +1,6 @@
 //! Command-line arguments (clap derive types only).
 
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
 /// gongkai (公开): YAML indicators + Markdown narrative → a static government information
@@ -18,6 +18,7 @@ pub enum Command {
     /// error is found; the previous output stays as it was.
     Build(BuildArgs),
     /// Load, validate and render everything in memory, print every finding, write nothing.
+    /// Exit 0 when clean, 1 on any error (or warning with --strict), 2 when it could not run.
     Check(CheckArgs),
 }
 
@@ -48,4 +49,13 @@ pub struct CheckArgs {
     /// Check drafts too.
     #[arg(long)]
     pub drafts: bool,
+    /// `human` (like a compiler) or `json` (one JSON object per line, for CI systems).
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
 }

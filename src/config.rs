@@ -26,6 +26,33 @@ pub struct SiteConfig {
     /// The legend printed wherever a withheld "*" appears.
     #[serde(default = "default_withheld_note")]
     pub withheld_note: String,
+    /// A regular expression every 索引号 must match (formats differ by province).
+    #[serde(default)]
+    pub index_no_pattern: Option<String>,
+    #[serde(default)]
+    pub checks: Checks,
+}
+
+/// Thresholds of `check`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Checks {
+    /// A value more than this many times (or less than 1/this of) last year's asks for
+    /// confirmation.
+    #[serde(default = "default_jump_factor")]
+    pub jump_factor: f64,
+}
+
+impl Default for Checks {
+    fn default() -> Self {
+        Checks {
+            jump_factor: default_jump_factor(),
+        }
+    }
+}
+
+fn default_jump_factor() -> f64 {
+    3.0
 }
 
 fn default_language() -> String {

@@ -87,6 +87,24 @@ impl Diagnostic {
         ))
     }
 
+    /// One JSON object for `check --format json`.
+    pub fn to_json(&self, sources: &Sources) -> serde_json::Value {
+        let loc = self.location.as_ref();
+        serde_json::json!({
+            "severity": match self.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+            },
+            "code": self.code,
+            "message": self.message,
+            "file": loc.map(|l| sources.get(l.file).path.to_string_lossy().replace('\\', "/")),
+            "line": loc.map(|l| l.line),
+            "column": loc.map(|l| l.col),
+            "length": loc.map(|l| l.len),
+            "help": self.help,
+        })
+    }
+
     /// The human rendering, with the quoted source line and a caret under the span.
     pub fn render(&self, sources: &Sources) -> String {
         let mut out = String::new();
@@ -188,6 +206,14 @@ impl Diagnostics {
         self.0.dedup_by(|a, b| {
             a.code == b.code && a.message == b.message && a.location == b.location
         });
+    }
+
+    /// JSON lines, one finding per line.
+    pub fn render_json(&self, sources: &Sources) -> String {
+        self.0
+            .iter()
+            .map(|d| d.to_json(sources).to_string() + "\n")
+            .collect()
     }
 
     pub fn render(&self, sources: &Sources) -> String {

@@ -39,6 +39,8 @@ pub enum Failure {
     Content(source::Sources, diagnostic::Diagnostics),
     /// gongkai could not do its work, e.g. the output folder is not writable (exit code 2).
     Io(String),
+    /// The command printed its findings itself (e.g. as JSON) and exits with this code.
+    Reported { code: i32, stdout: String },
 }
 
 impl Failure {
@@ -46,6 +48,7 @@ impl Failure {
         match self {
             Failure::Content(..) => 1,
             Failure::Io(_) => 2,
+            Failure::Reported { code, .. } => *code,
         }
     }
 
@@ -57,6 +60,7 @@ impl Failure {
                 s
             }
             Failure::Io(msg) => format!("error: {msg}\n"),
+            Failure::Reported { .. } => String::new(),
         }
     }
 }

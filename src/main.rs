@@ -7,6 +7,9 @@ fn main() {
     match gongkai::run(&cli) {
         Ok(report) => print!("{report}"),
         Err(failure) => {
+            if let gongkai::Failure::Reported { stdout, .. } = &failure {
+                print!("{stdout}");
+            }
             eprint!("{}", failure.render());
             std::process::exit(failure.exit_code());
         }

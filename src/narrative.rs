@@ -125,6 +125,15 @@ pub fn strip_tokens(s: &str) -> String {
     out
 }
 
+/// The code render uses for a narrative function that cannot print its figure.
+pub const FUNCTION_ERROR: &str = "E004";
+
+/// Whether `d` is render's report of a narrative function problem (validation reports the
+/// same problems with exact positions).
+pub fn is_function_error(d: &crate::diagnostic::Diagnostic) -> bool {
+    d.code == FUNCTION_ERROR && d.message.starts_with("narrative: ")
+}
+
 /// What substitution produced besides the HTML.
 #[derive(Debug, Default)]
 pub struct Substituted {

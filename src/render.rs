@@ -172,7 +172,7 @@ fn render_narrative(ctx: &Ctx, edition: &Edition, file: usize) -> Result<Narrati
     let (html, headings) = markdown::render(&md);
     let sub = narrative::substitute(&html, ctx.site, edition);
     if let Some(problem) = sub.problems.first() {
-        return Err(Diagnostic::error("E004", problem.clone())
+        return Err(Diagnostic::error(narrative::FUNCTION_ERROR, format!("narrative: {problem}"))
             .at(file, 1, 1, 1)
             .help(
                 "the id comes from template logic; make sure it names an indicator of this edition",

@@ -72,3 +72,36 @@ fn help_for(message: &str) -> String {
             .into()
     }
 }
+
+/// Parses a file that is one mapping of strings to strings, keeping the written order
+/// (e.g. content/wordlist.yaml: wrong → right).
+pub fn parse_pairs(sources: &Sources, file: FileId) -> Result<Vec<(String, String)>, Diagnostic> {
+    struct Pairs(Vec<(String, String)>);
+    impl<'de> serde::Deserialize<'de> for Pairs {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Pairs, D::Error> {
+            struct V;
+            impl<'de> serde::de::Visitor<'de> for V {
+                type Value = Pairs;
+                fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                    f.write_str("a mapping of wrong → right words")
+                }
+                fn visit_unit<E: serde::de::Error>(self) -> Result<Pairs, E> {
+                    Ok(Pairs(Vec::new()))
+                }
+                fn visit_map<M: serde::de::MapAccess<'de>>(
+                    self,
+                    mut m: M,
+                ) -> Result<Pairs, M::Error> {
+                    let mut out = Vec::new();
+                    while let Some(pair) = m.next_entry::<String, String>()? {
+                        out.push(pair);
+                    }
+                    Ok(Pairs(out))
+                }
+            }
+            d.deserialize_any(V)
+        }
+    }
+    let text = &sources.get(file).text;
+    parse::<Pairs>(sources, file, text, 1).map(|p| p.0)
+}

@@ -13,25 +13,40 @@ pub fn build_in_memory(
     options: &RenderOptions,
     base_url: Option<String>,
 ) -> Result<(Output, Sources, Diagnostics), Failure> {
+    if !root.join("content").is_dir() {
+        return Err(Failure::Io(format!(
+            "no content/ folder in {}: run gongkai in a project folder (one with content/site.yaml), or pass --root DIR",
+            root.display()
+        )));
+    }
     let mut site =
         crate::content::load(root).map_err(|(sources, d)| Failure::Content(sources, d))?;
     if let Some(url) = base_url {
         site.config.base_url = Some(url);
     }
     let mut diags = crate::validate::validate(&site);
-    if diags.has_errors() {
-        diags.sort();
-        return Err(Failure::Content(site.sources, diags));
-    }
+    // Render even when validation found errors, so one run reports template errors and broken
+    // links too. Narrative-function errors found while rendering repeat what validation
+    // already said with exact positions, so those are dropped then.
+    let validated = !diags.has_errors();
     match render(&site, options) {
         Ok(out) => {
+            diags.extend(crate::validate::links::check(&site, &out.files));
             diags.sort();
+            if diags.has_errors() {
+                return Err(Failure::Content(site.sources, diags));
+            }
             Ok((out, site.sources, diags))
         }
-        Err(mut d) => {
-            d.extend(diags.0);
-            d.sort();
-            Err(Failure::Content(site.sources, d))
+        Err(rendered) => {
+            diags.extend(
+                rendered
+                    .0
+                    .into_iter()
+                    .filter(|d| validated || !crate::narrative::is_function_error(d)),
+            );
+            diags.sort();
+            Err(Failure::Content(site.sources, diags))
         }
     }
 }

@@ -1,21 +1,44 @@
 //! `gongkai check`: the build pipeline without the write, printing every finding.
 
-use crate::cli::CheckArgs;
+use crate::cli::{CheckArgs, Format};
+use crate::diagnostic::Diagnostics;
 use crate::render::RenderOptions;
+use crate::source::Sources;
 use crate::Failure;
 
 pub fn run(args: &CheckArgs) -> Result<String, Failure> {
     let options = RenderOptions {
         drafts: args.drafts,
     };
-    let (output, sources, warnings) = super::build::build_in_memory(&args.root, &options, None)?;
-    if args.strict && !warnings.0.is_empty() {
-        return Err(Failure::Content(sources, warnings));
+    let result = super::build::build_in_memory(&args.root, &options, None);
+    let (sources, diags, summary) = match result {
+        Ok((output, sources, warnings)) => {
+            let summary = format!(
+                "checked {} edition(s), {} page(s), {} chart(s): no errors\n",
+                output.editions, output.pages, output.charts
+            );
+            (sources, warnings, Some(summary))
+        }
+        Err(Failure::Content(sources, diags)) => (sources, diags, None),
+        Err(other) => return Err(other),
+    };
+    let failed = diags.has_errors() || (args.strict && !diags.0.is_empty());
+    match args.format {
+        Format::Json => {
+            let stdout = diags.render_json(&sources);
+            if failed {
+                Err(Failure::Reported { code: 1, stdout })
+            } else {
+                Ok(stdout)
+            }
+        }
+        Format::Human if failed => Err(Failure::Content(sources, diags)),
+        Format::Human => Ok(human(&sources, &diags, summary.unwrap_or_default())),
     }
-    let mut report = warnings.render(&sources);
-    report.push_str(&format!(
-        "checked {} edition(s), {} page(s), {} chart(s): no errors\n",
-        output.editions, output.pages, output.charts
-    ));
-    Ok(report)
+}
+
+fn human(sources: &Sources, diags: &Diagnostics, summary: String) -> String {
+    let mut out = diags.render(sources);
+    out.push_str(&summary);
+    out
 }

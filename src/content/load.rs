@@ -79,6 +79,12 @@ pub fn load(root: &Path) -> Result<Site, (Sources, Diagnostics)> {
         }
     });
 
+    let wordlist = content.join("wordlist.yaml");
+    let wordlist_file = if wordlist.is_file() {
+        read(root, &wordlist, &mut sources, &mut diags)
+    } else {
+        None
+    };
     let theme = crate::theme::Theme::load(theme_dir.as_deref(), root, &mut sources, &mut diags);
     match config {
         Some((config, config_file)) if !diags.has_errors() => Ok(Site {
@@ -87,6 +93,7 @@ pub fn load(root: &Path) -> Result<Site, (Sources, Diagnostics)> {
             config_file,
             editions,
             sources,
+            wordlist_file,
             theme,
         }),
         _ => Err((sources, diags)),

@@ -17,6 +17,8 @@ pub struct Site {
     pub config_file: FileId,
     pub editions: Vec<Edition>,
     pub sources: Sources,
+    /// `content/wordlist.yaml`, if the project has one.
+    pub wordlist_file: Option<FileId>,
     /// The default theme with the project's overrides laid over it.
     pub theme: crate::theme::Theme,
 }
