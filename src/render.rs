@@ -26,6 +26,9 @@ pub struct RenderOptions {
 #[derive(Debug, Default)]
 pub struct Output {
     pub files: BTreeMap<String, Vec<u8>>,
+    /// Errors that did not stop a page from rendering (a narrative function whose figure
+    /// could not be printed); the build still fails on them, but links can be checked.
+    pub problems: Vec<Diagnostic>,
     pub editions: usize,
     pub pages: usize,
     pub charts: usize,
@@ -33,6 +36,9 @@ pub struct Output {
 
 /// Output files of one rendering job: (path relative to the output folder, bytes).
 type Files = Vec<(String, Vec<u8>)>;
+
+/// What rendering an edition gives: its files and the non-fatal problems, or fatal errors.
+type EditionResult = Result<(Files, Vec<Diagnostic>), Vec<Diagnostic>>;
 
 struct Ctx<'a> {
     site: &'a Site,
@@ -58,11 +64,13 @@ pub fn render(site: &Site, options: &RenderOptions) -> Result<Output, Diagnostic
         editions,
     };
 
-    let results: Vec<Result<Files, Vec<Diagnostic>>> = ctx
+    let results: Vec<EditionResult> = ctx
         .editions
         .par_iter()
         .map(|e| render_edition(&ctx, e, options))
-        .chain(rayon::iter::once(render_home(&ctx)))
+        .chain(rayon::iter::once(
+            render_home(&ctx).map(|f| (f, Vec::new())),
+        ))
         .collect();
 
     let mut out = Output {
@@ -72,7 +80,8 @@ pub fn render(site: &Site, options: &RenderOptions) -> Result<Output, Diagnostic
     let mut diags = Diagnostics::default();
     for r in results {
         match r {
-            Ok(files) => {
+            Ok((files, problems)) => {
+                out.problems.extend(problems);
                 for (path, bytes) in files {
                     if path.ends_with(".html") {
                         out.pages += 1;
@@ -160,6 +169,7 @@ struct Narrative {
     html: String,
     headings: Vec<markdown::Heading>,
     has_withheld: bool,
+    problems: Vec<Diagnostic>,
 }
 
 fn render_narrative(ctx: &Ctx, edition: &Edition, file: usize) -> Result<Narrative, Diagnostic> {
@@ -171,17 +181,20 @@ fn render_narrative(ctx: &Ctx, edition: &Edition, file: usize) -> Result<Narrati
         .map_err(|e| templates::template_error(ctx.site, ctx.origins, &e))?;
     let (html, headings) = markdown::render(&md);
     let sub = narrative::substitute(&html, ctx.site, edition);
-    if let Some(problem) = sub.problems.first() {
-        return Err(Diagnostic::error(narrative::FUNCTION_ERROR, format!("narrative: {problem}"))
-            .at(file, 1, 1, 1)
-            .help(
-                "the id comes from template logic; make sure it names an indicator of this edition",
-            ));
-    }
+    let problems = sub
+        .problems
+        .iter()
+        .map(|problem| {
+            Diagnostic::error(narrative::FUNCTION_ERROR, format!("narrative: {problem}"))
+                .at(file, 1, 1, 1)
+                .help("the id comes from template logic; make sure it names an indicator of this edition")
+        })
+        .collect();
     Ok(Narrative {
         html: sub.html,
         headings,
         has_withheld: sub.has_withheld,
+        problems,
     })
 }
 
@@ -189,11 +202,12 @@ fn render_edition(
     ctx: &Ctx,
     edition: &Edition,
     options: &RenderOptions,
-) -> Result<Files, Vec<Diagnostic>> {
+) -> EditionResult {
     let site = ctx.site;
     let year = edition.year;
     let mut files = Vec::new();
     let mut errors = Vec::new();
+    let mut problems = Vec::new();
     let front = &edition.report.front;
     let edition_crumb = Link {
         title: format!("{year}年度"),
@@ -242,7 +256,8 @@ fn render_edition(
     };
 
     match render_narrative(ctx, edition, edition.report.file) {
-        Ok(n) => {
+        Ok(mut n) => {
+            problems.append(&mut n.problems);
             let value = context! {
                 site => ctx.site_view.clone(),
                 page => head(ctx, &front.title, &format!("{year}/index.html"), Some(article(&front.title, front.published)), vec![home_crumb.clone()]),
@@ -261,7 +276,8 @@ fn render_edition(
 
     for page in &pages {
         match render_narrative(ctx, edition, page.file) {
-            Ok(n) => {
+            Ok(mut n) => {
+                problems.append(&mut n.problems);
                 let date = page.front.published.unwrap_or(front.published);
                 let value = context! {
                     site => ctx.site_view.clone(),
@@ -318,8 +334,9 @@ fn render_edition(
         }
     }
     if errors.is_empty() {
-        Ok(files)
+        Ok((files, problems))
     } else {
+        errors.extend(problems);
         Err(errors)
     }
 }

@@ -30,7 +30,12 @@ pub fn build_in_memory(
     // already said with exact positions, so those are dropped then.
     let validated = !diags.has_errors();
     match render(&site, options) {
-        Ok(out) => {
+        Ok(mut out) => {
+            diags.extend(
+                std::mem::take(&mut out.problems)
+                    .into_iter()
+                    .filter(|d| validated || !crate::narrative::is_function_error(d)),
+            );
             diags.extend(crate::validate::links::check(&site, &out.files));
             diags.sort();
             if diags.has_errors() {

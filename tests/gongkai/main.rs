@@ -3,6 +3,7 @@
 mod support;
 
 mod charts;
+mod check;
 mod errors;
 mod narrative;
 mod pages;
