@@ -198,11 +198,7 @@ fn render_narrative(ctx: &Ctx, edition: &Edition, file: usize) -> Result<Narrati
     })
 }
 
-fn render_edition(
-    ctx: &Ctx,
-    edition: &Edition,
-    options: &RenderOptions,
-) -> EditionResult {
+fn render_edition(ctx: &Ctx, edition: &Edition, options: &RenderOptions) -> EditionResult {
     let site = ctx.site;
     let year = edition.year;
     let mut files = Vec::new();

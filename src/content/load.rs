@@ -185,6 +185,9 @@ fn is_slug(s: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
 }
 
+/// The largest source file gongkai reads.
+pub const MAX_SOURCE_BYTES: u64 = 16_000_000;
+
 /// Reads a UTF-8 file into `sources`, with its path shown relative to the project root.
 fn read(
     root: &Path,
@@ -193,6 +196,25 @@ fn read(
     diags: &mut Diagnostics,
 ) -> Option<FileId> {
     let shown: PathBuf = path.strip_prefix(root).unwrap_or(path).to_path_buf();
+    // A yearly report is kilobytes; a file this large is a mistake (or an attack), and
+    // parsing it would only exhaust memory before saying so.
+    if let Ok(meta) = std::fs::metadata(path) {
+        if meta.len() > MAX_SOURCE_BYTES {
+            diags.push(
+                Diagnostic::error(
+                    "E010",
+                    format!(
+                        "{} is {} MB; source files are limited to {} MB",
+                        shown.display(),
+                        meta.len() / 1_000_000,
+                        MAX_SOURCE_BYTES / 1_000_000
+                    ),
+                )
+                .help("split the data into editions, or check that the right file was saved here"),
+            );
+            return None;
+        }
+    }
     match std::fs::read(path) {
         Ok(bytes) => match String::from_utf8(bytes) {
             Ok(mut text) => {

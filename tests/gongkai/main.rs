@@ -5,6 +5,7 @@ mod support;
 mod charts;
 mod check;
 mod errors;
+mod hostile;
 mod narrative;
 mod pages;
 mod site;
