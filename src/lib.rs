@@ -12,6 +12,7 @@
 //!
 //! `check` is the same pipeline without the write.
 
+pub mod archive;
 pub mod chart;
 pub mod cli;
 pub mod cmd;
@@ -22,6 +23,7 @@ pub mod format;
 pub mod markdown;
 pub mod narrative;
 pub mod output;
+pub mod publish;
 pub mod render;
 pub mod source;
 pub mod templates;

@@ -24,7 +24,8 @@ pub fn build_in_memory(
         return Err(Failure::Content(site.sources, diags));
     }
     match render(&site, options) {
-        Ok(out) => {
+        Ok(mut out) => {
+            diags.extend(std::mem::take(&mut out.warnings));
             diags.sort();
             Ok((out, site.sources, diags))
         }
@@ -40,6 +41,7 @@ pub fn run(args: &BuildArgs) -> Result<String, Failure> {
     let started = Instant::now();
     let options = RenderOptions {
         drafts: args.drafts,
+        ..RenderOptions::default()
     };
     let (output, sources, warnings) = build_in_memory(&args.root, &options, args.base_url.clone())?;
     let out_dir = if args.out.is_absolute() {
@@ -50,6 +52,10 @@ pub fn run(args: &BuildArgs) -> Result<String, Failure> {
     crate::output::write_atomic(&out_dir, &output.files)
         .map_err(|e| Failure::Io(format!("cannot write {}: {e}", out_dir.display())))?;
     let mut report = warnings.render(&sources);
+    for note in &output.notes {
+        report.push_str(note);
+        report.push('\n');
+    }
     report.push_str(&format!(
         "built {} edition(s), {} page(s), {} chart(s) into {} in {:.2}s\n",
         output.editions,

@@ -3,6 +3,7 @@
 mod support;
 
 mod charts;
+mod editions;
 mod errors;
 mod narrative;
 mod pages;
