@@ -212,7 +212,6 @@ impl Archives {
         for (year, (_, files)) in self.editions {
             let prefix = format!("{year}/");
             out.files.retain(|p, _| !p.starts_with(&prefix));
-            out.editions += 1;
             for (rel, bytes) in files {
                 if rel.ends_with(".html") {
                     out.pages += 1;

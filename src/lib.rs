@@ -41,12 +41,15 @@ pub enum Failure {
     Content(source::Sources, diagnostic::Diagnostics),
     /// gongkai could not do its work, e.g. the output folder is not writable (exit code 2).
     Io(String),
+    /// The command refused or found a problem outside the content, e.g. `new` would overwrite
+    /// an edition or `verify` found a changed file (exit code 1).
+    Refused(String),
 }
 
 impl Failure {
     pub fn exit_code(&self) -> i32 {
         match self {
-            Failure::Content(..) => 1,
+            Failure::Content(..) | Failure::Refused(_) => 1,
             Failure::Io(_) => 2,
         }
     }
@@ -58,7 +61,7 @@ impl Failure {
                 s.push_str("nothing was written; fix the errors above and run again\n");
                 s
             }
-            Failure::Io(msg) => format!("error: {msg}\n"),
+            Failure::Io(msg) | Failure::Refused(msg) => format!("error: {msg}\n"),
         }
     }
 }
@@ -68,5 +71,8 @@ pub fn run(cli: &Cli) -> Result<String, Failure> {
     match &cli.command {
         Command::Build(args) => cmd::build::run(args),
         Command::Check(args) => cmd::check::run(args),
+        Command::New(args) => cmd::new::run(args),
+        Command::Archive(args) => cmd::archive::run(args),
+        Command::Verify(args) => cmd::verify::run(args),
     }
 }

@@ -196,3 +196,233 @@ fn child<'a, 'input>(n: roxmltree::Node<'a, 'input>, name: &str) -> roxmltree::N
         .find(|c| c.has_tag_name(("http://www.w3.org/2005/Atom", name)))
         .unwrap()
 }
+
+/// The fixture without its 2024 draft, so `new 2024` starts from the published 2023 edition.
+fn published_only() -> Project {
+    let p = Project::fixture("basic");
+    std::fs::remove_dir_all(p.path("content/2024")).unwrap();
+    p
+}
+
+#[test]
+fn new_scaffolds_the_next_edition_with_placeholders_check_reports() {
+    let p = published_only();
+    let run = p.run(&["new", "2024"]).ok();
+    assert!(
+        run.stdout.contains("created content/2024/"),
+        "{}",
+        run.stdout
+    );
+
+    let yaml = p.read("content/2024/indicators.yaml");
+    let ids = |text: &str| -> Vec<String> {
+        text.lines()
+            .filter_map(|l| l.trim_start().strip_prefix("- id: "))
+            .map(|id| id.trim_matches('"').to_string())
+            .collect()
+    };
+    let old = ids(&p.read("content/2023/indicators.yaml"));
+    assert!(old.len() > 5);
+    assert_eq!(ids(&yaml), old);
+    assert!(!yaml.contains("1100"), "values are emptied");
+    let report = p.read("content/2024/report.md");
+    assert!(report.contains("status: draft"));
+    assert!(report.contains("published: 2024-12-31"));
+    let old_headings: Vec<String> = p
+        .read("content/2023/report.md")
+        .lines()
+        .filter(|l| l.starts_with('#'))
+        .map(String::from)
+        .collect();
+    let new_headings: Vec<&str> = report.lines().filter(|l| l.starts_with('#')).collect();
+    assert_eq!(new_headings.len(), old_headings.len());
+    assert!(!new_headings.is_empty());
+
+    // Every placeholder is an error at its own line, in check and build alike.
+    let first = yaml
+        .lines()
+        .position(|l| l.trim_start().starts_with("value: ~"))
+        .unwrap()
+        + 1;
+    let last = yaml
+        .lines()
+        .collect::<Vec<_>>()
+        .iter()
+        .rposition(|l| l.trim_start().starts_with("value: ~"))
+        .unwrap()
+        + 1;
+    let check = p.run(&["check", "--drafts"]);
+    check.fails_at("E013", &format!("content/2024/indicators.yaml:{first}:9"));
+    check.fails_at("E013", &format!("content/2024/indicators.yaml:{last}:9"));
+    assert!(check.stderr.contains("待填报"));
+    p.run(&["build"])
+        .fails_at("E013", &format!("content/2024/indicators.yaml:{first}:9"));
+    assert!(!p.path("public").exists());
+
+    // Refuses to overwrite.
+    let again = p.run(&["new", "2024"]);
+    assert_eq!(again.code, 1);
+    assert!(
+        again.stderr.contains("content/2024/ already exists"),
+        "{}",
+        again.stderr
+    );
+    assert_eq!(p.read("content/2024/indicators.yaml"), yaml);
+
+    // Filled in, it checks clean.
+    p.write(
+        "content/2024/indicators.yaml",
+        &yaml.replace("value: ~  # 待填报", "value: 5"),
+    );
+    p.run(&["check", "--drafts"]).ok();
+}
+
+#[test]
+fn archive_freezes_an_edition_that_later_builds_copy_verbatim() {
+    let p = published_only();
+    p.run(&["new", "2024"]).ok();
+    let yaml = p.read("content/2024/indicators.yaml");
+    p.write(
+        "content/2024/indicators.yaml",
+        &yaml.replace("value: ~  # 待填报", "value: 5"),
+    );
+    p.edit(
+        "content/2024/report.md",
+        "status: draft",
+        "status: published",
+    );
+    p.build();
+
+    let draft = p.run(&["archive", "2025"]);
+    assert_eq!(draft.code, 1);
+    let run = p.run(&["archive", "2023"]).ok();
+    assert!(run.stdout.contains("archive/2023/"), "{}", run.stdout);
+    let manifest: serde_json::Value =
+        serde_json::from_str(&p.read("archive/2023/manifest.json")).unwrap();
+    assert_eq!(manifest["frozen"], "2023-12-20");
+    assert_eq!(manifest["edition"], 2023);
+    assert_eq!(manifest["gongkai_version"], env!("CARGO_PKG_VERSION"));
+    let files = manifest["files"].as_array().unwrap();
+    let index = files.iter().find(|f| f["path"] == "index.html").unwrap();
+    let bytes = std::fs::read(p.path("archive/2023/index.html")).unwrap();
+    assert_eq!(index["size"], bytes.len());
+    assert_eq!(index["sha256"].as_str().unwrap().len(), 64);
+    assert!(manifest["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["path"] == "content/2023/indicators.yaml"));
+    let again = p.run(&["archive", "2023"]);
+    assert_eq!(again.code, 1, "never overwrites an archive");
+
+    // The 已归档 note is part of the frozen pages and links to the manifest.
+    let archived =
+        scraper::Html::parse_document(&p.read("archive/2023/indicators/jobs.total.html"));
+    assert!(texts(&archived, ".archived-note")[0].contains("已归档"));
+    assert_eq!(
+        attrs(&archived, ".archived-note a", "href"),
+        ["../../2023/manifest.json"]
+    );
+
+    // A theme change alters every other page but not the archived edition.
+    p.edit(
+        "content/site.yaml",
+        "title: 测试局信息公开",
+        "title: 测试局信息公开\ntheme: plain",
+    );
+    p.write(
+        "themes/plain/templates/partials/footer.html",
+        "<footer class=\"site-footer\"><p>新主题页脚</p><a href=\"{{ page.root }}sitemap.html\">网站地图</a></footer>",
+    );
+    p.build();
+    assert!(p.read("public/2024/index.html").contains("新主题页脚"));
+    let archive_files = crate::support::output_files(&p.path("archive/2023"));
+    assert!(archive_files.len() > 10);
+    for (name, bytes) in &archive_files {
+        assert_eq!(
+            &std::fs::read(p.path(&format!("public/2023/{name}"))).unwrap(),
+            bytes,
+            "public/2023/{name} differs from the archive"
+        );
+    }
+    assert!(!p.read("public/2023/index.html").contains("新主题页脚"));
+    let checked = assert_links_resolve(&p.path("public"));
+    assert!(checked > 100);
+    let ok = p.run(&["verify"]).ok();
+    assert!(ok.stdout.contains("every file matches"), "{}", ok.stdout);
+    p.run(&["verify", "archive"]).ok();
+    p.run(&["verify", "archive/2023"]).ok();
+
+    // Tampering with one byte is caught and named; so are missing and extra files.
+    let page = p.path("public/2023/indicators/jobs.rate.html");
+    let mut bytes = std::fs::read(&page).unwrap();
+    bytes[100] ^= 1;
+    std::fs::write(&page, bytes).unwrap();
+    std::fs::remove_file(p.path("public/2023/data.csv")).unwrap();
+    p.write("public/2023/extra.html", "x");
+    let bad = p.run(&["verify"]);
+    assert_eq!(bad.code, 1);
+    assert!(
+        bad.stderr
+            .contains("changed: 2023/indicators/jobs.rate.html"),
+        "{}",
+        bad.stderr
+    );
+    assert!(
+        bad.stderr.contains("missing: 2023/data.csv"),
+        "{}",
+        bad.stderr
+    );
+    assert!(
+        bad.stderr.contains("extra: 2023/extra.html"),
+        "{}",
+        bad.stderr
+    );
+    p.run(&["verify", "archive"]).ok();
+}
+
+#[test]
+fn editing_an_archived_edition_is_reported_and_does_not_change_the_site() {
+    let p = published_only();
+    p.run(&["archive", "2023", "--date", "2024-01-05"]).ok();
+    let manifest: serde_json::Value =
+        serde_json::from_str(&p.read("archive/2023/manifest.json")).unwrap();
+    assert_eq!(manifest["frozen"], "2024-01-05");
+    p.edit("content/2023/indicators.yaml", "value: 1100", "value: 1200");
+    let check = p.run(&["check"]).ok();
+    assert!(check.stdout.contains("warning[E014]"), "{}", check.stdout);
+    assert!(
+        check.stdout.contains("--> content/2023/indicators.yaml"),
+        "{}",
+        check.stdout
+    );
+    assert!(check.stdout.contains("--amend"), "{}", check.stdout);
+    let strict = p.run(&["check", "--strict"]);
+    assert_eq!(strict.code, 1);
+    p.build();
+    let rows = rows(&p.html("2023/indicators/jobs.total.html"), "table.history");
+    assert_eq!(rows.last().unwrap()[1], "1100", "the archived figure stays");
+    let bad_date = p.run(&["archive", "2022", "--date", "2024-13-01"]);
+    assert_eq!(bad_date.code, 1);
+    assert!(bad_date.stderr.contains("YYYY-MM-DD"));
+}
+
+#[test]
+fn verify_without_a_manifest_fails() {
+    let p = published_only();
+    p.build();
+    let run = p.run(&["verify"]);
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("no manifest.json"), "{}", run.stderr);
+}
+
+#[test]
+fn archiving_is_reproducible() {
+    let a = published_only();
+    let b = published_only();
+    a.run(&["archive", "2023"]).ok();
+    b.run(&["archive", "2023"]).ok();
+    let files = crate::support::output_files(&a.path("archive"));
+    assert!(files.iter().any(|(n, _)| n == "2023/manifest.json"));
+    assert_eq!(files, crate::support::output_files(&b.path("archive")));
+}
