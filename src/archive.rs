@@ -193,7 +193,7 @@ impl Archives {
                 format!("{path} was {how} after the {year} edition was archived; the site still shows the archived copy"),
             )
             .help(format!(
-                "undo the edit, or publish a correction with `gongkai archive {year} --amend --note \"…\"`"
+                "undo the edit (e.g. restore content/{year}/ from version control): a published edition is changed only by an explicit correction, and `archive --amend` is not available yet"
             ));
             if let Some((file, _)) = site
                 .sources

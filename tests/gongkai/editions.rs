@@ -396,7 +396,7 @@ fn editing_an_archived_edition_is_reported_and_does_not_change_the_site() {
         "{}",
         check.stdout
     );
-    assert!(check.stdout.contains("--amend"), "{}", check.stdout);
+    assert!(check.stdout.contains("undo the edit"), "{}", check.stdout);
     let strict = p.run(&["check", "--strict"]);
     assert_eq!(strict.code, 1);
     p.build();
