@@ -20,6 +20,47 @@ pub enum Command {
     /// Load, validate and render everything in memory, print every finding, write nothing.
     /// Exit 0 when clean, 1 on any error (or warning with --strict), 2 when it could not run.
     Check(CheckArgs),
+    /// Start next year's edition: copy the latest edition's sections and indicators into
+    /// content/<year>/ with every figure left 待填报 and the report's headings, as a draft.
+    New(NewArgs),
+    /// Freeze a published edition: build it and store its files with a manifest under
+    /// archive/<year>/; later builds copy them verbatim.
+    Archive(ArchiveArgs),
+    /// Check an archive folder or a built site against its manifest(s); exit 1 on any
+    /// changed, missing or extra file.
+    Verify(VerifyArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct NewArgs {
+    /// The year of the new edition, e.g. 2024.
+    pub year: i32,
+    /// The project folder (holding content/).
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ArchiveArgs {
+    /// The edition to freeze.
+    pub year: i32,
+    /// The project folder (holding content/).
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// The freezing date (YYYY-MM-DD); default: the edition's `published` date.
+    #[arg(long)]
+    pub date: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct VerifyArgs {
+    /// An archive folder (archive/2023 or archive) or a built site (public); relative paths
+    /// are taken from --root.
+    #[arg(default_value = "public")]
+    pub dir: PathBuf,
+    /// The project folder.
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
 }
 
 #[derive(Debug, clap::Args)]

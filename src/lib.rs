@@ -12,6 +12,7 @@
 //!
 //! `check` is the same pipeline without the write.
 
+pub mod archive;
 pub mod chart;
 pub mod cli;
 pub mod cmd;
@@ -22,6 +23,7 @@ pub mod format;
 pub mod markdown;
 pub mod narrative;
 pub mod output;
+pub mod publish;
 pub mod render;
 pub mod source;
 pub mod templates;
@@ -41,12 +43,15 @@ pub enum Failure {
     Io(String),
     /// The command printed its findings itself (e.g. as JSON) and exits with this code.
     Reported { code: i32, stdout: String },
+    /// The command refused or found a problem outside the content, e.g. `new` would overwrite
+    /// an edition or `verify` found a changed file (exit code 1).
+    Refused(String),
 }
 
 impl Failure {
     pub fn exit_code(&self) -> i32 {
         match self {
-            Failure::Content(..) => 1,
+            Failure::Content(..) | Failure::Refused(_) => 1,
             Failure::Io(_) => 2,
             Failure::Reported { code, .. } => *code,
         }
@@ -59,7 +64,7 @@ impl Failure {
                 s.push_str("nothing was written; fix the errors above and run again\n");
                 s
             }
-            Failure::Io(msg) => format!("error: {msg}\n"),
+            Failure::Io(msg) | Failure::Refused(msg) => format!("error: {msg}\n"),
             Failure::Reported { .. } => String::new(),
         }
     }
@@ -70,5 +75,8 @@ pub fn run(cli: &Cli) -> Result<String, Failure> {
     match &cli.command {
         Command::Build(args) => cmd::build::run(args),
         Command::Check(args) => cmd::check::run(args),
+        Command::New(args) => cmd::new::run(args),
+        Command::Archive(args) => cmd::archive::run(args),
+        Command::Verify(args) => cmd::verify::run(args),
     }
 }

@@ -20,6 +20,9 @@ use std::collections::BTreeMap;
 pub struct RenderOptions {
     /// Include editions and pages whose status is draft.
     pub drafts: bool,
+    /// Set while `archive` freezes an edition: that edition is rendered afresh (not copied
+    /// from archive/) and its pages carry the 已归档 note.
+    pub freezing: Option<crate::archive::Freezing>,
 }
 
 /// Every output file by its path relative to the output folder, and what was made.
@@ -32,6 +35,10 @@ pub struct Output {
     pub editions: usize,
     pub pages: usize,
     pub charts: usize,
+    /// Things the user should know that are not problems (e.g. skipped sitemap.xml).
+    pub notes: Vec<String>,
+    /// Warnings found while rendering (e.g. an archived edition's sources were edited).
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// Output files of one rendering job: (path relative to the output folder, bytes).
@@ -40,12 +47,13 @@ type Files = Vec<(String, Vec<u8>)>;
 /// What rendering an edition gives: its files and the non-fatal problems, or fatal errors.
 type EditionResult = Result<(Files, Vec<Diagnostic>), Vec<Diagnostic>>;
 
-struct Ctx<'a> {
-    site: &'a Site,
+pub(crate) struct Ctx<'a> {
+    pub(crate) site: &'a Site,
     env: &'a Environment<'static>,
     origins: &'a TemplateOrigins,
-    editions: Vec<&'a Edition>,
-    site_view: Value,
+    pub(crate) editions: Vec<&'a Edition>,
+    pub(crate) site_view: Value,
+    freezing: Option<&'a crate::archive::Freezing>,
 }
 
 /// Renders the whole site in memory, or returns every error found while rendering.
@@ -62,11 +70,15 @@ pub fn render(site: &Site, options: &RenderOptions) -> Result<Output, Diagnostic
         origins: &origins,
         site_view: Value::from(Serde(view::site_view(site, &editions))),
         editions,
+        freezing: options.freezing.as_ref(),
     };
+    // Archived editions are copied from archive/<year>/, never re-rendered.
+    let archives = crate::archive::Archives::load(site, options);
 
     let results: Vec<EditionResult> = ctx
         .editions
         .par_iter()
+        .filter(|e| !archives.contains(e.year))
         .map(|e| render_edition(&ctx, e, options))
         .chain(rayon::iter::once(
             render_home(&ctx).map(|f| (f, Vec::new())),
@@ -97,14 +109,19 @@ pub fn render(site: &Site, options: &RenderOptions) -> Result<Output, Diagnostic
     for (name, bytes) in &site.theme.static_files {
         out.files.insert(format!("static/{name}"), bytes.clone());
     }
+    diags.extend(archives.copy_into(&mut out));
+    if let Err(ds) = crate::publish::render_site_files(&ctx, &mut out) {
+        diags.extend(ds);
+    }
     if diags.has_errors() {
         diags.sort();
         return Err(diags);
     }
+    out.warnings = diags.0;
     Ok(out)
 }
 
-fn render_template(ctx: &Ctx, name: &str, value: Value) -> Result<Vec<u8>, Diagnostic> {
+pub(crate) fn render_template(ctx: &Ctx, name: &str, value: Value) -> Result<Vec<u8>, Diagnostic> {
     ctx.env
         .get_template(name)
         .and_then(|t| t.render(value))
@@ -113,7 +130,7 @@ fn render_template(ctx: &Ctx, name: &str, value: Value) -> Result<Vec<u8>, Diagn
 }
 
 /// Head data of the page written at `path` (relative to the output folder).
-fn head(
+pub(crate) fn head(
     ctx: &Ctx,
     title: &str,
     path: &str,
@@ -132,6 +149,7 @@ fn head(
             .base_url
             .as_ref()
             .map(|base| format!("{}/{path}", base.trim_end_matches('/'))),
+        archived: ctx.freezing.and_then(|f| f.note_for(path)),
     }))
 }
 
@@ -338,7 +356,7 @@ fn render_edition(ctx: &Ctx, edition: &Edition, options: &RenderOptions) -> Edit
 }
 
 /// Every published edition up to `year` that has indicator `id`, oldest first.
-fn history<'a>(ctx: &Ctx<'a>, year: i32, id: &str) -> Vec<(&'a Edition, &'a Indicator)> {
+pub(crate) fn history<'a>(ctx: &Ctx<'a>, year: i32, id: &str) -> Vec<(&'a Edition, &'a Indicator)> {
     ctx.editions
         .iter()
         .filter(|e| e.year <= year)
@@ -350,7 +368,7 @@ fn unit_text(site: &Site, ind: &Indicator) -> String {
     format::unit(ind, &site.config.numbers)
 }
 
-fn history_chart(ctx: &Ctx, edition: &Edition, ind: &Indicator) -> HistoryChart {
+pub(crate) fn history_chart(ctx: &Ctx, edition: &Edition, ind: &Indicator) -> HistoryChart {
     let site = ctx.site;
     let style = &site.config.numbers;
     let hist = history(ctx, edition.year, &ind.id);
@@ -448,7 +466,7 @@ fn period_label(p: &str) -> String {
     }
 }
 
-fn chart_path(year: i32, id: &str, kind: &str) -> String {
+pub(crate) fn chart_path(year: i32, id: &str, kind: &str) -> String {
     format!("{year}/charts/{id}{kind}.svg")
 }
 
@@ -463,6 +481,43 @@ pub fn chart_figure(site: &Site, ind: &Indicator) -> String {
         name = escape_html(&ind.name),
         unit = escape_html(&unit),
     )
+}
+
+/// The data-table rows of indicator `id` for every edition up to `year`, and whether any
+/// figure among them is withheld.
+pub(crate) fn history_rows(ctx: &Ctx, year: i32, id: &str) -> (Vec<HistoryRow>, bool) {
+    let style = &ctx.site.config.numbers;
+    let hist = history(ctx, year, id);
+    let rows: Vec<HistoryRow> = hist
+        .iter()
+        .enumerate()
+        .map(|(k, (e, i))| HistoryRow {
+            year: e.year,
+            value: format::figure(i.value, i, style),
+            target: i
+                .target
+                .map(|t| format::figure(t, i, style))
+                .unwrap_or_default(),
+            completion: i
+                .completion_rate()
+                .map(|c| format::percent(c, style))
+                .unwrap_or_default(),
+            status: view::status(i),
+            // Across a definition break the figures are not comparable.
+            change: if i.definition_break.is_some() && k > 0 {
+                "口径调整，不可比".into()
+            } else {
+                k.checked_sub(1)
+                    .and_then(|p| format::change(i, hist[p].1, style))
+                    .unwrap_or_default()
+            },
+            url: view::indicator_url(e.year, &i.id),
+        })
+        .collect();
+    let has_withheld = hist
+        .iter()
+        .any(|(_, i)| i.value == Figure::Withheld || i.target == Some(Figure::Withheld));
+    (rows, has_withheld)
 }
 
 fn render_indicator(
@@ -497,36 +552,7 @@ fn render_indicator(
         ));
     }
 
-    let hist = history(ctx, year, &ind.id);
-    let rows: Vec<HistoryRow> = hist
-        .iter()
-        .enumerate()
-        .map(|(k, (e, i))| HistoryRow {
-            year: e.year,
-            value: format::figure(i.value, i, style),
-            target: i
-                .target
-                .map(|t| format::figure(t, i, style))
-                .unwrap_or_default(),
-            completion: i
-                .completion_rate()
-                .map(|c| format::percent(c, style))
-                .unwrap_or_default(),
-            status: view::status(i),
-            // Across a definition break the figures are not comparable.
-            change: if i.definition_break.is_some() && k > 0 {
-                "口径调整，不可比".into()
-            } else {
-                k.checked_sub(1)
-                    .and_then(|p| format::change(i, hist[p].1, style))
-                    .unwrap_or_default()
-            },
-            url: view::indicator_url(e.year, &i.id),
-        })
-        .collect();
-    let has_withheld = hist
-        .iter()
-        .any(|(_, i)| i.value == Figure::Withheld || i.target == Some(Figure::Withheld));
+    let (rows, has_withheld) = history_rows(ctx, year, &ind.id);
     let series: Vec<SeriesRow> = ind
         .series
         .iter()
@@ -596,49 +622,74 @@ fn data_number(v: f64, ind: &Indicator) -> String {
     format::number(v, ind.decimals, &crate::config::NumberStyle::default())
 }
 
-fn data_csv(site: &Site, edition: &Edition) -> Vec<u8> {
+/// Column names of the data CSV files, in order.
+pub(crate) const CSV_HEADER: [&str; 11] = [
+    "section",
+    "section_title",
+    "id",
+    "name",
+    "unit",
+    "value",
+    "target",
+    "completion",
+    "period",
+    "note",
+    "source",
+];
+
+/// One indicator as a data CSV record (columns of `CSV_HEADER`); withheld figures stay "*".
+pub(crate) fn csv_record(
+    site: &Site,
+    edition: &Edition,
+    s: &crate::content::Section,
+    i: &Indicator,
+) -> Vec<String> {
+    let fig = |f: Figure| match f {
+        Figure::Number(v) => data_number(v, i),
+        Figure::Withheld => format::WITHHELD.into(),
+    };
+    let row = view::indicator_row(site, edition, i);
+    vec![
+        s.id.clone(),
+        s.title.clone(),
+        i.id.clone(),
+        i.name.clone(),
+        i.unit.clone(),
+        fig(i.value),
+        i.target.map(fig).unwrap_or_default(),
+        i.completion_rate()
+            .map(|c| format!("{c:.2}"))
+            .unwrap_or_default(),
+        row.period,
+        i.note.clone().unwrap_or_default(),
+        i.source.clone().unwrap_or_default(),
+    ]
+}
+
+/// CSV bytes with a BOM, so Excel opens the UTF-8 file with the right encoding.
+pub(crate) fn csv_bytes(
+    header: &[&str],
+    records: impl IntoIterator<Item = Vec<String>>,
+) -> Vec<u8> {
     let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
-    let _ = w.write_record([
-        "section",
-        "section_title",
-        "id",
-        "name",
-        "unit",
-        "value",
-        "target",
-        "completion",
-        "period",
-        "note",
-        "source",
-    ]);
-    for s in &edition.sections {
-        for i in &s.indicators {
-            let fig = |f: Figure| match f {
-                Figure::Number(v) => data_number(v, i),
-                Figure::Withheld => format::WITHHELD.into(),
-            };
-            let row = view::indicator_row(site, edition, i);
-            let _ = w.write_record([
-                s.id.as_str(),
-                &s.title,
-                &i.id,
-                &i.name,
-                &i.unit,
-                &fig(i.value),
-                &i.target.map(fig).unwrap_or_default(),
-                &i.completion_rate()
-                    .map(|c| format!("{c:.2}"))
-                    .unwrap_or_default(),
-                &row.period,
-                i.note.as_deref().unwrap_or(""),
-                i.source.as_deref().unwrap_or(""),
-            ]);
-        }
+    let _ = w.write_record(header);
+    for r in records {
+        let _ = w.write_record(&r);
     }
-    // A BOM so Excel opens the UTF-8 file with the right encoding.
     let mut out = "\u{feff}".as_bytes().to_vec();
     out.extend(w.into_inner().unwrap_or_default());
     out
+}
+
+fn data_csv(site: &Site, edition: &Edition) -> Vec<u8> {
+    csv_bytes(
+        &CSV_HEADER,
+        edition.sections.iter().flat_map(|s| {
+            s.indicators
+                .iter()
+                .map(move |i| csv_record(site, edition, s, i))
+        }),
+    )
 }
 
 fn json_number(v: f64) -> serde_json::Value {
@@ -649,7 +700,8 @@ fn json_number(v: f64) -> serde_json::Value {
     }
 }
 
-fn data_json(site: &Site, edition: &Edition) -> Vec<u8> {
+/// The edition's data as JSON: withheld figures are null with `"withheld": true`.
+pub(crate) fn edition_json(site: &Site, edition: &Edition) -> serde_json::Value {
     let front = &edition.report.front;
     let fig = |f: Option<Figure>| match f {
         Some(Figure::Number(v)) => json_number(v),
@@ -678,7 +730,7 @@ fn data_json(site: &Site, edition: &Edition) -> Vec<u8> {
             })
         })
         .collect();
-    let doc = serde_json::json!({
+    serde_json::json!({
         "edition": edition.year,
         "title": front.title,
         "publisher": front.publisher,
@@ -686,8 +738,15 @@ fn data_json(site: &Site, edition: &Edition) -> Vec<u8> {
         "as_of": front.as_of.map(|d| d.to_string()),
         "withheld_note": site.config.withheld_note,
         "indicators": indicators,
-    });
-    let mut out = serde_json::to_vec_pretty(&doc).unwrap_or_default();
+    })
+}
+
+fn data_json(site: &Site, edition: &Edition) -> Vec<u8> {
+    json_bytes(&edition_json(site, edition))
+}
+
+pub(crate) fn json_bytes(doc: &serde_json::Value) -> Vec<u8> {
+    let mut out = serde_json::to_vec_pretty(doc).unwrap_or_default();
     out.push(b'\n');
     out
 }

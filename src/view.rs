@@ -50,6 +50,40 @@ pub struct PageHead {
     pub article: Option<ArticleMeta>,
     pub breadcrumbs: Vec<Link>,
     pub canonical: Option<String>,
+    /// On the pages of an archived edition: the 已归档 note, rendered into the frozen files.
+    pub archived: Option<ArchivedNote>,
+}
+
+/// The 已归档 note of a frozen edition's pages.
+#[derive(Debug, Clone, Serialize)]
+pub struct ArchivedNote {
+    /// The freezing date, YYYY-MM-DD.
+    pub date: String,
+    /// The edition's manifest.json, relative to the site root.
+    pub manifest: String,
+}
+
+/// The cross-edition page of one indicator (`indicators/<id>.html`).
+#[derive(Debug, Clone, Serialize)]
+pub struct IndicatorHistory {
+    pub id: String,
+    pub name: String,
+    pub unit: String,
+    pub description: Option<String>,
+    /// The latest edition's history chart, which covers every edition up to it.
+    pub chart: ChartRef,
+    /// Every edition that has the indicator, oldest first.
+    pub history: Vec<HistoryRow>,
+    pub has_withheld: bool,
+    /// `indicators/<id>.csv`, relative to the site root.
+    pub csv: String,
+}
+
+/// A titled list of links, e.g. one edition on the 网站地图 page.
+#[derive(Debug, Clone, Serialize)]
+pub struct LinkGroup {
+    pub title: String,
+    pub links: Vec<Link>,
 }
 
 #[derive(Debug, Clone, Serialize)]

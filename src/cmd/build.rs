@@ -36,7 +36,13 @@ pub fn build_in_memory(
                     .into_iter()
                     .filter(|d| validated || !crate::narrative::is_function_error(d)),
             );
-            diags.extend(crate::validate::links::check(&site, &out.files));
+            diags.extend(std::mem::take(&mut out.warnings));
+            let to_come: Vec<String> = options
+                .freezing
+                .iter()
+                .map(|f| format!("{}/{}", f.year, crate::archive::MANIFEST))
+                .collect();
+            diags.extend(crate::validate::links::check(&site, &out.files, &to_come));
             diags.sort();
             if diags.has_errors() {
                 return Err(Failure::Content(site.sources, diags));
@@ -60,6 +66,7 @@ pub fn run(args: &BuildArgs) -> Result<String, Failure> {
     let started = Instant::now();
     let options = RenderOptions {
         drafts: args.drafts,
+        ..RenderOptions::default()
     };
     let (output, sources, warnings) = build_in_memory(&args.root, &options, args.base_url.clone())?;
     let out_dir = if args.out.is_absolute() {
@@ -70,6 +77,10 @@ pub fn run(args: &BuildArgs) -> Result<String, Failure> {
     crate::output::write_atomic(&out_dir, &output.files)
         .map_err(|e| Failure::Io(format!("cannot write {}: {e}", out_dir.display())))?;
     let mut report = warnings.render(&sources);
+    for note in &output.notes {
+        report.push_str(note);
+        report.push('\n');
+    }
     report.push_str(&format!(
         "built {} edition(s), {} page(s), {} chart(s) into {} in {:.2}s\n",
         output.editions,

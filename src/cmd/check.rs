@@ -9,6 +9,7 @@ use crate::Failure;
 pub fn run(args: &CheckArgs) -> Result<String, Failure> {
     let options = RenderOptions {
         drafts: args.drafts,
+        ..RenderOptions::default()
     };
     let result = super::build::build_in_memory(&args.root, &options, None);
     let (sources, diags, summary) = match result {

@@ -1,4 +1,7 @@
 //! Thin orchestration of the pipeline for each command.
 
+pub mod archive;
 pub mod build;
 pub mod check;
+pub mod new;
+pub mod verify;

@@ -120,7 +120,14 @@ fn load_edition(
         match yaml::parse::<IndicatorsFile>(sources, f, &sources.get(f).text, 1) {
             Ok(parsed) => Some((parsed, f)),
             Err(d) => {
-                diags.push(d);
+                // serde stops at the first placeholder; list them all so a scaffolded
+                // edition can be filled in one pass.
+                let pending = pending_figures(sources, f);
+                if pending.is_empty() {
+                    diags.push(d);
+                } else {
+                    diags.extend(pending);
+                }
                 None
             }
         }
@@ -177,6 +184,44 @@ fn load_edition(
         indicators_file,
         assets,
     ))
+}
+
+/// Every `value: ~` / `target: ~` (待填报, as written by `gongkai new`) in an indicators file.
+fn pending_figures(sources: &Sources, file: FileId) -> Vec<Diagnostic> {
+    let text = &sources.get(file).text;
+    let mut out = Vec::new();
+    let mut id = String::new();
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start().trim_start_matches("- ").trim_start();
+        let code = trimmed.split(" #").next().unwrap_or("").trim_end();
+        if let Some(v) = code.strip_prefix("id:") {
+            id = v.trim().trim_matches(|c| c == '"' || c == '\'').to_string();
+        }
+        for key in ["value", "target"] {
+            let Some(rest) = code.strip_prefix(key).and_then(|r| r.strip_prefix(':')) else {
+                continue;
+            };
+            let v = rest.trim();
+            if matches!(v, "~" | "null" | "Null" | "NULL" | "") {
+                // Only blanks and "- " precede the key, so its first occurrence is the key.
+                let start = offset + line.find(key).unwrap_or(0);
+                let end = start + code.len();
+                out.push(
+                    Diagnostic::error(
+                        "E031",
+                        format!("{key} of `{id}` is not filled in yet (待填报)"),
+                    )
+                    .at_span(sources, file, start, end)
+                    .help(format!(
+                        "write the figure, e.g. `{key}: 8084`, or `{key}: \"*\"` if it is withheld by law"
+                    )),
+                );
+            }
+        }
+        offset += line.len();
+    }
+    out
 }
 
 fn is_slug(s: &str) -> bool {
@@ -280,7 +325,7 @@ fn load_page<F: DeserializeOwned>(
 }
 
 /// Returns the YAML between the opening and closing `---` lines and the byte offset of the body.
-fn split_front_matter(text: &str) -> Option<(&str, usize)> {
+pub(crate) fn split_front_matter(text: &str) -> Option<(&str, usize)> {
     let rest = text
         .strip_prefix("---\n")
         .or_else(|| text.strip_prefix("---\r\n"))?;

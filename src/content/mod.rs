@@ -3,6 +3,6 @@
 mod load;
 mod model;
 
-pub(crate) use load::find_nth_value;
 pub use load::load;
+pub(crate) use load::{find_nth_value, split_front_matter};
 pub use model::*;

@@ -202,6 +202,9 @@ impl Indicator {
     }
 }
 
+/// What a `~` (待填报) figure is reported as.
+pub const PENDING_MESSAGE: &str = "待填报: the figure is not filled in yet";
+
 /// A published number, or "*": withheld under the disclosure rules.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Figure {
@@ -238,6 +241,11 @@ impl<'de> Deserialize<'de> for Figure {
             }
             fn visit_u64<E: de::Error>(self, v: u64) -> Result<Figure, E> {
                 Ok(Figure::Number(v as f64))
+            }
+            // `value: ~` is the 待填报 placeholder `gongkai new` writes; the loader reports
+            // every one of them with its position (see `load::pending_figures`).
+            fn visit_unit<E: de::Error>(self) -> Result<Figure, E> {
+                Err(E::custom(PENDING_MESSAGE))
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Figure, E> {
                 if v.trim() == "*" {

@@ -9,7 +9,13 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::OnceLock;
 
 /// Checks every HTML file of `files`; diagnostics point into the Markdown a link came from.
-pub fn check(site: &Site, files: &BTreeMap<String, Vec<u8>>) -> Vec<Diagnostic> {
+/// `to_come` names files that are not rendered but will be there when the site is published
+/// (an archive's manifest, written after its pages).
+pub fn check(
+    site: &Site,
+    files: &BTreeMap<String, Vec<u8>>,
+    to_come: &[String],
+) -> Vec<Diagnostic> {
     static ATTR: OnceLock<Regex> = OnceLock::new();
     static ID: OnceLock<Regex> = OnceLock::new();
     let attr = ATTR.get_or_init(|| Regex::new(r#"\s(?:href|src)="([^"]*)""#).unwrap());
@@ -53,7 +59,7 @@ pub fn check(site: &Site, files: &BTreeMap<String, Vec<u8>>) -> Vec<Diagnostic> 
             };
             let problem = match &target {
                 None => Some(format!("link `{link}` points outside the site")),
-                Some(t) if !files.contains_key(t) => {
+                Some(t) if !files.contains_key(t) && !to_come.contains(t) => {
                     Some(format!("broken link `{link}`: no {t} in the output"))
                 }
                 Some(t)

@@ -4,6 +4,7 @@ mod support;
 
 mod charts;
 mod check;
+mod editions;
 mod errors;
 mod hostile;
 mod narrative;

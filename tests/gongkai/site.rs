@@ -1,88 +1,15 @@
 //! Whole-site properties: links resolve, builds are reproducible, withheld figures never leak,
 //! themes can be overridden block by block.
 
-use crate::support::{attrs, output_files, texts, Project};
-use std::collections::{HashMap, HashSet};
-use std::path::{Component, Path, PathBuf};
-
-fn normalise(p: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in p.components() {
-        match c {
-            Component::ParentDir => {
-                assert!(out.pop(), "link climbs out of the site: {}", p.display());
-            }
-            Component::CurDir => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// Every internal href/src of every page resolves to a file, and every #fragment to an id.
-fn assert_links_resolve(public: &Path) {
-    let files = output_files(public);
-    let names: HashSet<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
-    let mut ids: HashMap<String, HashSet<String>> = HashMap::new();
-    let pages: Vec<(&String, scraper::Html)> = files
-        .iter()
-        .filter(|(n, _)| n.ends_with(".html"))
-        .map(|(n, b)| {
-            (
-                n,
-                scraper::Html::parse_document(std::str::from_utf8(b).unwrap()),
-            )
-        })
-        .collect();
-    for (name, doc) in &pages {
-        ids.insert(
-            (*name).clone(),
-            attrs(doc, "[id]", "id").into_iter().collect(),
-        );
-    }
-    let mut checked = 0;
-    for (name, doc) in &pages {
-        let dir = Path::new(name.as_str()).parent().unwrap_or(Path::new(""));
-        let links = attrs(doc, "[href]", "href")
-            .into_iter()
-            .chain(attrs(doc, "[src]", "src"));
-        for link in links {
-            if link.starts_with("https://")
-                || link.starts_with("http://")
-                || link.starts_with("mailto:")
-            {
-                continue;
-            }
-            let (path, fragment) = link.split_once('#').unwrap_or((&link, ""));
-            let target = if path.is_empty() {
-                (*name).clone()
-            } else {
-                normalise(&dir.join(path))
-                    .to_string_lossy()
-                    .replace('\\', "/")
-            };
-            assert!(
-                names.contains(target.as_str()),
-                "{name}: broken link {link}"
-            );
-            if !fragment.is_empty() {
-                assert!(
-                    ids.get(&target).is_some_and(|s| s.contains(fragment)),
-                    "{name}: no #{fragment} in {target}"
-                );
-            }
-            checked += 1;
-        }
-    }
-    assert!(checked > 1000, "only {checked} links checked");
-}
+use crate::support::{assert_links_resolve, texts, Project};
 
 #[test]
 fn example_site_builds_and_every_internal_link_resolves() {
     let p = Project::example();
     let run = p.build();
     assert!(run.stdout.contains("built 3 edition(s)"), "{}", run.stdout);
-    assert_links_resolve(&p.path("public"));
+    let checked = assert_links_resolve(&p.path("public"));
+    assert!(checked > 1000, "only {checked} links checked");
     // At least 30 indicators per edition, each with its page and chart.
     for year in [2021, 2022, 2023] {
         let n = std::fs::read_dir(p.path(&format!("public/{year}/indicators")))

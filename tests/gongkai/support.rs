@@ -6,7 +6,8 @@
     reason = "each test binary uses a different subset of the harness"
 )]
 
-use std::path::{Path, PathBuf};
+use std::collections::{HashMap, HashSet};
+use std::path::{Component, Path, PathBuf};
 use std::process::Command;
 
 pub struct Project {
@@ -192,4 +193,78 @@ pub fn rows(doc: &scraper::Html, selector: &str) -> Vec<Vec<String>> {
                 .collect()
         })
         .collect()
+}
+
+fn normalise(p: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            Component::ParentDir => {
+                assert!(out.pop(), "link climbs out of the site: {}", p.display());
+            }
+            Component::CurDir => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Every internal href/src of every page resolves to a file, and every #fragment to an id;
+/// returns how many links were checked.
+#[track_caller]
+pub fn assert_links_resolve(public: &Path) -> usize {
+    let files = output_files(public);
+    let names: HashSet<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+    let mut ids: HashMap<String, HashSet<String>> = HashMap::new();
+    let pages: Vec<(&String, scraper::Html)> = files
+        .iter()
+        .filter(|(n, _)| n.ends_with(".html"))
+        .map(|(n, b)| {
+            (
+                n,
+                scraper::Html::parse_document(std::str::from_utf8(b).unwrap()),
+            )
+        })
+        .collect();
+    for (name, doc) in &pages {
+        ids.insert(
+            (*name).clone(),
+            attrs(doc, "[id]", "id").into_iter().collect(),
+        );
+    }
+    let mut checked = 0;
+    for (name, doc) in &pages {
+        let dir = Path::new(name.as_str()).parent().unwrap_or(Path::new(""));
+        let links = attrs(doc, "[href]", "href")
+            .into_iter()
+            .chain(attrs(doc, "[src]", "src"));
+        for link in links {
+            if link.starts_with("https://")
+                || link.starts_with("http://")
+                || link.starts_with("mailto:")
+            {
+                continue;
+            }
+            let (path, fragment) = link.split_once('#').unwrap_or((&link, ""));
+            let target = if path.is_empty() {
+                (*name).clone()
+            } else {
+                normalise(&dir.join(path))
+                    .to_string_lossy()
+                    .replace('\\', "/")
+            };
+            assert!(
+                names.contains(target.as_str()),
+                "{name}: broken link {link}"
+            );
+            if !fragment.is_empty() {
+                assert!(
+                    ids.get(&target).is_some_and(|s| s.contains(fragment)),
+                    "{name}: no #{fragment} in {target}"
+                );
+            }
+            checked += 1;
+        }
+    }
+    checked
 }

@@ -1,0 +1,418 @@
+//! Site-wide publishing outputs rendered after the editions: a cross-edition page and CSV per
+//! indicator, open data for everything (`data/all.csv`, `data/all.json`), `404.html`,
+//! `robots.txt`, the 网站地图 page and, with a base URL, `sitemap.xml` and an Atom feed.
+//!
+//! These run last so the site map lists exactly the pages the build writes, including
+//! editions copied verbatim from archive/.
+
+use crate::content::{Edition, Indicator};
+use crate::diagnostic::Diagnostic;
+use crate::render::{self, Ctx, Output};
+use crate::view::{self, ChartRef, IndicatorHistory, Link, LinkGroup, PageHead};
+use minijinja::value::Serde;
+use minijinja::{context, Value};
+use std::collections::BTreeMap;
+
+/// Adds the site-wide files to `out`; returns every template error.
+pub(crate) fn render_site_files(ctx: &Ctx, out: &mut Output) -> Result<(), Vec<Diagnostic>> {
+    let mut errors = Vec::new();
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+
+    // The latest edition that has each indicator gives its name, unit and chart.
+    let mut latest: BTreeMap<&str, (&Edition, &Indicator)> = BTreeMap::new();
+    for e in &ctx.editions {
+        for i in e.indicators() {
+            latest.insert(i.id.as_str(), (e, i));
+        }
+    }
+    for (id, (edition, ind)) in &latest {
+        match indicator_page(ctx, edition, ind) {
+            Ok(html) => files.push((history_url(id), html)),
+            Err(d) => errors.push(d),
+        }
+        files.push((format!("indicators/{id}.csv"), indicator_csv(ctx, id)));
+    }
+    files.push(("data/all.csv".into(), all_csv(ctx)));
+    files.push(("data/all.json".into(), all_json(ctx)));
+    match not_found_page(ctx) {
+        Ok(html) => files.push(("404.html".into(), html)),
+        Err(d) => errors.push(d),
+    }
+    files.push(("robots.txt".into(), robots(ctx).into_bytes()));
+    for (path, bytes) in files {
+        if path.ends_with(".html") {
+            out.pages += 1;
+        }
+        out.files.insert(path, bytes);
+    }
+
+    // The site map lists what exists by now, itself included.
+    out.files.insert("sitemap.html".into(), Vec::new());
+    match sitemap_page(ctx, out) {
+        Ok(html) => {
+            out.files.insert("sitemap.html".into(), html);
+            out.pages += 1;
+        }
+        Err(d) => {
+            out.files.remove("sitemap.html");
+            errors.push(d);
+        }
+    }
+
+    match &ctx.site.config.base_url {
+        Some(base) => {
+            let sitemap = sitemap_xml(ctx, base, out);
+            out.files.insert("sitemap.xml".into(), sitemap.into_bytes());
+            if let Some(feed) = feed_xml(ctx, base) {
+                out.files.insert("feed.xml".into(), feed.into_bytes());
+            }
+        }
+        None => out.notes.push(
+            "note: no base URL, so sitemap.xml and feed.xml were skipped (set `base_url` in content/site.yaml or pass --base-url)".into(),
+        ),
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
+    }
+}
+
+/// The cross-edition page of indicator `id`, relative to the site root.
+pub fn history_url(id: &str) -> String {
+    format!("indicators/{id}.html")
+}
+
+fn indicator_page(ctx: &Ctx, edition: &Edition, ind: &Indicator) -> Result<Vec<u8>, Diagnostic> {
+    let (rows, has_withheld) = render::history_rows(ctx, i32::MAX, &ind.id);
+    let chart = render::history_chart(ctx, edition, ind);
+    let page = IndicatorHistory {
+        id: ind.id.clone(),
+        name: ind.name.clone(),
+        unit: crate::format::unit(ind, &ctx.site.config.numbers),
+        description: ind.description.clone(),
+        chart: ChartRef {
+            src: render::chart_path(edition.year, &ind.id, ""),
+            alt: chart.desc,
+            caption: format!("图：{}", chart.title),
+        },
+        history: rows,
+        has_withheld,
+        csv: format!("indicators/{}.csv", ind.id),
+    };
+    let title = format!("{}（历年）", ind.name);
+    let value = context! {
+        site => ctx.site_view.clone(),
+        page => render::head(ctx, &title, &history_url(&ind.id), None, vec![home()]),
+        indicator => Value::from(Serde(&page)),
+    };
+    render::render_template(ctx, "history.html", value)
+}
+
+fn home() -> Link {
+    Link {
+        title: "首页".into(),
+        url: "index.html".into(),
+    }
+}
+
+/// Column names of the cross-edition CSV files: the edition year, then the edition's columns.
+fn all_header() -> Vec<&'static str> {
+    std::iter::once("edition")
+        .chain(render::CSV_HEADER)
+        .collect()
+}
+
+fn records<'a>(ctx: &'a Ctx, only: Option<&'a str>) -> impl Iterator<Item = Vec<String>> + 'a {
+    ctx.editions.iter().flat_map(move |e| {
+        e.sections.iter().flat_map(move |s| {
+            s.indicators
+                .iter()
+                .filter(move |i| only.is_none_or(|id| i.id == id))
+                .map(move |i| {
+                    let mut r = vec![e.year.to_string()];
+                    r.extend(render::csv_record(ctx.site, e, s, i));
+                    r
+                })
+        })
+    })
+}
+
+fn indicator_csv(ctx: &Ctx, id: &str) -> Vec<u8> {
+    render::csv_bytes(&all_header(), records(ctx, Some(id)))
+}
+
+fn all_csv(ctx: &Ctx) -> Vec<u8> {
+    render::csv_bytes(&all_header(), records(ctx, None))
+}
+
+fn all_json(ctx: &Ctx) -> Vec<u8> {
+    let c = &ctx.site.config;
+    let doc = serde_json::json!({
+        "title": c.title,
+        "organization": c.organization,
+        "withheld_note": c.withheld_note,
+        "editions": ctx
+            .editions
+            .iter()
+            .map(|e| render::edition_json(ctx.site, e))
+            .collect::<Vec<_>>(),
+    });
+    render::json_bytes(&doc)
+}
+
+/// A 404 page is served at any URL, so its links cannot be relative: they use the base URL
+/// when there is one and the site root otherwise.
+fn not_found_page(ctx: &Ctx) -> Result<Vec<u8>, Diagnostic> {
+    let root = ctx
+        .site
+        .config
+        .base_url
+        .as_ref()
+        .map(|b| format!("{}/", b.trim_end_matches('/')))
+        .unwrap_or_default();
+    let page = PageHead {
+        title: "页面未找到".into(),
+        root,
+        article: None,
+        breadcrumbs: vec![],
+        canonical: None,
+        archived: None,
+    };
+    let value = context! {
+        site => ctx.site_view.clone(),
+        page => Value::from(Serde(page)),
+    };
+    render::render_template(ctx, "404.html", value)
+}
+
+fn robots(ctx: &Ctx) -> String {
+    let mut s = String::from("User-agent: *\nAllow: /\n");
+    if let Some(base) = &ctx.site.config.base_url {
+        s.push_str(&format!("Sitemap: {}\n", absolute(base, "sitemap.xml")));
+    }
+    s
+}
+
+fn sitemap_page(ctx: &Ctx, out: &Output) -> Result<Vec<u8>, Diagnostic> {
+    let exists = |l: &Link| out.files.contains_key(&l.url);
+    let mut groups = vec![LinkGroup {
+        title: "网站首页".into(),
+        links: vec![
+            home(),
+            Link {
+                title: "网站地图".into(),
+                url: "sitemap.html".into(),
+            },
+        ],
+    }];
+    for e in ctx.editions.iter().rev() {
+        let year = e.year;
+        let mut links = vec![Link {
+            title: e.report.front.title.clone(),
+            url: format!("{year}/index.html"),
+        }];
+        links.extend(e.pages.iter().map(|p| Link {
+            title: p.front.title.clone(),
+            url: format!("{year}/{}.html", p.slug),
+        }));
+        links.extend(e.indicators().map(|i| Link {
+            title: format!("{}（{year}年）", i.name),
+            url: view::indicator_url(year, &i.id),
+        }));
+        groups.push(LinkGroup {
+            title: format!("{year}年度"),
+            links,
+        });
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    let history: Vec<Link> = ctx
+        .editions
+        .iter()
+        .rev()
+        .flat_map(|e| e.indicators())
+        .filter(|i| seen.insert(i.id.clone()))
+        .map(|i| Link {
+            title: i.name.clone(),
+            url: history_url(&i.id),
+        })
+        .collect();
+    groups.push(LinkGroup {
+        title: "指标历年数据".into(),
+        links: history,
+    });
+    let mut data = vec![
+        Link {
+            title: "全部数据 CSV".into(),
+            url: "data/all.csv".into(),
+        },
+        Link {
+            title: "全部数据 JSON".into(),
+            url: "data/all.json".into(),
+        },
+    ];
+    for e in ctx.editions.iter().rev() {
+        for ext in ["csv", "json"] {
+            data.push(Link {
+                title: format!("{}年度数据 {}", e.year, ext.to_uppercase()),
+                url: format!("{}/data.{ext}", e.year),
+            });
+        }
+    }
+    groups.push(LinkGroup {
+        title: "开放数据".into(),
+        links: data,
+    });
+    for g in &mut groups {
+        g.links.retain(exists);
+    }
+    groups.retain(|g| !g.links.is_empty());
+    let value = context! {
+        site => ctx.site_view.clone(),
+        page => render::head(ctx, "网站地图", "sitemap.html", None, vec![home()]),
+        groups => Value::from(Serde(&groups)),
+    };
+    render::render_template(ctx, "sitemap.html", value)
+}
+
+/// `base` + `path`, with exactly one slash between them.
+pub fn absolute(base: &str, path: &str) -> String {
+    format!("{}/{path}", base.trim_end_matches('/'))
+}
+
+/// Escapes text for XML element content and attribute values.
+pub fn xml_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The publication date of the page at `path`: its edition's, or the newest edition's for
+/// site-wide pages. Never the build clock.
+fn page_date(ctx: &Ctx, path: &str) -> Option<crate::config::Date> {
+    let year: Option<i32> = path.split('/').next().and_then(|y| y.parse().ok());
+    match year {
+        Some(y) => ctx
+            .editions
+            .iter()
+            .find(|e| e.year == y)
+            .map(|e| e.report.front.published),
+        None => ctx.editions.iter().map(|e| e.report.front.published).max(),
+    }
+}
+
+fn sitemap_xml(ctx: &Ctx, base: &str, out: &Output) -> String {
+    let mut s = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for path in out.files.keys() {
+        if !path.ends_with(".html") || path == "404.html" {
+            continue;
+        }
+        s.push_str(&format!(
+            "  <url><loc>{}</loc>",
+            xml_escape(&absolute(base, path))
+        ));
+        if let Some(d) = page_date(ctx, path) {
+            s.push_str(&format!("<lastmod>{d}</lastmod>"));
+        }
+        s.push_str("</url>\n");
+    }
+    s.push_str("</urlset>\n");
+    s
+}
+
+/// Dates are days; Atom wants a time, so midnight Beijing time.
+fn atom_time(d: crate::config::Date) -> String {
+    format!("{d}T00:00:00+08:00")
+}
+
+/// An Atom feed of the editions, newest first; None when there is no edition to announce.
+fn feed_xml(ctx: &Ctx, base: &str) -> Option<String> {
+    let c = &ctx.site.config;
+    let updated = ctx
+        .editions
+        .iter()
+        .map(|e| e.report.front.published)
+        .max()?;
+    let mut s = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    s.push_str(&format!(
+        "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n",
+        xml_escape(&c.language)
+    ));
+    s.push_str(&format!("  <title>{}</title>\n", xml_escape(&c.title)));
+    s.push_str(&format!(
+        "  <id>{}</id>\n",
+        xml_escape(&absolute(base, "index.html"))
+    ));
+    s.push_str(&format!(
+        "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n",
+        xml_escape(&absolute(base, "feed.xml"))
+    ));
+    s.push_str(&format!(
+        "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
+        xml_escape(&absolute(base, "index.html"))
+    ));
+    s.push_str(&format!("  <updated>{}</updated>\n", atom_time(updated)));
+    s.push_str(&format!(
+        "  <author><name>{}</name></author>\n",
+        xml_escape(&c.organization)
+    ));
+    for e in ctx.editions.iter().rev() {
+        let f = &e.report.front;
+        let url = xml_escape(&absolute(base, &format!("{}/index.html", e.year)));
+        s.push_str("  <entry>\n");
+        s.push_str(&format!("    <title>{}</title>\n", xml_escape(&f.title)));
+        s.push_str(&format!("    <id>{url}</id>\n"));
+        s.push_str(&format!(
+            "    <link rel=\"alternate\" type=\"text/html\" href=\"{url}\"/>\n"
+        ));
+        s.push_str(&format!(
+            "    <published>{}</published>\n",
+            atom_time(f.published)
+        ));
+        s.push_str(&format!(
+            "    <updated>{}</updated>\n",
+            atom_time(f.published)
+        ));
+        s.push_str(&format!(
+            "    <author><name>{}</name></author>\n",
+            xml_escape(&f.publisher)
+        ));
+        let summary = f.summary.clone().unwrap_or_else(|| f.title.clone());
+        s.push_str(&format!(
+            "    <summary>{}</summary>\n",
+            xml_escape(&summary)
+        ));
+        s.push_str("  </entry>\n");
+    }
+    s.push_str("</feed>\n");
+    Some(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_xml_and_joins_urls() {
+        assert_eq!(xml_escape("a<b>&\"'"), "a&lt;b&gt;&amp;&quot;&apos;");
+        assert_eq!(
+            absolute("https://x.cn/a/", "b.html"),
+            "https://x.cn/a/b.html"
+        );
+        assert_eq!(
+            absolute("https://x.cn/a", "b.html"),
+            "https://x.cn/a/b.html"
+        );
+    }
+}
