@@ -19,6 +19,9 @@ pub enum Command {
     Build(BuildArgs),
     /// Load, validate and render everything in memory, print every finding, write nothing.
     Check(CheckArgs),
+    /// Preview the site in a browser while editing it: rebuild on every change, reload open
+    /// tabs, show errors over the page. Writes nothing; drafts are included and marked.
+    Serve(ServeArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -48,4 +51,25 @@ pub struct CheckArgs {
     /// Check drafts too.
     #[arg(long)]
     pub drafts: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    /// The project folder (holding content/ and optionally themes/).
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// Port to listen on; 0 picks a free one (the URL printed says which).
+    #[arg(long, default_value_t = 8000)]
+    pub port: u16,
+    /// Address to listen on. Anything but loopback shares the preview, drafts included,
+    /// with the network.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub bind: std::net::IpAddr,
+    /// Open the preview in the default browser.
+    #[arg(long)]
+    pub open: bool,
+    /// Poll for changes instead of using native file notification (network drives, some
+    /// containers and virtual machines).
+    #[arg(long)]
+    pub poll: bool,
 }

@@ -10,7 +10,8 @@
 //!    (`theme`, `view`), all in memory and in parallel;
 //! 4. **write** (`output`): atomically replace the output folder.
 //!
-//! `check` is the same pipeline without the write.
+//! `check` is the same pipeline without the write; `serve` (`serve`) runs it on every change
+//! and serves the result from memory.
 
 pub mod chart;
 pub mod cli;
@@ -23,6 +24,7 @@ pub mod markdown;
 pub mod narrative;
 pub mod output;
 pub mod render;
+pub mod serve;
 pub mod source;
 pub mod templates;
 pub mod theme;
@@ -66,5 +68,6 @@ pub fn run(cli: &Cli) -> Result<String, Failure> {
     match &cli.command {
         Command::Build(args) => cmd::build::run(args),
         Command::Check(args) => cmd::check::run(args),
+        Command::Serve(args) => cmd::serve::run(args),
     }
 }

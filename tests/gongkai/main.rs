@@ -6,4 +6,5 @@ mod charts;
 mod errors;
 mod narrative;
 mod pages;
+mod serve;
 mod site;
