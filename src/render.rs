@@ -20,6 +20,8 @@ use std::collections::BTreeMap;
 pub struct RenderOptions {
     /// Include editions and pages whose status is draft.
     pub drafts: bool,
+    /// Mark every figure printed by a narrative function for review (`serve` only).
+    pub preview: bool,
 }
 
 /// Every output file by its path relative to the output folder, and what was made.
@@ -40,6 +42,7 @@ struct Ctx<'a> {
     origins: &'a TemplateOrigins,
     editions: Vec<&'a Edition>,
     site_view: Value,
+    preview: bool,
 }
 
 /// Renders the whole site in memory, or returns every error found while rendering.
@@ -56,6 +59,7 @@ pub fn render(site: &Site, options: &RenderOptions) -> Result<Output, Diagnostic
         origins: &origins,
         site_view: Value::from(Serde(view::site_view(site, &editions))),
         editions,
+        preview: options.preview,
     };
 
     let results: Vec<Result<Files, Vec<Diagnostic>>> = ctx
@@ -170,7 +174,7 @@ fn render_narrative(ctx: &Ctx, edition: &Edition, file: usize) -> Result<Narrati
         .and_then(|t| t.render(context! { year => edition.year }))
         .map_err(|e| templates::template_error(ctx.site, ctx.origins, &e))?;
     let (html, headings) = markdown::render(&md);
-    let sub = narrative::substitute(&html, ctx.site, edition);
+    let sub = narrative::substitute(&html, ctx.site, edition, ctx.preview);
     if let Some(problem) = sub.problems.first() {
         return Err(Diagnostic::error("E004", problem.clone())
             .at(file, 1, 1, 1)

@@ -51,6 +51,7 @@ pub fn run(args: &BuildArgs) -> Result<String, Failure> {
     let started = Instant::now();
     let options = RenderOptions {
         drafts: args.drafts,
+        preview: false,
     };
     let (output, sources, warnings) = build_in_memory(&args.root, &options, args.base_url.clone())?;
     let out_dir = if args.out.is_absolute() {

@@ -7,6 +7,7 @@ use crate::Failure;
 pub fn run(args: &CheckArgs) -> Result<String, Failure> {
     let options = RenderOptions {
         drafts: args.drafts,
+        preview: false,
     };
     let (output, sources, warnings) = super::build::build_in_memory(&args.root, &options, None)?;
     if args.strict && !warnings.0.is_empty() {

@@ -86,7 +86,10 @@ impl Preview {
     /// A failed build keeps the last good site.
     pub fn rebuild(&self) -> String {
         let started = Instant::now();
-        let options = RenderOptions { drafts: true };
+        let options = RenderOptions {
+            drafts: true,
+            preview: true,
+        };
         let outcome = build_site(&self.root, &options, None);
         let elapsed = started.elapsed().as_secs_f64();
         let mut status = self.lock();

@@ -131,22 +131,6 @@ pub fn plain_page(title: &str, text: &str) -> String {
     )
 }
 
-/// Where indicator `id` is defined: `path:line` in the edition's indicators.yaml.
-pub fn indicator_position(site: &Site, edition: &Edition, id: &str) -> String {
-    let src = site.sources.get(edition.indicators_file);
-    let line = src
-        .text
-        .lines()
-        .position(|l| {
-            let l = l.trim_start().trim_start_matches('-').trim();
-            l.strip_prefix("id:")
-                .map(|v| v.trim().trim_matches(['"', '\'']) == id)
-                .unwrap_or(false)
-        })
-        .map_or(1, |i| i + 1);
-    format!("{}:{line}", src.path.display())
-}
-
 /// The review page: every indicator of every edition, newest first, with its value, last
 /// year's value and the change, and every warning of the build.
 pub fn review_page(site: &Site, warnings: &[String]) -> String {
@@ -210,7 +194,7 @@ td.n{{text-align:right;font-variant-numeric:tabular-nums}}code{{font-size:90%}}<
             let _ = write!(
                 h,
                 "<td><code>{}</code></td></tr>",
-                escape_html(&indicator_position(site, e, &ind.id))
+                escape_html(&crate::narrative::indicator_position(site, e, &ind.id))
             );
         }
         h.push_str("</tbody></table>");

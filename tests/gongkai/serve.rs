@@ -2,7 +2,7 @@
 //! with a minimal std::net client (loopback only). Every wait is bounded and the server is
 //! always killed (`Serve` is a drop guard).
 
-use crate::support::{texts, Project};
+use crate::support::{attrs, texts, Project};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
@@ -383,6 +383,22 @@ fn marks_drafts_and_lists_every_indicator_for_review() {
     assert_eq!(
         texts(&s.get("/2023/").html(), "#gongkai-draft"),
         Vec::<String>::new()
+    );
+
+    // Every figure printed by a narrative function says where it comes from.
+    let titles = attrs(
+        &s.get("/2023/").html(),
+        "span.gongkai-figure[data-indicator='jobs.total']",
+        "title",
+    );
+    assert_eq!(
+        titles.len(),
+        4,
+        "value, target, completion, change: {titles:?}"
+    );
+    assert_eq!(
+        titles[0],
+        "jobs.total · 城乡就业\nvalue() = 1100（单位：人）\n来源：content/2023/indicators.yaml:5"
     );
 
     let review = s.get("/__gongkai/review");
