@@ -29,6 +29,9 @@ pub enum Command {
     /// Check an archive folder or a built site against its manifest(s); exit 1 on any
     /// changed, missing or extra file.
     Verify(VerifyArgs),
+    /// Preview the site in a browser while editing it: rebuild on every change, reload open
+    /// tabs, show errors over the page. Writes nothing; drafts are included and marked.
+    Serve(ServeArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -99,4 +102,25 @@ pub struct CheckArgs {
 pub enum Format {
     Human,
     Json,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    /// The project folder (holding content/ and optionally themes/).
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// Port to listen on; 0 picks a free one (the URL printed says which).
+    #[arg(long, default_value_t = 8000)]
+    pub port: u16,
+    /// Address to listen on. Anything but loopback shares the preview, drafts included,
+    /// with the network.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub bind: std::net::IpAddr,
+    /// Open the preview in the default browser.
+    #[arg(long)]
+    pub open: bool,
+    /// Poll for changes instead of using native file notification (network drives, some
+    /// containers and virtual machines).
+    #[arg(long)]
+    pub poll: bool,
 }

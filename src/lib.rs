@@ -10,7 +10,8 @@
 //!    (`theme`, `view`), all in memory and in parallel;
 //! 4. **write** (`output`): atomically replace the output folder.
 //!
-//! `check` is the same pipeline without the write.
+//! `check` is the same pipeline without the write; `serve` (`serve`) runs it on every change
+//! and serves the result from memory.
 
 pub mod archive;
 pub mod chart;
@@ -25,6 +26,7 @@ pub mod narrative;
 pub mod output;
 pub mod publish;
 pub mod render;
+pub mod serve;
 pub mod source;
 pub mod templates;
 pub mod theme;
@@ -78,5 +80,6 @@ pub fn run(cli: &Cli) -> Result<String, Failure> {
         Command::New(args) => cmd::new::run(args),
         Command::Archive(args) => cmd::archive::run(args),
         Command::Verify(args) => cmd::verify::run(args),
+        Command::Serve(args) => cmd::serve::run(args),
     }
 }

@@ -145,8 +145,9 @@ pub struct Substituted {
 }
 
 /// Replaces every token in rendered HTML with the figure or chart it stands for.
-/// `root` is the relative path from the page to the site root.
-pub fn substitute(html: &str, site: &Site, edition: &Edition) -> Substituted {
+/// With `mark` (the preview only), each printed figure is wrapped in a span whose title says
+/// which indicator it is and where that is defined, for a reviewer to hover.
+pub fn substitute(html: &str, site: &Site, edition: &Edition, mark: bool) -> Substituted {
     let mut out = Substituted::default();
     let mut rest = html;
     let mut result = String::with_capacity(html.len());
@@ -161,6 +162,7 @@ pub fn substitute(html: &str, site: &Site, edition: &Edition) -> Substituted {
         let mut before = &rest[..open];
         let mut after = &rest[close + CLOSE.len_utf8()..];
         let text = match expand(kind, &id, site, edition, &mut out) {
+            Ok(Expansion::Text(t)) if mark => marked(kind, &id, &t, site, edition),
             Ok(Expansion::Text(t)) => crate::markdown::escape_html(&t),
             Ok(Expansion::Block(b)) => {
                 // A chart alone in a paragraph replaces the paragraph.
@@ -237,6 +239,49 @@ fn expand(
         out.has_withheld = true;
     }
     Ok(Expansion::Text(text))
+}
+
+/// A printed figure wrapped for review: indicator id and name, the function and what it
+/// printed, the unit, and `path:line` of the indicator in indicators.yaml.
+fn marked(kind: char, id: &str, text: &str, site: &Site, edition: &Edition) -> String {
+    use crate::markdown::escape_html;
+    let Some(ind) = edition.indicator(id) else {
+        return escape_html(text);
+    };
+    let function = match kind {
+        'v' => "value",
+        't' => "target",
+        'c' => "completion",
+        _ => "change",
+    };
+    let title = format!(
+        "{id} · {}\n{function}() = {text}（单位：{}）\n来源：{}",
+        ind.name,
+        format::unit(ind, &site.config.numbers),
+        indicator_position(site, edition, id)
+    );
+    format!(
+        "<span class=\"gongkai-figure\" data-indicator=\"{}\" title=\"{}\" \
+style=\"text-decoration:underline dotted;cursor:help\">{}</span>",
+        escape_html(id),
+        escape_html(&title),
+        escape_html(text)
+    )
+}
+
+/// Where indicator `id` is defined: `path:line` in the edition's indicators.yaml.
+pub fn indicator_position(site: &Site, edition: &Edition, id: &str) -> String {
+    let src = site.sources.get(edition.indicators_file);
+    let line = src
+        .text
+        .lines()
+        .position(|l| {
+            let l = l.trim_start().trim_start_matches('-').trim();
+            l.strip_prefix("id:")
+                .is_some_and(|v| v.trim().trim_matches(['"', '\'']) == id)
+        })
+        .map_or(1, |i| i + 1);
+    format!("{}:{line}", src.path.display())
 }
 
 fn decode_hex(s: &str) -> String {

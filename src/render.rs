@@ -23,6 +23,8 @@ pub struct RenderOptions {
     /// Set while `archive` freezes an edition: that edition is rendered afresh (not copied
     /// from archive/) and its pages carry the 已归档 note.
     pub freezing: Option<crate::archive::Freezing>,
+    /// Mark every figure printed by a narrative function for review (`serve` only).
+    pub preview: bool,
 }
 
 /// Every output file by its path relative to the output folder, and what was made.
@@ -54,6 +56,7 @@ pub(crate) struct Ctx<'a> {
     pub(crate) editions: Vec<&'a Edition>,
     pub(crate) site_view: Value,
     freezing: Option<&'a crate::archive::Freezing>,
+    preview: bool,
 }
 
 /// Renders the whole site in memory, or returns every error found while rendering.
@@ -71,6 +74,7 @@ pub fn render(site: &Site, options: &RenderOptions) -> Result<Output, Diagnostic
         site_view: Value::from(Serde(view::site_view(site, &editions))),
         editions,
         freezing: options.freezing.as_ref(),
+        preview: options.preview,
     };
     // Archived editions are copied from archive/<year>/, never re-rendered.
     let archives = crate::archive::Archives::load(site, options);
@@ -198,7 +202,7 @@ fn render_narrative(ctx: &Ctx, edition: &Edition, file: usize) -> Result<Narrati
         .and_then(|t| t.render(context! { year => edition.year }))
         .map_err(|e| templates::template_error(ctx.site, ctx.origins, &e))?;
     let (html, headings) = markdown::render(&md);
-    let sub = narrative::substitute(&html, ctx.site, edition);
+    let sub = narrative::substitute(&html, ctx.site, edition, ctx.preview);
     let problems = sub
         .problems
         .iter()

@@ -43,6 +43,7 @@ pub fn run(args: &ArchiveArgs) -> Result<String, Failure> {
     let options = RenderOptions {
         drafts: false,
         freezing: Some(Freezing { year, date }),
+        ..RenderOptions::default()
     };
     let (output, sources, warnings) = super::build::build_in_memory(root, &options, None)?;
 

@@ -1,6 +1,7 @@
 //! `gongkai build`: load → validate → render → write, refusing to write on any error.
 
 use crate::cli::BuildArgs;
+use crate::content::Site;
 use crate::diagnostic::Diagnostics;
 use crate::render::{render, Output, RenderOptions};
 use crate::source::Sources;
@@ -13,6 +14,16 @@ pub fn build_in_memory(
     options: &RenderOptions,
     base_url: Option<String>,
 ) -> Result<(Output, Sources, Diagnostics), Failure> {
+    build_site(root, options, base_url).map(|(out, site, diags)| (out, site.sources, diags))
+}
+
+/// [`build_in_memory`], keeping the loaded site for callers that look at it after rendering
+/// (`serve` marks drafts and lists every indicator for review).
+pub fn build_site(
+    root: &std::path::Path,
+    options: &RenderOptions,
+    base_url: Option<String>,
+) -> Result<(Output, Site, Diagnostics), Failure> {
     if !root.join("content").is_dir() {
         return Err(Failure::Io(format!(
             "no content/ folder in {}: run gongkai in a project folder (one with content/site.yaml), or pass --root DIR",
@@ -47,7 +58,7 @@ pub fn build_in_memory(
             if diags.has_errors() {
                 return Err(Failure::Content(site.sources, diags));
             }
-            Ok((out, site.sources, diags))
+            Ok((out, site, diags))
         }
         Err(rendered) => {
             diags.extend(

@@ -4,4 +4,5 @@ pub mod archive;
 pub mod build;
 pub mod check;
 pub mod new;
+pub mod serve;
 pub mod verify;

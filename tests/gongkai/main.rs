@@ -9,4 +9,5 @@ mod errors;
 mod hostile;
 mod narrative;
 mod pages;
+mod serve;
 mod site;

@@ -1,0 +1,439 @@
+//! `gongkai serve`: the real binary on port 0 against a temp project, spoken to over HTTP
+//! with a minimal std::net client (loopback only). Every wait is bounded and the server is
+//! always killed (`Serve` is a drop guard).
+
+use crate::support::{attrs, texts, Project};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+const WAIT: Duration = Duration::from_secs(10);
+
+/// A running `gongkai serve`, killed on drop.
+struct Serve {
+    child: Child,
+    /// `127.0.0.1:PORT`
+    addr: String,
+    stderr: Arc<Mutex<String>>,
+}
+
+impl Serve {
+    fn start(p: &Project, extra: &[&str]) -> Serve {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_gongkai"))
+            .args(["serve", "--port", "0", "--root"])
+            .arg(p.dir.path())
+            .args(extra)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let stderr = Arc::new(Mutex::new(String::new()));
+        let mut err = child.stderr.take().unwrap();
+        let sink = Arc::clone(&stderr);
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = err.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                sink.lock()
+                    .unwrap()
+                    .push_str(&String::from_utf8_lossy(&buf[..n]));
+            }
+        });
+        let (tx, rx) = mpsc::channel();
+        let out = child.stdout.take().unwrap();
+        std::thread::spawn(move || {
+            for line in BufReader::new(out).lines() {
+                let Ok(line) = line else { break };
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut serve = Serve {
+            child,
+            addr: String::new(),
+            stderr,
+        };
+        let line = rx
+            .recv_timeout(WAIT)
+            .unwrap_or_else(|_| panic!("no URL printed; stderr:\n{}", serve.stderr()));
+        let url = line
+            .strip_prefix("serving http://")
+            .and_then(|u| u.strip_suffix('/'))
+            .unwrap_or_else(|| panic!("unexpected first line: {line}"));
+        assert!(url.starts_with("127.0.0.1:"), "{url}");
+        serve.addr = url.to_string();
+        serve
+    }
+
+    fn stderr(&self) -> String {
+        self.stderr.lock().unwrap().clone()
+    }
+
+    /// Sends `request` as is and reads the whole response (the server closes after it).
+    fn raw(&self, request: &str) -> Response {
+        let mut s = TcpStream::connect(&self.addr).unwrap();
+        s.set_read_timeout(Some(WAIT)).unwrap();
+        s.write_all(request.as_bytes()).unwrap();
+        let mut bytes = Vec::new();
+        s.read_to_end(&mut bytes).unwrap();
+        Response::parse(&bytes)
+    }
+
+    fn get(&self, path: &str) -> Response {
+        self.raw(&format!("GET {path} HTTP/1.1\r\nHost: localhost\r\n\r\n"))
+    }
+
+    /// Opens the live-reload stream as a page served at `generation` would.
+    fn events(&self, generation: u64) -> Events {
+        let mut s = TcpStream::connect(&self.addr).unwrap();
+        s.set_read_timeout(Some(WAIT)).unwrap();
+        write!(
+            s,
+            "GET /__gongkai/events?since={generation} HTTP/1.1\r\nHost: localhost\r\n\r\n"
+        )
+        .unwrap();
+        let mut reader = BufReader::new(s);
+        let mut line = String::new();
+        reader.read_line(&mut line).unwrap();
+        assert!(line.starts_with("HTTP/1.1 200"), "{line}");
+        let mut content_type = String::new();
+        loop {
+            line.clear();
+            reader.read_line(&mut line).unwrap();
+            if line == "\r\n" {
+                break;
+            }
+            if let Some(v) = line.strip_prefix("Content-Type: ") {
+                content_type = v.trim().to_string();
+            }
+        }
+        assert!(content_type.starts_with("text/event-stream"));
+        Events { reader }
+    }
+}
+
+impl Drop for Serve {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+struct Response {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+impl Response {
+    fn parse(bytes: &[u8]) -> Response {
+        let split = bytes
+            .windows(4)
+            .position(|w| w == b"\r\n\r\n")
+            .expect("a response head");
+        let head = std::str::from_utf8(&bytes[..split]).unwrap();
+        let mut lines = head.split("\r\n");
+        let status = lines.next().unwrap().split(' ').nth(1).unwrap();
+        let headers = lines
+            .map(|l| {
+                let (k, v) = l.split_once(": ").unwrap();
+                (k.to_ascii_lowercase(), v.to_string())
+            })
+            .collect();
+        Response {
+            status: status.parse().unwrap(),
+            headers,
+            body: bytes[split + 4..].to_vec(),
+        }
+    }
+
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    fn text(&self) -> String {
+        String::from_utf8(self.body.clone()).unwrap()
+    }
+
+    fn html(&self) -> scraper::Html {
+        scraper::Html::parse_document(&self.text())
+    }
+
+    /// The generation the page was served at, from its reload script.
+    fn generation(&self) -> u64 {
+        let text = self.text();
+        let at = text.find("events?since=").expect("a reload script") + "events?since=".len();
+        text[at..]
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect::<String>()
+            .parse()
+            .unwrap()
+    }
+}
+
+struct Events {
+    reader: BufReader<TcpStream>,
+}
+
+impl Events {
+    /// The next event as (name, data); panics after the read timeout.
+    fn next(&mut self) -> (String, String) {
+        let (mut name, mut data) = (String::new(), String::new());
+        loop {
+            let mut line = String::new();
+            let n = self
+                .reader
+                .read_line(&mut line)
+                .expect("an event within the timeout");
+            assert!(n > 0, "event stream closed");
+            let line = line.trim_end_matches(['\r', '\n']);
+            if line.is_empty() {
+                if !name.is_empty() {
+                    return (name, data);
+                }
+            } else if let Some(v) = line.strip_prefix("event: ") {
+                name = v.to_string();
+            } else if let Some(v) = line.strip_prefix("data: ") {
+                data.push_str(v);
+            }
+        }
+    }
+}
+
+/// The overlay's text in a page, if it has one.
+fn overlay(doc: &scraper::Html) -> Option<String> {
+    texts(doc, "#gongkai-overlay pre").into_iter().next()
+}
+
+#[test]
+fn serves_the_site_and_reloads_on_edits_errors_and_fixes() {
+    let p = Project::fixture("basic");
+    let s = Serve::start(&p, &[]);
+
+    let home = s.get("/");
+    assert_eq!(home.status, 200);
+    assert_eq!(
+        home.header("content-type"),
+        Some("text/html; charset=utf-8")
+    );
+    assert_eq!(
+        texts(&home.html(), "#gongkai-overlay"),
+        Vec::<String>::new()
+    );
+    let mut events = s.events(home.generation());
+
+    p.edit("content/2023/report.md", "开篇段落", "审阅后的开篇段落");
+    assert_eq!(events.next().0, "reload");
+    let page = s.get("/2023/");
+    assert_eq!(page.status, 200);
+    assert!(page.text().contains("审阅后的开篇段落"));
+
+    // A broken edit: the overlay lists exactly what `check` prints.
+    p.edit(
+        "content/2023/report.md",
+        "value(\"jobs.total\")",
+        "value(\"jobs.totl\")",
+    );
+    let (name, data) = events.next();
+    assert_eq!(name, "diagnostics");
+    let check = p.run(&["check"]);
+    check.fails_at("E004", "content/2023/report.md:16:14");
+    let printed = check
+        .stderr
+        .trim_end()
+        .trim_end_matches("nothing was written; fix the errors above and run again");
+    let sent: String = serde_json::from_str(&data).unwrap();
+    let sent = overlay(&scraper::Html::parse_fragment(&sent)).expect("an overlay");
+    let normalise = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert_eq!(sent, normalise(printed));
+    assert!(sent.contains("--> content/2023/report.md:16:14"), "{sent}");
+    assert!(
+        sent.contains("= help: did you mean `jobs.total`?"),
+        "{sent}"
+    );
+
+    // The last good site stays served, with the overlay over every page.
+    let broken = s.get("/2023/");
+    assert_eq!(broken.status, 200);
+    assert!(broken.text().contains("审阅后的开篇段落"));
+    assert_eq!(overlay(&broken.html()).as_deref(), Some(sent.as_str()));
+    assert!(overlay(&s.get("/2023/notes.html").html()).is_some());
+
+    p.edit(
+        "content/2023/report.md",
+        "value(\"jobs.totl\")",
+        "value(\"jobs.total\")",
+    );
+    assert_eq!(events.next().0, "reload");
+    let fixed = s.get("/2023/");
+    assert_eq!(overlay(&fixed.html()), None);
+    assert!(fixed.generation() > home.generation());
+
+    // A tab that missed rebuilds is told to reload as soon as it connects.
+    assert_eq!(s.events(home.generation()).next().0, "reload");
+
+    // The preview never wrote anything; `build` output has none of its additions.
+    assert!(!p.path("public").exists());
+    assert!(!p.path(".gongkai").exists());
+    p.build();
+    for (path, bytes) in p.output_files() {
+        let text = String::from_utf8_lossy(&bytes);
+        for mark in [
+            "__gongkai",
+            "gongkai-overlay",
+            "gongkai-draft",
+            "EventSource",
+        ] {
+            assert!(!text.contains(mark), "{path} contains {mark}");
+        }
+    }
+    drop(s);
+}
+
+#[test]
+fn serves_only_files_of_the_site_with_their_types() {
+    let p = Project::fixture("basic");
+    p.write("secret.txt", "TOP-SECRET");
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(p.path("secret.txt"), p.path("content/2023/link.txt")).unwrap();
+    let s = Serve::start(&p, &[]);
+
+    for (path, ty) in [
+        ("/", "text/html; charset=utf-8"),
+        ("/2023/index.html", "text/html; charset=utf-8"),
+        ("/static/style.css", "text/css; charset=utf-8"),
+        ("/2023/charts/jobs.total.svg", "image/svg+xml"),
+        ("/2023/data.csv", "text/csv; charset=utf-8"),
+        ("/2023/data.json", "application/json"),
+    ] {
+        let r = s.get(path);
+        assert_eq!(r.status, 200, "{path}");
+        assert_eq!(r.header("content-type"), Some(ty), "{path}");
+    }
+    // Non-HTML files are served exactly as built.
+    let svg = s.get("/2023/charts/jobs.total.svg");
+    roxmltree::Document::parse(&svg.text()).unwrap();
+    assert!(!svg.text().contains("gongkai"));
+
+    let folder = s.get("/2023");
+    assert_eq!(folder.status, 301);
+    assert_eq!(folder.header("location"), Some("/2023/"));
+
+    for path in [
+        "/../secret.txt",
+        "/2023/../../secret.txt",
+        "/%2e%2e/secret.txt",
+        "/%2E%2E%2Fsecret.txt",
+        "/2023/..%2f..%2fsecret.txt",
+        "/..\\secret.txt",
+        "/2023%5c..%5c..%5csecret.txt",
+        "//secret.txt",
+        "/etc/passwd",
+        "/C:/Windows/win.ini",
+        "/2023/link.txt",
+        "/2023/%00index.html",
+    ] {
+        let r = s.get(path);
+        assert_eq!(r.status, 404, "{path}");
+        assert!(!r.text().contains("TOP-SECRET"), "{path}");
+    }
+    let absolute = s.raw("GET http://localhost/secret.txt HTTP/1.1\r\nHost: x\r\n\r\n");
+    assert_eq!(absolute.status, 404);
+
+    for method in ["POST", "PUT", "DELETE", "OPTIONS"] {
+        let r = s.raw(&format!(
+            "{method} /index.html HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n"
+        ));
+        assert_eq!(r.status, 405, "{method}");
+        assert_eq!(r.header("allow"), Some("GET, HEAD"));
+    }
+    let head = s.raw("HEAD /2023/data.csv HTTP/1.1\r\nHost: x\r\n\r\n");
+    assert_eq!(head.status, 200);
+    assert!(head.body.is_empty());
+    let csv = s.get("/2023/data.csv");
+    assert_eq!(
+        head.header("content-length"),
+        Some(csv.body.len().to_string().as_str())
+    );
+}
+
+#[test]
+fn marks_drafts_and_lists_every_indicator_for_review() {
+    let p = Project::fixture("basic");
+    let s = Serve::start(&p, &[]);
+
+    let draft = s.get("/2024/");
+    assert_eq!(draft.status, 200);
+    assert_eq!(texts(&draft.html(), "#gongkai-draft"), ["草稿 · 未公开"]);
+    assert_eq!(
+        texts(&s.get("/").html(), "#gongkai-draft"),
+        ["草稿 · 未公开"]
+    );
+    assert_eq!(
+        texts(&s.get("/2023/").html(), "#gongkai-draft"),
+        Vec::<String>::new()
+    );
+
+    // Every figure printed by a narrative function says where it comes from.
+    let titles = attrs(
+        &s.get("/2023/").html(),
+        "span.gongkai-figure[data-indicator='jobs.total']",
+        "title",
+    );
+    assert_eq!(
+        titles.len(),
+        4,
+        "value, target, completion, change: {titles:?}"
+    );
+    assert_eq!(
+        titles[0],
+        "jobs.total · 城乡就业\nvalue() = 1100（单位：人）\n来源：content/2023/indicators.yaml:5"
+    );
+
+    let review = s.get("/__gongkai/review");
+    assert_eq!(review.status, 200);
+    let doc = review.html();
+    let row: Vec<String> = crate::support::rows(&doc, "table")
+        .into_iter()
+        .find(|r| r.get(1).map(String::as_str) == Some("jobs.total") && r[3] == "1100")
+        .expect("a 2023 row for jobs.total");
+    assert_eq!(row[0], "城乡就业");
+    assert_eq!(row[4], "1000");
+    assert_eq!(row[5], "增长10.0％");
+    assert_eq!(row[7], "content/2023/indicators.yaml:5");
+    assert_eq!(
+        texts(&doc, "h2"),
+        ["2024年度（草稿 · 未公开）", "2023年度", "2022年度"]
+    );
+}
+
+#[test]
+fn polls_and_recovers_from_a_broken_start() {
+    let p = Project::fixture("basic");
+    p.edit("content/site.yaml", "title:", "titel:");
+    let s = Serve::start(&p, &["--poll"]);
+
+    let broken = s.get("/");
+    assert_eq!(broken.status, 503);
+    let text = overlay(&broken.html()).expect("an overlay");
+    assert!(text.contains("error[E001]"), "{text}");
+    assert!(text.contains("--> content/site.yaml:"), "{text}");
+    let mut events = s.events(broken.generation());
+
+    p.edit("content/site.yaml", "titel:", "title:");
+    assert_eq!(events.next().0, "reload", "stderr:\n{}", s.stderr());
+    let home = s.get("/");
+    assert_eq!(home.status, 200);
+    assert_eq!(overlay(&home.html()), None);
+}
