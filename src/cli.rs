@@ -80,6 +80,9 @@ pub struct BuildArgs {
     /// Absolute URL the site is published under (overrides site.yaml `base_url`).
     #[arg(long)]
     pub base_url: Option<String>,
+    /// Print the time spent in each phase (load, validate, render, links, write).
+    #[arg(long)]
+    pub timings: bool,
 }
 
 #[derive(Debug, clap::Args)]

@@ -30,6 +30,7 @@ pub mod serve;
 pub mod source;
 pub mod templates;
 pub mod theme;
+pub mod timings;
 pub mod validate;
 pub mod view;
 mod yaml;

@@ -11,6 +11,7 @@ use crate::render::{self, Ctx, Output};
 use crate::view::{self, ChartRef, IndicatorHistory, Link, LinkGroup, PageHead};
 use minijinja::value::Serde;
 use minijinja::{context, Value};
+use rayon::prelude::*;
 use std::collections::BTreeMap;
 
 /// Adds the site-wide files to `out`; returns every template error.
@@ -25,12 +26,23 @@ pub(crate) fn render_site_files(ctx: &Ctx, out: &mut Output) -> Result<(), Vec<D
             latest.insert(i.id.as_str(), (e, i));
         }
     }
-    for (id, (edition, ind)) in &latest {
-        match indicator_page(ctx, edition, ind) {
+    let latest: Vec<(&str, (&Edition, &Indicator))> = latest.into_iter().collect();
+    let pages: Vec<_> = latest
+        .par_iter()
+        .map(|(id, (edition, ind))| {
+            (
+                id,
+                indicator_page(ctx, edition, ind),
+                indicator_csv(ctx, id),
+            )
+        })
+        .collect();
+    for (id, page, csv) in pages {
+        match page {
             Ok(html) => files.push((history_url(id), html)),
             Err(d) => errors.push(d),
         }
-        files.push((format!("indicators/{id}.csv"), indicator_csv(ctx, id)));
+        files.push((format!("indicators/{id}.csv"), csv));
     }
     files.push(("data/all.csv".into(), all_csv(ctx)));
     files.push(("data/all.json".into(), all_json(ctx)));

@@ -31,6 +31,7 @@ pub struct RenderOptions {
 #[derive(Debug, Default)]
 pub struct Output {
     pub files: BTreeMap<String, Vec<u8>>,
+    pub timings: crate::timings::Timings,
     /// Errors that did not stop a page from rendering (a narrative function whose figure
     /// could not be printed); the build still fails on them, but links can be checked.
     pub problems: Vec<Diagnostic>,
@@ -57,6 +58,7 @@ pub(crate) struct Ctx<'a> {
     pub(crate) site_view: Value,
     freezing: Option<&'a crate::archive::Freezing>,
     preview: bool,
+    timings: crate::timings::Timings,
 }
 
 /// Renders the whole site in memory, or returns every error found while rendering.
@@ -75,6 +77,7 @@ pub fn render(site: &Site, options: &RenderOptions) -> Result<Output, Diagnostic
         editions,
         freezing: options.freezing.as_ref(),
         preview: options.preview,
+        timings: crate::timings::Timings::default(),
     };
     // Archived editions are copied from archive/<year>/, never re-rendered.
     let archives = crate::archive::Archives::load(site, options);
@@ -122,6 +125,7 @@ pub fn render(site: &Site, options: &RenderOptions) -> Result<Output, Diagnostic
         return Err(diags);
     }
     out.warnings = diags.0;
+    out.timings = ctx.timings;
     Ok(out)
 }
 
@@ -195,6 +199,16 @@ struct Narrative {
 }
 
 fn render_narrative(ctx: &Ctx, edition: &Edition, file: usize) -> Result<Narrative, Diagnostic> {
+    ctx.timings
+        .narrative
+        .time(|| render_narrative_untimed(ctx, edition, file))
+}
+
+fn render_narrative_untimed(
+    ctx: &Ctx,
+    edition: &Edition,
+    file: usize,
+) -> Result<Narrative, Diagnostic> {
     let name = templates::narrative_name(ctx.site, file);
     let md = ctx
         .env
@@ -543,7 +557,10 @@ fn render_indicator(
         alt: hc.desc.clone(),
         caption: format!("图1：{}", hc.title),
     });
-    files.push((chart_path(year, &ind.id, ""), hc.to_svg().into_bytes()));
+    files.push((
+        chart_path(year, &ind.id, ""),
+        ctx.timings.charts.time(|| hc.to_svg()).into_bytes(),
+    ));
     if let Some(sc) = series_chart(site, edition, ind) {
         charts.push(ChartRef {
             src: chart_path(year, &ind.id, ".series"),
@@ -552,7 +569,7 @@ fn render_indicator(
         });
         files.push((
             chart_path(year, &ind.id, ".series"),
-            sc.to_svg().into_bytes(),
+            ctx.timings.charts.time(|| sc.to_svg()).into_bytes(),
         ));
     }
 
@@ -601,7 +618,10 @@ fn render_indicator(
         edition => edition_value.clone(),
         indicator => Value::from(Serde(&detail)),
     };
-    let html = render_template(ctx, "indicator.html", value)?;
+    let html = ctx
+        .timings
+        .pages
+        .time(|| render_template(ctx, "indicator.html", value))?;
     files.push((view::indicator_url(year, &ind.id), html));
     Ok(files)
 }

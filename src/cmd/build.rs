@@ -30,18 +30,22 @@ pub fn build_site(
             root.display()
         )));
     }
-    let mut site =
-        crate::content::load(root).map_err(|(sources, d)| Failure::Content(sources, d))?;
+    let (loaded, load_time) = crate::timings::timed(|| crate::content::load(root));
+    let mut site = loaded.map_err(|(sources, d)| Failure::Content(sources, d))?;
     if let Some(url) = base_url {
         site.config.base_url = Some(url);
     }
-    let mut diags = crate::validate::validate(&site);
+    let (mut diags, validate_time) = crate::timings::timed(|| crate::validate::validate(&site));
     // Render even when validation found errors, so one run reports template errors and broken
     // links too. Narrative-function errors found while rendering repeat what validation
     // already said with exact positions, so those are dropped then.
     let validated = !diags.has_errors();
-    match render(&site, options) {
+    let (rendered, render_time) = crate::timings::timed(|| render(&site, options));
+    match rendered {
         Ok(mut out) => {
+            out.timings.load = load_time;
+            out.timings.validate = validate_time;
+            out.timings.render = render_time;
             diags.extend(
                 std::mem::take(&mut out.problems)
                     .into_iter()
@@ -53,7 +57,11 @@ pub fn build_site(
                 .iter()
                 .map(|f| format!("{}/{}", f.year, crate::archive::MANIFEST))
                 .collect();
-            diags.extend(crate::validate::links::check(&site, &out.files, &to_come));
+            let (broken, links_time) = crate::timings::timed(|| {
+                crate::validate::links::check(&site, &out.files, &to_come)
+            });
+            out.timings.links = links_time;
+            diags.extend(broken);
             diags.sort();
             if diags.has_errors() {
                 return Err(Failure::Content(site.sources, diags));
@@ -85,8 +93,9 @@ pub fn run(args: &BuildArgs) -> Result<String, Failure> {
     } else {
         args.root.join(&args.out)
     };
-    crate::output::write_atomic(&out_dir, &output.files)
-        .map_err(|e| Failure::Io(format!("cannot write {}: {e}", out_dir.display())))?;
+    let (written, write_time) =
+        crate::timings::timed(|| crate::output::write_atomic(&out_dir, &output.files));
+    written.map_err(|e| Failure::Io(format!("cannot write {}: {e}", out_dir.display())))?;
     let mut report = warnings.render(&sources);
     for note in &output.notes {
         report.push_str(note);
@@ -100,5 +109,10 @@ pub fn run(args: &BuildArgs) -> Result<String, Failure> {
         out_dir.display(),
         started.elapsed().as_secs_f64()
     ));
+    if args.timings {
+        let mut timings = output.timings;
+        timings.write = write_time;
+        report.push_str(&timings.report());
+    }
     Ok(report)
 }

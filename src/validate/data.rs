@@ -254,12 +254,13 @@ impl IndicatorCheck<'_> {
         let year = self.edition.year;
         let mut previous: Option<&str> = None;
         for (period, _) in &ind.series {
-            let span = self.loc.within(&ind.id, self.nth, "series", period);
+            // Finding a position rescans the file: only do it for a finding.
+            let span = || self.loc.within(&ind.id, self.nth, "series", period);
             if !period_in_year(period, year) {
                 diags.push(self.loc.at(
                     Diagnostic::error("E018", format!("series period `{period}` is not a month of {year}"))
                         .help(format!("write periods as YYYY-MM within the edition's year, e.g. \"{year}-06\"")),
-                    span,
+                    span(),
                 ));
             } else if previous.is_some_and(|p| p >= period.as_str()) {
                 diags.push(
@@ -269,7 +270,7 @@ impl IndicatorCheck<'_> {
                             format!("series period `{period}` is out of order"),
                         )
                         .help("list the periods in time order, earliest first"),
-                        span,
+                        span(),
                     ),
                 );
             }

@@ -4,9 +4,8 @@
 use crate::content::Site;
 use crate::diagnostic::Diagnostic;
 use crate::source::FileId;
-use regex::Regex;
+use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::sync::OnceLock;
 
 /// Checks every HTML file of `files`; diagnostics point into the Markdown a link came from.
 /// `to_come` names files that are not rendered but will be there when the site is published
@@ -16,11 +15,6 @@ pub fn check(
     files: &BTreeMap<String, Vec<u8>>,
     to_come: &[String],
 ) -> Vec<Diagnostic> {
-    static ATTR: OnceLock<Regex> = OnceLock::new();
-    static ID: OnceLock<Regex> = OnceLock::new();
-    let attr = ATTR.get_or_init(|| Regex::new(r#"\s(?:href|src)="([^"]*)""#).unwrap());
-    let id = ID.get_or_init(|| Regex::new(r#"\sid="([^"]*)""#).unwrap());
-
     let mut origin: HashMap<String, FileId> = HashMap::new();
     for e in &site.editions {
         origin.insert(format!("{}/index.html", e.year), e.report.file);
@@ -33,53 +27,40 @@ pub fn check(
         .filter(|(name, _)| name.ends_with(".html"))
         .filter_map(|(name, bytes)| std::str::from_utf8(bytes).ok().map(|t| (name, t)))
         .collect();
+    // Tens of thousands of pages on a city's archive: scan them in parallel.
     let ids: HashMap<&str, HashSet<String>> = pages
-        .iter()
+        .par_iter()
         .map(|(name, text)| {
-            let set = id.captures_iter(text).map(|c| unescape(&c[1])).collect();
+            let set = attr_values(text, " id=\"").map(unescape).collect();
             (name.as_str(), set)
         })
         .collect();
+    let found: Vec<(&String, String, String)> = pages
+        .par_iter()
+        .flat_map_iter(|(name, text)| {
+            let dir = name.rsplit_once('/').map_or("", |(d, _)| d);
+            let mut problems = Vec::new();
+            let mut seen: HashSet<&str> = HashSet::new();
+            let links = attr_values(text, " href=\"").chain(attr_values(text, " src=\""));
+            for raw in links {
+                if !seen.insert(raw) {
+                    continue;
+                }
+                let link = unescape(raw);
+                if let Some(problem) = problem(name, dir, &link, files, to_come, &ids) {
+                    problems.push((*name, link, problem));
+                }
+            }
+            problems
+        })
+        .collect();
 
-    let mut diags = Vec::new();
-    let mut reported: HashSet<(String, String)> = HashSet::new();
-    for (name, text) in &pages {
-        let dir = name.rsplit_once('/').map_or("", |(d, _)| d);
-        for cap in attr.captures_iter(text) {
-            let link = unescape(&cap[1]);
-            if is_external(&link) {
-                continue;
-            }
-            let (path, fragment) = link.split_once('#').unwrap_or((&link, ""));
-            let path = path.split('?').next().unwrap_or("");
-            let target = if path.is_empty() {
-                Some((*name).clone())
-            } else {
-                resolve(dir, path)
-            };
-            let problem = match &target {
-                None => Some(format!("link `{link}` points outside the site")),
-                Some(t) if !files.contains_key(t) && !to_come.contains(t) => {
-                    Some(format!("broken link `{link}`: no {t} in the output"))
-                }
-                Some(t)
-                    if !fragment.is_empty()
-                        && t.ends_with(".html")
-                        && !ids.get(t.as_str()).is_some_and(|s| s.contains(fragment)) =>
-                {
-                    Some(format!(
-                        "broken anchor `{link}`: {t} has no id `{fragment}`"
-                    ))
-                }
-                _ => None,
-            };
-            let Some(problem) = problem else { continue };
-            if !reported.insert(((*name).clone(), link.clone())) {
-                continue;
-            }
+    found
+        .into_iter()
+        .map(|(name, link, problem)| {
             let mut d = Diagnostic::error("E022", format!("{problem} (on {name})"))
                 .help("correct the link; links between pages are relative, e.g. plan.html or indicators/<id>.html#…");
-            if let Some(&file) = origin.get(*name) {
+            if let Some(&file) = origin.get(name) {
                 let src = &site.sources.get(file).text;
                 if let Some(at) = src
                     .find(&format!("]({link}"))
@@ -89,10 +70,60 @@ pub fn check(
                     d = d.at_span(&site.sources, file, at, at + link.len());
                 }
             }
-            diags.push(d);
-        }
+            d
+        })
+        .collect()
+}
+
+/// What is wrong with one link of the page `name` (in folder `dir`), if anything.
+fn problem(
+    name: &str,
+    dir: &str,
+    link: &str,
+    files: &BTreeMap<String, Vec<u8>>,
+    to_come: &[String],
+    ids: &HashMap<&str, HashSet<String>>,
+) -> Option<String> {
+    if is_external(link) {
+        return None;
     }
-    diags
+    let (path, fragment) = link.split_once('#').unwrap_or((link, ""));
+    let path = path.split('?').next().unwrap_or("");
+    let target = if path.is_empty() {
+        name.to_string()
+    } else {
+        match resolve(dir, path) {
+            Some(t) => t,
+            None => return Some(format!("link `{link}` points outside the site")),
+        }
+    };
+    if !files.contains_key(&target) && !to_come.contains(&target) {
+        return Some(format!("broken link `{link}`: no {target} in the output"));
+    }
+    if !fragment.is_empty()
+        && target.ends_with(".html")
+        && !ids
+            .get(target.as_str())
+            .is_some_and(|s| s.contains(fragment))
+    {
+        return Some(format!(
+            "broken anchor `{link}`: {target} has no id `{fragment}`"
+        ));
+    }
+    None
+}
+
+/// The double-quoted values of every `prefix` (e.g. ` href="`) in `text`: our templates and
+/// the sanitiser always quote attributes so.
+fn attr_values<'a>(text: &'a str, prefix: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        let i = rest.find(prefix)?;
+        let after = &rest[i + prefix.len()..];
+        let end = after.find('"')?;
+        rest = &after[end..];
+        Some(&after[..end])
+    })
 }
 
 fn is_external(link: &str) -> bool {
