@@ -365,6 +365,11 @@ fn render_edition(ctx: &Ctx, edition: &Edition, options: &RenderOptions) -> Edit
             ),
         }
     }
+    // Rendered strings grow by doubling and the whole site is held until it is written:
+    // give the slack back as soon as an edition is done.
+    for (_, bytes) in &mut files {
+        bytes.shrink_to_fit();
+    }
     if errors.is_empty() {
         Ok((files, problems))
     } else {

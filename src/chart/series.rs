@@ -47,7 +47,7 @@ impl SeriesChart {
             .x_labels(0)
             .y_labels(6)
             .max_light_lines(1)
-            .light_line_style(RGBColor(0xf0, 0xf0, 0xf0))
+            .light_line_style(TRANSPARENT)
             .bold_line_style(RGBColor(0xdd, 0xdd, 0xdd))
             .axis_style(RGBColor(0x66, 0x66, 0x66))
             .y_label_style(axis_text.clone())

@@ -1,7 +1,7 @@
 //! Whole-site properties: links resolve, builds are reproducible, withheld figures never leak,
 //! themes can be overridden block by block.
 
-use crate::support::{assert_links_resolve, texts, Project};
+use crate::support::{assert_links_resolve, output_files, texts, Project};
 
 #[test]
 fn example_site_builds_and_every_internal_link_resolves() {
@@ -150,4 +150,26 @@ fn help_is_clear() {
             && line.ends_with('s'),
         "{line}"
     );
+}
+
+#[test]
+fn serial_and_parallel_builds_are_byte_identical() {
+    let p = Project::example();
+    p.run_env(&["build", "--out", "serial"], &[("RAYON_NUM_THREADS", "1")])
+        .ok();
+    p.run_env(
+        &["build", "--out", "parallel"],
+        &[("RAYON_NUM_THREADS", "4")],
+    )
+    .ok();
+    let serial = output_files(&p.path("serial"));
+    let parallel = output_files(&p.path("parallel"));
+    assert_eq!(serial.len(), parallel.len());
+    for ((n1, b1), (n2, b2)) in serial.iter().zip(&parallel) {
+        assert_eq!(n1, n2);
+        assert!(
+            b1 == b2,
+            "{n1} differs between a serial and a parallel build"
+        );
+    }
 }

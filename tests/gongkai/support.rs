@@ -112,8 +112,14 @@ impl Project {
     }
 
     pub fn run(&self, args: &[&str]) -> Run {
+        self.run_env(args, &[])
+    }
+
+    /// Runs gongkai with extra environment variables.
+    pub fn run_env(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
         let out = Command::new(env!("CARGO_BIN_EXE_gongkai"))
             .args(args)
+            .envs(env.iter().copied())
             .arg("--root")
             .arg(self.dir.path())
             .output()
