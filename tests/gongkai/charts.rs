@@ -49,13 +49,15 @@ fn every_chart_is_accessible_and_names_a_cjk_font() {
         assert!(labelled
             .split(' ')
             .all(|i| doc.descendants().any(|n| n.attribute("id") == Some(i))));
+        // Every text inherits the root's CJK-capable font stack; none overrides it.
+        assert!(
+            root.attribute("font-family")
+                .unwrap()
+                .contains("Noto Sans CJK SC"),
+            "{id}"
+        );
         for t in doc.descendants().filter(|n| n.has_tag_name("text")) {
-            assert!(
-                t.attribute("font-family")
-                    .unwrap()
-                    .contains("Noto Sans CJK SC"),
-                "{id}"
-            );
+            assert!(t.attribute("font-family").is_none(), "{id}");
         }
     }
 }
