@@ -40,6 +40,8 @@ struct Ctx<'a> {
     origins: &'a TemplateOrigins,
     editions: Vec<&'a Edition>,
     site_view: Value,
+    /// Rendering the 关怀版 copy of the site (written under `care/`).
+    care: bool,
 }
 
 /// Renders the whole site in memory, or returns every error found while rendering.
@@ -50,47 +52,56 @@ pub fn render(site: &Site, options: &RenderOptions) -> Result<Output, Diagnostic
         .iter()
         .filter(|e| options.drafts || !e.is_draft())
         .collect();
-    let ctx = Ctx {
-        site,
-        env: &env,
-        origins: &origins,
-        site_view: Value::from(Serde(view::site_view(site, &editions))),
-        editions,
-    };
-
-    let results: Vec<Result<Files, Vec<Diagnostic>>> = ctx
-        .editions
-        .par_iter()
-        .map(|e| render_edition(&ctx, e, options))
-        .chain(rayon::iter::once(render_home(&ctx)))
-        .collect();
-
+    let site_view = Value::from(Serde(view::site_view(site, &editions)));
     let mut out = Output {
-        editions: ctx.editions.len(),
+        editions: editions.len(),
         ..Output::default()
     };
-    let mut diags = Diagnostics::default();
-    for r in results {
-        match r {
-            Ok(files) => {
-                for (path, bytes) in files {
-                    if path.ends_with(".html") {
-                        out.pages += 1;
-                    } else if path.ends_with(".svg") {
-                        out.charts += 1;
+    // The whole site twice: standard, then the 关怀版 copy under care/ with every file (charts,
+    // data, static) alongside, so each relative link inside care/ stays inside care/. The copy
+    // is rendered only when the standard pass succeeded, so every error is reported once; the
+    // page and chart counts are the standard site's.
+    for care in [false, true] {
+        let ctx = Ctx {
+            site,
+            env: &env,
+            origins: &origins,
+            editions: editions.clone(),
+            site_view: site_view.clone(),
+            care,
+        };
+        let prefix = if care { "care/" } else { "" };
+        let results: Vec<Result<Files, Vec<Diagnostic>>> = ctx
+            .editions
+            .par_iter()
+            .map(|e| render_edition(&ctx, e, options))
+            .chain(rayon::iter::once(render_home(&ctx)))
+            .collect();
+
+        let mut diags = Diagnostics::default();
+        for r in results {
+            match r {
+                Ok(files) => {
+                    for (path, bytes) in files {
+                        if !care && path.ends_with(".html") {
+                            out.pages += 1;
+                        } else if !care && path.ends_with(".svg") {
+                            out.charts += 1;
+                        }
+                        out.files.insert(format!("{prefix}{path}"), bytes);
                     }
-                    out.files.insert(path, bytes);
                 }
+                Err(ds) => diags.extend(ds),
             }
-            Err(ds) => diags.extend(ds),
         }
-    }
-    for (name, bytes) in &site.theme.static_files {
-        out.files.insert(format!("static/{name}"), bytes.clone());
-    }
-    if diags.has_errors() {
-        diags.sort();
-        return Err(diags);
+        for (name, bytes) in &site.theme.static_files {
+            out.files
+                .insert(format!("{prefix}static/{name}"), bytes.clone());
+        }
+        if diags.has_errors() {
+            diags.sort();
+            return Err(diags);
+        }
     }
     Ok(out)
 }
@@ -112,9 +123,16 @@ fn head(
     breadcrumbs: Vec<Link>,
 ) -> Value {
     let depth = path.matches('/').count();
+    let root = "../".repeat(depth);
     Value::from(Serde(PageHead {
+        counterpart: if ctx.care {
+            format!("{root}../{path}")
+        } else {
+            format!("{root}care/{path}")
+        },
+        care: ctx.care,
         title: title.to_string(),
-        root: "../".repeat(depth),
+        root,
         article,
         breadcrumbs,
         canonical: ctx

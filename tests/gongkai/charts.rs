@@ -82,7 +82,11 @@ fn history_chart_has_a_bar_per_published_edition_and_marks_withheld_years() {
     // jobs.secret: withheld both years: no bars, "*" labels, and no number leaks.
     let secret = svg(&p, "2023/charts/jobs.secret.svg");
     let doc = roxmltree::Document::parse(&secret).unwrap();
-    assert_eq!(bars(&doc), 0, "no bars and no swatch for values never published");
+    assert_eq!(
+        bars(&doc),
+        0,
+        "no bars and no swatch for values never published"
+    );
     let t = texts_of(&doc);
     assert_eq!(t.iter().filter(|t| **t == "*").count(), 2, "{t:?}");
     assert!(

@@ -2,6 +2,7 @@
 
 mod support;
 
+mod care;
 mod charts;
 mod errors;
 mod narrative;

@@ -210,11 +210,18 @@ fn no_change_is_computed_across_a_definition_break_or_completion_for_a_ceiling()
     assert_eq!(loan[1][5], "口径调整，不可比");
     // 失业率 target 4.0 is a ceiling: kept (完成), but 3.2/4.0 = 80% is no "completion rate".
     let rate = rows(&p.html("2023/indicators/jobs.rate.html"), "table.history");
-    assert_eq!(rate[1], ["2023年", "3.2", "4.0", "", "完成", "降低0.3个百分点"]);
+    assert_eq!(
+        rate[1],
+        ["2023年", "3.2", "4.0", "", "完成", "降低0.3个百分点"]
+    );
     // Sections without any target leave those columns out.
     let doc = p.html("2023/index.html");
     let heads = texts(&doc, ".overview table:nth-of-type(1) thead th");
     assert!(heads.contains(&"完成率".to_string()));
     let money = rows(&doc, ".overview .table-scroll:nth-of-type(2) table");
-    assert_eq!(money[0].len(), 8, "资金 has a target (money.new), so it keeps all columns");
+    assert_eq!(
+        money[0].len(),
+        8,
+        "资金 has a target (money.new), so it keeps all columns"
+    );
 }
