@@ -44,9 +44,29 @@ const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 const AXE_SOURCE = await readFile(require.resolve('axe-core/axe.min.js'), 'utf8');
 const VNU_JAR = path.join(path.dirname(require.resolve('vnu-jar/package.json')), 'build/dist/vnu.jar');
 
-// Every check the suite runs; the self-test demands each of them fails on the broken site.
-const CHECKS = ['axe', 'links', 'nojs-text', 'mobile-scroll', 'mobile-overlap', 'chart-name', 'data-table',
-  'chart-overlap', 'chart-cjk', 'chart-contrast', 'print', 'vnu', 'care-link', 'care-style'];
+// Every check the suite runs, with the fault planted for it in the broken site: the self-test
+// demands that each check reports that very fault (page, and a piece of the message).
+const CHECKS = {
+  axe: ['index.html', 'color-contrast'],
+  links: ['index.html', 'broken link /missing.html'],
+  'links#': ['index.html', 'missing fragment #nowhere'],
+  'nojs-text': ['index.html', 'text differs without JavaScript'],
+  'mobile-scroll': ['index.html', 'scrolls sideways'],
+  'mobile-overlap': ['index.html', '「上一行文字」×「压在上一行上的文字」'],
+  'chart-name': ['index.html', 'chart without accessible name'],
+  'chart-name#svg': ['2000/charts/bad.svg', 'SVG without role="img"'],
+  'data-table': ['2000/indicators/x.html', 'without its data table'],
+  'chart-overlap': ['2000/charts/bad.svg', '「二〇二一年」overlaps「二〇二二年」'],
+  'chart-overlap#bar': ['2000/charts/bad.svg', '「1234」overlaps a bar'],
+  'chart-cjk': ['2000/charts/bad.svg', 'not a font of its stack'],
+  'chart-contrast': ['2000/charts/bad.svg', '#DDDDDD has 1.36:1'],
+  'chart-colour-blind': ['2000/charts/bad.svg', 'ΔE apart for deutan vision'],
+  'chart-colour-blind#legend': ['2000/charts/bad.svg', 'has no labelled legend entry'],
+  print: ['index.html', 'navigation element(s) printed'],
+  vnu: ['index.html', '“img” element must have an “alt” attribute'],
+  'care-link': ['index.html', 'no link to the 关怀版 page care/index.html'],
+  'care-style': ['care/index.html', 'body font-size 14px < 18px'],
+};
 
 // ---------- results ----------
 
@@ -204,6 +224,31 @@ function contrast(a, b) {
   return (x + 0.05) / (y + 0.05);
 }
 
+// Colour vision deficiency simulation (Machado, Oliveira & Fernandes 2009, severity 1.0, on
+// linear RGB), then CIE76 ΔE in Lab: two fills a reader must tell apart need ΔE ≥ 20 for
+// normal vision and for each simulated deficiency.
+const CVD = {
+  normal: [[1, 0, 0], [0, 1, 0], [0, 0, 1]],
+  protan: [[0.152286, 1.052583, -0.204868], [0.114503, 0.786281, 0.099216], [-0.003882, -0.048116, 1.051998]],
+  deutan: [[0.367322, 0.860646, -0.227968], [0.280085, 0.672501, 0.047413], [-0.011820, 0.042940, 0.968881]],
+  tritan: [[1.255528, -0.076749, -0.178779], [-0.078411, 0.930809, 0.147602], [0.004733, 0.691367, 0.303900]],
+};
+const toLinear = (v) => { v /= 255; return v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+function lab(linear) {
+  const [r, g, b] = linear.map((v) => Math.min(1, Math.max(0, v)));
+  const xyz = [(0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047, 0.2126 * r + 0.7152 * g + 0.0722 * b,
+    (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883];
+  const f = (t) => (t > 0.008856 ? Math.cbrt(t) : 7.787 * t + 16 / 116);
+  const [fx, fy, fz] = xyz.map(f);
+  return [116 * fy - 16, 500 * (fx - fy), 200 * (fy - fz)];
+}
+function cvdDistance(a, b, kind) {
+  const m = CVD[kind];
+  const sim = (c) => lab(m.map((row) => row.reduce((s, k, i) => s + k * toLinear(c[i]), 0)));
+  const [p, q] = [sim(a), sim(b)];
+  return Math.hypot(p[0] - q[0], p[1] - q[1], p[2] - q[2]);
+}
+
 // ---------- the suite ----------
 
 const CJK = /[\u3400-\u9fff]/;
@@ -359,6 +404,29 @@ async function checkSite(site, browser, results, { shots, label }) {
       if (rgb && contrast(rgb, white) < 4.5) low.push(`text「${t.text}」${t.fill} has ${contrast(rgb, white).toFixed(2)}:1`);
     }
     results.add('chart-contrast', rel, [...new Set(low)]);
+
+    // no meaning by colour alone: every bar colour has a labelled legend swatch, and bar
+    // colours stay apart for protanopia, deuteranopia and tritanopia
+    const filled = s.shapes.filter((sh) => sh.tag === 'rect' && !sh.background && parseColour(sh.fill)
+      && sh.fill.toLowerCase() !== '#ffffff');
+    const labelled = (sh) => s.texts.some((t) => t.x >= sh.x + sh.w - 1 && t.x - (sh.x + sh.w) < 16
+      && t.y < sh.y + sh.h && t.y + t.h > sh.y);
+    const swatches = filled.filter((sh) => sh.w <= 24 && sh.h <= 24 && labelled(sh));
+    const bars = filled.filter((sh) => !swatches.includes(sh));
+    const colours = [...new Set(bars.map((b) => b.fill.toUpperCase()))];
+    const legend = [];
+    for (const c of colours) {
+      if (!swatches.some((sw) => sw.fill.toUpperCase() === c)) legend.push(`bar colour ${c} has no labelled legend entry`);
+    }
+    for (let i = 0; i < colours.length; i++) {
+      for (let j = i + 1; j < colours.length; j++) {
+        for (const kind of Object.keys(CVD)) {
+          const d = cvdDistance(parseColour(colours[i]), parseColour(colours[j]), kind);
+          if (d < 20) legend.push(`bars ${colours[i]} and ${colours[j]} are ${d.toFixed(1)} ΔE apart for ${kind} vision (< 20)`);
+        }
+      }
+    }
+    results.add('chart-colour-blind', rel, legend);
     results.add('chart-name', rel, [s.role === 'img' && (s.title.trim() || s.label.trim()) ? null
       : 'SVG without role="img" and a <title>']);
 
@@ -461,14 +529,16 @@ try {
     // the broken site must make every check fail at least once
     console.log(`self-test: every check must fail on ${path.relative(process.cwd(), BROKEN) || BROKEN}`);
     const r = await suite(BROKEN, browser, { shots: null, label: '' });
-    for (const check of CHECKS) {
-      const f = r.failures().filter((x) => x.check === check);
-      if (f.length) {
+    for (const [key, [subject, needle]] of Object.entries(CHECKS)) {
+      const check = key.split('#')[0];
+      const hit = r.failures().filter((x) => x.check === check && x.subject === subject)
+        .flatMap((x) => x.problems).find((p) => p.includes(needle));
+      if (hit) {
         passed += 1;
-        console.log(`  ok   ${check} fails as it should: ${f[0].subject}: ${f[0].problems[0]}`);
+        console.log(`  ok   ${check} fails as it should: ${subject}: ${hit}`);
       } else {
         failed += 1;
-        console.log(`  FAIL ${check} did not fail on the broken site`);
+        console.log(`  FAIL ${check} did not report「${needle}」on ${subject} of the broken site`);
       }
     }
   }
