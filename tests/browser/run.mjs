@@ -7,7 +7,7 @@
 //
 // Usage (from the repository root, after `cargo run --release -- build`):
 //   node tests/browser/run.mjs [--site public] [--broken tests/browser/broken] [--shots DIR]
-//                              [--jobs N] [--only-self-test] [--skip-self-test]
+//                              [--jobs N] [--pages REGEX] [--only-self-test] [--skip-self-test]
 // The self-test first runs every check on a deliberately broken site and asserts that each
 // check FAILS there, so a check that cannot fail is itself reported as a failure.
 // The last line printed is `N passed, N failed`; the exit code is 1 when anything failed.
@@ -37,6 +37,7 @@ const SITE = path.resolve(opt('--site', path.join(ROOT, 'public')));
 const BROKEN = path.resolve(opt('--broken', path.join(HERE, 'broken')));
 const SHOTS = path.resolve(opt('--shots', path.join(ROOT, 'target/browser-screenshots')));
 const JOBS = Number(opt('--jobs', '2'));
+const ONLY = new RegExp(opt('--pages', '')); // for local runs: only the pages and charts matching
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const LAUNCH_ARGS = ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
   '--disable-component-update', '--disable-sync', '--disable-quic'];
@@ -63,6 +64,7 @@ const CHECKS = {
   'chart-colour-blind': ['2000/charts/bad.svg', 'ΔE apart for deutan vision'],
   'chart-colour-blind#legend': ['2000/charts/bad.svg', 'has no labelled legend entry'],
   print: ['index.html', 'navigation element(s) printed'],
+  'print#a4': ['index.html', 'not A4'],
   vnu: ['index.html', '“img” element must have an “alt” attribute'],
   'care-link': ['index.html', 'no link to the 关怀版 page care/index.html'],
   'care-style': ['care/index.html', 'body font-size 14px < 18px'],
@@ -253,12 +255,12 @@ function cvdDistance(a, b, kind) {
 
 const CJK = /[\u3400-\u9fff]/;
 
-async function checkSite(site, browser, results, { shots, label }) {
+async function checkSite(site, browser, results, { shots, label, only = /(?:)/ }) {
   const server = await serve(site);
   const origin = `http://127.0.0.1:${server.address().port}/`;
   const files = await walk(site);
-  const pages = files.filter((f) => f.endsWith('.html'));
-  const svgs = files.filter((f) => f.endsWith('.svg') && !f.startsWith('care/') && !f.startsWith('static/'));
+  const pages = files.filter((f) => f.endsWith('.html') && only.test(f));
+  const svgs = files.filter((f) => f.endsWith('.svg') && !f.startsWith('care/') && !f.startsWith('static/') && only.test(f));
   const desktop = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const nojs = await browser.newContext({ viewport: { width: 1280, height: 900 }, javaScriptEnabled: false });
   const mobile = await browser.newContext({ viewport: { width: 360, height: 740 }, deviceScaleFactor: 1 });
@@ -326,9 +328,15 @@ async function checkSite(site, browser, results, { shots, label }) {
         const shown = (sel) => [...document.querySelectorAll(sel)].filter((e) => e.getClientRects().length > 0).length;
         return { nav: shown('nav, .skip-link'), main: (document.querySelector('main')?.innerText || '').trim().length };
       });
-      await d.emulateMedia({ media: 'screen' });
+      await d.emulateMedia({ media: null });
+      // the theme's @page rule decides the paper: every page of the PDF must be A4
+      const pdf = (await d.pdf({ preferCSSPageSize: true })).toString('latin1');
+      const boxes = [...pdf.matchAll(/\/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]/g)].map((x) => [+x[1], +x[2]]);
+      const notA4 = boxes.filter(([w, h]) => Math.abs(w - 595.3) > 2 || Math.abs(h - 841.9) > 2);
       results.add('print', rel, [pr.nav ? `${pr.nav} navigation element(s) printed` : null,
-        pr.main ? null : 'main content not printed']);
+        pr.main ? null : 'main content not printed',
+        !boxes.length ? 'printed PDF has no pages' : null,
+        notA4.length ? `printed on ${notA4[0].map(Math.round).join('×')} pt paper, not A4 (595×842)` : null]);
     }
   };
 
@@ -546,7 +554,7 @@ try {
     if (!existsSync(path.join(SITE, 'index.html'))) throw new Error(`no site at ${SITE}: run \`cargo run --release -- build\` first`);
     await rm(SHOTS, { recursive: true, force: true });
     console.log(`site: ${path.relative(process.cwd(), SITE) || SITE}`);
-    const r = await suite(SITE, browser, { shots: SHOTS, label: '' });
+    const r = await suite(SITE, browser, { shots: SHOTS, label: '', only: ONLY });
     const checks = new Map();
     for (const item of r.items) {
       const c = checks.get(item.check) || { n: 0, bad: [] };
