@@ -208,8 +208,8 @@ impl Archives {
 
     /// Puts every archived edition's files into `out` under `<year>/`, replacing anything
     /// rendered there; returns the warnings and errors found while loading.
-    pub fn copy_into(self, out: &mut Output) -> Vec<Diagnostic> {
-        for (year, (_, files)) in self.editions {
+    pub fn copy_into(&self, out: &mut Output) -> Vec<Diagnostic> {
+        for (year, (_, files)) in &self.editions {
             let prefix = format!("{year}/");
             out.files.retain(|p, _| !p.starts_with(&prefix));
             for (rel, bytes) in files {
@@ -218,10 +218,10 @@ impl Archives {
                 } else if rel.ends_with(".svg") {
                     out.charts += 1;
                 }
-                out.files.insert(format!("{prefix}{rel}"), bytes);
+                out.files.insert(format!("{prefix}{rel}"), bytes.clone());
             }
         }
-        self.diagnostics
+        self.diagnostics.clone()
     }
 }
 

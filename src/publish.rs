@@ -176,13 +176,21 @@ fn all_json(ctx: &Ctx) -> Vec<u8> {
 /// A 404 page is served at any URL, so its links cannot be relative: they use the base URL
 /// when there is one and the site root otherwise.
 fn not_found_page(ctx: &Ctx) -> Result<Vec<u8>, Diagnostic> {
-    let root = ctx
+    let base = ctx
         .site
         .config
         .base_url
         .as_ref()
         .map(|b| format!("{}/", b.trim_end_matches('/')))
         .unwrap_or_default();
+    // With a base URL, absolute links; without one, links relative to the page's own folder
+    // (the site root, or care/ for the 关怀版 copy).
+    let (root, counterpart) = match (base.is_empty(), ctx.care) {
+        (true, false) => (String::new(), "care/404.html".to_string()),
+        (true, true) => (String::new(), "../404.html".to_string()),
+        (false, false) => (base.clone(), format!("{base}care/404.html")),
+        (false, true) => (format!("{base}care/"), format!("{base}404.html")),
+    };
     let page = PageHead {
         title: "页面未找到".into(),
         root,
@@ -190,6 +198,8 @@ fn not_found_page(ctx: &Ctx) -> Result<Vec<u8>, Diagnostic> {
         breadcrumbs: vec![],
         canonical: None,
         archived: None,
+        care: ctx.care,
+        counterpart,
     };
     let value = context! {
         site => ctx.site_view.clone(),

@@ -58,10 +58,17 @@ pub(crate) struct Ctx<'a> {
     pub(crate) site_view: Value,
     freezing: Option<&'a crate::archive::Freezing>,
     preview: bool,
-    timings: crate::timings::Timings,
+    timings: &'a crate::timings::Timings,
+    /// Rendering the 关怀版 copy of the site (written under `care/`).
+    pub(crate) care: bool,
 }
 
 /// Renders the whole site in memory, or returns every error found while rendering.
+///
+/// The site is rendered twice: the standard pages, then the 关怀版 (large type, high contrast)
+/// copy under `care/` with every other file (charts, data, static) alongside, so each relative
+/// link inside care/ stays inside care/. Charts are drawn once and copied. The copy is made
+/// only when the standard pass succeeded, so every error is reported once.
 pub fn render(site: &Site, options: &RenderOptions) -> Result<Output, Diagnostics> {
     let (env, origins) = templates::environment(site, &site.theme).map_err(Diagnostics)?;
     let editions: Vec<&Edition> = site
@@ -69,27 +76,58 @@ pub fn render(site: &Site, options: &RenderOptions) -> Result<Output, Diagnostic
         .iter()
         .filter(|e| options.drafts || !e.is_draft())
         .collect();
-    let ctx = Ctx {
-        site,
-        env: &env,
-        origins: &origins,
-        site_view: Value::from(Serde(view::site_view(site, &editions))),
-        editions,
-        freezing: options.freezing.as_ref(),
-        preview: options.preview,
-        timings: crate::timings::Timings::default(),
-    };
+    let site_view = Value::from(Serde(view::site_view(site, &editions)));
     // Archived editions are copied from archive/<year>/, never re-rendered.
     let archives = crate::archive::Archives::load(site, options);
+    let timings = crate::timings::Timings::default();
+    let pass = |care: bool| {
+        let ctx = Ctx {
+            site,
+            env: &env,
+            origins: &origins,
+            editions: editions.clone(),
+            site_view: site_view.clone(),
+            freezing: options.freezing.as_ref(),
+            preview: options.preview,
+            timings: &timings,
+            care,
+        };
+        render_pass(&ctx, options, &archives)
+    };
+    let mut out = pass(false)?;
+    {
+        let care = pass(true)?;
+        let mut mirrored: Vec<(String, Vec<u8>)> = care
+            .files
+            .into_iter()
+            .filter(|(path, _)| path.ends_with(".html"))
+            .map(|(path, bytes)| (format!("care/{path}"), bytes))
+            .collect();
+        mirrored.extend(
+            out.files
+                .iter()
+                .filter(|(path, _)| !path.ends_with(".html"))
+                .map(|(path, bytes)| (format!("care/{path}"), bytes.clone())),
+        );
+        out.files.extend(mirrored);
+    }
+    out.timings = timings;
+    Ok(out)
+}
 
+/// One rendering of the site: every edition not archived, the home page, static files, the
+/// archived editions' frozen files and the site-wide files.
+fn render_pass(
+    ctx: &Ctx,
+    options: &RenderOptions,
+    archives: &crate::archive::Archives,
+) -> Result<Output, Diagnostics> {
     let results: Vec<EditionResult> = ctx
         .editions
         .par_iter()
         .filter(|e| !archives.contains(e.year))
-        .map(|e| render_edition(&ctx, e, options))
-        .chain(rayon::iter::once(
-            render_home(&ctx).map(|f| (f, Vec::new())),
-        ))
+        .map(|e| render_edition(ctx, e, options))
+        .chain(rayon::iter::once(render_home(ctx).map(|f| (f, Vec::new()))))
         .collect();
 
     let mut out = Output {
@@ -113,11 +151,11 @@ pub fn render(site: &Site, options: &RenderOptions) -> Result<Output, Diagnostic
             Err(ds) => diags.extend(ds),
         }
     }
-    for (name, bytes) in &site.theme.static_files {
+    for (name, bytes) in &ctx.site.theme.static_files {
         out.files.insert(format!("static/{name}"), bytes.clone());
     }
     diags.extend(archives.copy_into(&mut out));
-    if let Err(ds) = crate::publish::render_site_files(&ctx, &mut out) {
+    if let Err(ds) = crate::publish::render_site_files(ctx, &mut out) {
         diags.extend(ds);
     }
     if diags.has_errors() {
@@ -125,7 +163,6 @@ pub fn render(site: &Site, options: &RenderOptions) -> Result<Output, Diagnostic
         return Err(diags);
     }
     out.warnings = diags.0;
-    out.timings = ctx.timings;
     Ok(out)
 }
 
@@ -146,9 +183,20 @@ pub(crate) fn head(
     breadcrumbs: Vec<Link>,
 ) -> Value {
     let depth = path.matches('/').count();
+    let root = "../".repeat(depth);
     Value::from(Serde(PageHead {
+        // A frozen page is copied as it is into both versions of the site, so it cannot
+        // know which one it sits in: it offers no switch.
+        counterpart: if ctx.freezing.is_some_and(|f| f.note_for(path).is_some()) {
+            String::new()
+        } else if ctx.care {
+            format!("{root}../{path}")
+        } else {
+            format!("{root}care/{path}")
+        },
+        care: ctx.care,
         title: title.to_string(),
-        root: "../".repeat(depth),
+        root,
         article,
         breadcrumbs,
         canonical: ctx
@@ -562,20 +610,25 @@ fn render_indicator(
         alt: hc.desc.clone(),
         caption: format!("图1：{}", hc.title),
     });
-    files.push((
-        chart_path(year, &ind.id, ""),
-        ctx.timings.charts.time(|| hc.to_svg()).into_bytes(),
-    ));
+    // The 关怀版 pass copies the charts the standard pass drew.
+    if !ctx.care {
+        files.push((
+            chart_path(year, &ind.id, ""),
+            ctx.timings.charts.time(|| hc.to_svg()).into_bytes(),
+        ));
+    }
     if let Some(sc) = series_chart(site, edition, ind) {
         charts.push(ChartRef {
             src: chart_path(year, &ind.id, ".series"),
             alt: sc.desc.clone(),
             caption: format!("图2：{}", sc.title),
         });
-        files.push((
-            chart_path(year, &ind.id, ".series"),
-            ctx.timings.charts.time(|| sc.to_svg()).into_bytes(),
-        ));
+        if !ctx.care {
+            files.push((
+                chart_path(year, &ind.id, ".series"),
+                ctx.timings.charts.time(|| sc.to_svg()).into_bytes(),
+            ));
+        }
     }
 
     let (rows, has_withheld) = history_rows(ctx, year, &ind.id);

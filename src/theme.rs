@@ -36,10 +36,16 @@ pub const TEMPLATES: &[(&str, &str)] = embedded!(
 );
 
 /// The default theme's static files, by path under `static/`.
-pub const STATIC: &[(&str, &[u8])] = &[(
-    "style.css",
-    include_bytes!("../themes/default/static/style.css"),
-)];
+pub const STATIC: &[(&str, &[u8])] = &[
+    (
+        "style.css",
+        include_bytes!("../themes/default/static/style.css"),
+    ),
+    (
+        "care.css",
+        include_bytes!("../themes/default/static/care.css"),
+    ),
+];
 
 /// The templates and static files a build uses, overrides applied.
 #[derive(Debug, Default)]

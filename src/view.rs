@@ -50,6 +50,10 @@ pub struct PageHead {
     pub article: Option<ArticleMeta>,
     pub breadcrumbs: Vec<Link>,
     pub canonical: Option<String>,
+    /// This is the 关怀版 (large type, high contrast) copy of the page, under `care/`.
+    pub care: bool,
+    /// Relative link from this page to the same page in the other version (standard ↔ 关怀版).
+    pub counterpart: String,
     /// On the pages of an archived edition: the 已归档 note, rendered into the frozen files.
     pub archived: Option<ArchivedNote>,
 }

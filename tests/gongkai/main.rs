@@ -2,6 +2,7 @@
 
 mod support;
 
+mod care;
 mod charts;
 mod check;
 mod editions;

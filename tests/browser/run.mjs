@@ -1,0 +1,578 @@
+#!/usr/bin/env node
+// Browser test suite for a built gongkai site: every HTML page is loaded in Chromium and checked
+// for WCAG 2.1 A/AA (axe-core), broken internal links and #fragments, same text without
+// JavaScript, no horizontal scroll or overlapping text at 360 px, named charts and data tables,
+// legible chart SVGs (no overlapping labels, CJK glyphs from a real CJK font, ≥ 3:1 colours),
+// and HTML validity (Nu HTML Checker). Screenshots go to a folder printed at the end.
+//
+// Usage (from the repository root, after `cargo run --release -- build`):
+//   node tests/browser/run.mjs [--site public] [--broken tests/browser/broken] [--shots DIR]
+//                              [--jobs N] [--pages REGEX] [--only-self-test] [--skip-self-test]
+// The self-test first runs every check on a deliberately broken site and asserts that each
+// check FAILS there, so a check that cannot fail is itself reported as a failure.
+// The last line printed is `N passed, N failed`; the exit code is 1 when anything failed.
+
+import { chromium } from 'playwright-core';
+import { createServer } from 'node:http';
+import { readFile, readdir, stat, mkdir, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const run = promisify(execFile);
+const require = createRequire(import.meta.url);
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const ROOT = path.resolve(HERE, '../..');
+
+const args = process.argv.slice(2);
+const opt = (name, dflt) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : dflt;
+};
+const flag = (name) => args.includes(name);
+const SITE = path.resolve(opt('--site', path.join(ROOT, 'public')));
+const BROKEN = path.resolve(opt('--broken', path.join(HERE, 'broken')));
+const SHOTS = path.resolve(opt('--shots', path.join(ROOT, 'target/browser-screenshots')));
+const JOBS = Number(opt('--jobs', '2'));
+const ONLY = new RegExp(opt('--pages', '')); // for local runs: only the pages and charts matching
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const LAUNCH_ARGS = ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--disable-quic'];
+const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+const AXE_SOURCE = await readFile(require.resolve('axe-core/axe.min.js'), 'utf8');
+const VNU_JAR = path.join(path.dirname(require.resolve('vnu-jar/package.json')), 'build/dist/vnu.jar');
+
+// Every check the suite runs, with the fault planted for it in the broken site: the self-test
+// demands that each check reports that very fault (page, and a piece of the message).
+const CHECKS = {
+  axe: ['index.html', 'color-contrast'],
+  links: ['index.html', 'broken link /missing.html'],
+  'links#': ['index.html', 'missing fragment #nowhere'],
+  'nojs-text': ['index.html', 'text differs without JavaScript'],
+  'mobile-scroll': ['index.html', 'scrolls sideways'],
+  'mobile-overlap': ['index.html', '「上一行文字」×「压在上一行上的文字」'],
+  'chart-name': ['index.html', 'chart without accessible name'],
+  'chart-name#svg': ['2000/charts/bad.svg', 'SVG without role="img"'],
+  'data-table': ['2000/indicators/x.html', 'without its data table'],
+  'chart-overlap': ['2000/charts/bad.svg', '「二〇二一年」overlaps「二〇二二年」'],
+  'chart-overlap#bar': ['2000/charts/bad.svg', '「1234」overlaps a bar'],
+  'chart-cjk': ['2000/charts/bad.svg', 'not a font of its stack'],
+  'chart-contrast': ['2000/charts/bad.svg', '#DDDDDD has 1.36:1'],
+  'chart-colour-blind': ['2000/charts/bad.svg', 'ΔE apart for deutan vision'],
+  'chart-colour-blind#legend': ['2000/charts/bad.svg', 'has no labelled legend entry'],
+  print: ['index.html', 'navigation element(s) printed'],
+  'print#a4': ['index.html', 'not A4'],
+  vnu: ['index.html', '“img” element must have an “alt” attribute'],
+  'care-link': ['index.html', 'no link to the 关怀版 page care/index.html'],
+  'care-style': ['care/index.html', 'body font-size 14px < 18px'],
+};
+
+// ---------- results ----------
+
+/** One suite run over one site: results per check and subject (page or file). */
+class Results {
+  constructor() { this.items = []; }
+  add(check, subject, problems) {
+    this.items.push({ check, subject, problems: problems.filter(Boolean) });
+  }
+  failures() { return this.items.filter((r) => r.problems.length > 0); }
+}
+
+// ---------- static server ----------
+
+const TYPES = { '.html': 'text/html; charset=utf-8', '.css': 'text/css; charset=utf-8', '.svg': 'image/svg+xml',
+  '.png': 'image/png', '.jpg': 'image/jpeg', '.json': 'application/json', '.csv': 'text/csv; charset=utf-8',
+  '.js': 'text/javascript', '.pdf': 'application/pdf', '.txt': 'text/plain; charset=utf-8' };
+
+function serve(root) {
+  const server = createServer(async (req, res) => {
+    try {
+      let p = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+      if (p.endsWith('/')) p += 'index.html';
+      const file = path.join(root, path.normalize(p));
+      if (!file.startsWith(root + path.sep)) throw new Error('outside root');
+      const body = await readFile(file);
+      res.writeHead(200, { 'content-type': TYPES[path.extname(file)] || 'application/octet-stream' });
+      res.end(req.method === 'HEAD' ? undefined : body);
+    } catch {
+      res.writeHead(404, { 'content-type': 'text/plain' });
+      res.end('not found');
+    }
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+async function walk(dir, base = dir) {
+  const out = [];
+  for (const e of await readdir(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) out.push(...(await walk(p, base)));
+    else out.push(path.relative(base, p).split(path.sep).join('/'));
+  }
+  return out.sort();
+}
+
+// ---------- in-page probes (run inside Chromium) ----------
+
+/** Links, ids, text, chart names and tables of the loaded page. */
+function probePage() {
+  const attr = (sel, a) => [...document.querySelectorAll(sel)].map((e) => e.getAttribute(a)).filter((v) => v !== null);
+  const srcset = attr('img[srcset],source[srcset]', 'srcset').flatMap((s) => s.split(',').map((x) => x.trim().split(/\s+/)[0]));
+  const links = [...attr('a[href]', 'href'), ...attr('link[href]', 'href'), ...attr('img[src]', 'src'),
+    ...attr('script[src]', 'src'), ...attr('iframe[src]', 'src'), ...attr('object[data]', 'data'), ...srcset]
+    .map((h) => { try { return new URL(h, location.href).href; } catch { return 'invalid:' + h; } });
+  const ids = [...document.querySelectorAll('[id]')].map((e) => e.id)
+    .concat([...document.querySelectorAll('a[name]')].map((e) => e.getAttribute('name')));
+  const name = (el) => {
+    if (el.tagName.toLowerCase() === 'img') return (el.getAttribute('alt') || '').trim();
+    const lb = el.getAttribute('aria-labelledby');
+    if (lb) return lb.split(/\s+/).map((id) => document.getElementById(id)?.textContent || '').join(' ').trim();
+    return (el.getAttribute('aria-label') || el.querySelector(':scope > title')?.textContent || '').trim();
+  };
+  const charts = [...document.querySelectorAll('img[src$=".svg"], figure img, main svg')]
+    .map((el) => ({ what: el.outerHTML.slice(0, 100), name: name(el) }));
+  const tables = [...document.querySelectorAll('table')].map((t) => ({
+    cls: t.className, caption: t.caption?.textContent.trim() || '', rows: t.tBodies[0]?.rows.length || 0 }));
+  const careLinks = [...document.querySelectorAll('a[href]')]
+    .map((a) => ({ href: new URL(a.getAttribute('href'), location.href).href, text: a.textContent.trim() }));
+  const style = getComputedStyle(document.body);
+  return { links, ids, charts, tables, careLinks, text: document.body.innerText.replace(/\s+/g, ' ').trim(),
+    fontSize: parseFloat(style.fontSize), lineHeight: parseFloat(style.lineHeight) };
+}
+
+/** At phone width: horizontal overflow and pairs of overlapping text boxes in <main>. */
+function probeMobile() {
+  const overflow = document.scrollingElement.scrollWidth - window.innerWidth;
+  const boxes = [];
+  const main = document.querySelector('main') || document.body;
+  const walker = document.createTreeWalker(main, NodeFilter.SHOW_TEXT);
+  const range = document.createRange();
+  let id = 0;
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    if (!n.textContent.trim()) continue;
+    const el = n.parentElement;
+    const cs = getComputedStyle(el);
+    if (cs.visibility === 'hidden' || el.closest('.visually-hidden')) continue;
+    // text inside a horizontal scroller is only visible within the scroller's box
+    const clip = el.closest('.table-scroll')?.getBoundingClientRect();
+    range.selectNodeContents(n);
+    id += 1;
+    for (const r of range.getClientRects()) {
+      if (r.width < 1 || r.height < 1) continue;
+      const l = clip ? Math.max(r.left, clip.left) : r.left;
+      const rt = clip ? Math.min(r.right, clip.right) : r.right;
+      if (rt - l < 1) continue;
+      boxes.push({ id, l, r: rt, t: r.top, b: r.bottom, text: n.textContent.trim().slice(0, 30) });
+    }
+  }
+  boxes.sort((a, b) => a.t - b.t);
+  const overlaps = [];
+  for (let i = 0; i < boxes.length; i++) {
+    for (let j = i + 1; j < boxes.length && boxes[j].t < boxes[i].b; j++) {
+      const a = boxes[i], b = boxes[j];
+      if (a.id === b.id) continue;
+      const w = Math.min(a.r, b.r) - Math.max(a.l, b.l);
+      const h = Math.min(a.b, b.b) - Math.max(a.t, b.t);
+      // half a line of overlap at least: touching line boxes of adjacent inline runs are fine
+      if (w > 2 && h > Math.min(a.b - a.t, b.b - b.t) / 2) overlaps.push(`「${a.text}」×「${b.text}」`);
+    }
+  }
+  return { overflow, overlaps: overlaps.slice(0, 5), count: overlaps.length };
+}
+
+/** Chart SVG loaded as a document: text boxes, fills and strokes. */
+function probeSvg() {
+  const svg = document.documentElement;
+  const vb = svg.viewBox.baseVal;
+  const texts = [...document.querySelectorAll('text')].map((t) => {
+    const b = t.getBBox();
+    return { text: t.textContent.trim(), x: b.x, y: b.y, w: b.width, h: b.height,
+      fill: t.getAttribute('fill'), family: t.getAttribute('font-family') };
+  });
+  const shapes = [...document.querySelectorAll('rect,circle,path,polygon,ellipse,polyline')].map((s) => {
+    const b = s.getBBox();
+    return { tag: s.tagName, fill: s.getAttribute('fill'), stroke: s.getAttribute('stroke'),
+      x: b.x, y: b.y, w: b.width, h: b.height,
+      background: b.width >= vb.width && b.height >= vb.height };
+  });
+  return { texts, shapes, title: document.querySelector('title')?.textContent || '',
+    label: svg.getAttribute('aria-label') || '', role: svg.getAttribute('role') || '' };
+}
+
+// ---------- colour ----------
+
+function parseColour(c) {
+  if (!c) return null;
+  c = c.trim().toLowerCase();
+  const named = { white: '#ffffff', black: '#000000', red: '#ff0000', yellow: '#ffff00', silver: '#c0c0c0' };
+  c = named[c] || c;
+  let m = c.match(/^#([0-9a-f]{3})$/);
+  if (m) return [...m[1]].map((h) => parseInt(h + h, 16));
+  m = c.match(/^#([0-9a-f]{6})$/);
+  if (m) return [0, 2, 4].map((i) => parseInt(m[1].slice(i, i + 2), 16));
+  m = c.match(/^rgba?\((\d+),\s*(\d+),\s*(\d+)/);
+  if (m) return m.slice(1, 4).map(Number);
+  return null;
+}
+function luminance([r, g, b]) {
+  const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+  return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+}
+function contrast(a, b) {
+  const [x, y] = [luminance(a), luminance(b)].sort((p, q) => q - p);
+  return (x + 0.05) / (y + 0.05);
+}
+
+// Colour vision deficiency simulation (Machado, Oliveira & Fernandes 2009, severity 1.0, on
+// linear RGB), then CIE76 ΔE in Lab: two fills a reader must tell apart need ΔE ≥ 20 for
+// normal vision and for each simulated deficiency.
+const CVD = {
+  normal: [[1, 0, 0], [0, 1, 0], [0, 0, 1]],
+  protan: [[0.152286, 1.052583, -0.204868], [0.114503, 0.786281, 0.099216], [-0.003882, -0.048116, 1.051998]],
+  deutan: [[0.367322, 0.860646, -0.227968], [0.280085, 0.672501, 0.047413], [-0.011820, 0.042940, 0.968881]],
+  tritan: [[1.255528, -0.076749, -0.178779], [-0.078411, 0.930809, 0.147602], [0.004733, 0.691367, 0.303900]],
+};
+const toLinear = (v) => { v /= 255; return v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+function lab(linear) {
+  const [r, g, b] = linear.map((v) => Math.min(1, Math.max(0, v)));
+  const xyz = [(0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047, 0.2126 * r + 0.7152 * g + 0.0722 * b,
+    (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883];
+  const f = (t) => (t > 0.008856 ? Math.cbrt(t) : 7.787 * t + 16 / 116);
+  const [fx, fy, fz] = xyz.map(f);
+  return [116 * fy - 16, 500 * (fx - fy), 200 * (fy - fz)];
+}
+function cvdDistance(a, b, kind) {
+  const m = CVD[kind];
+  const sim = (c) => lab(m.map((row) => row.reduce((s, k, i) => s + k * toLinear(c[i]), 0)));
+  const [p, q] = [sim(a), sim(b)];
+  return Math.hypot(p[0] - q[0], p[1] - q[1], p[2] - q[2]);
+}
+
+// ---------- the suite ----------
+
+const CJK = /[\u3400-\u9fff]/;
+
+async function checkSite(site, browser, results, { shots, label, only = /(?:)/ }) {
+  const server = await serve(site);
+  const origin = `http://127.0.0.1:${server.address().port}/`;
+  const files = await walk(site);
+  const pages = files.filter((f) => f.endsWith('.html') && only.test(f));
+  const svgs = files.filter((f) => f.endsWith('.svg') && !f.startsWith('care/') && !f.startsWith('static/') && only.test(f));
+  const desktop = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const nojs = await browser.newContext({ viewport: { width: 1280, height: 900 }, javaScriptEnabled: false });
+  const mobile = await browser.newContext({ viewport: { width: 360, height: 740 }, deviceScaleFactor: 1 });
+  const ids = new Map(); // page URL → Set of ids
+  const linkRefs = new Map(); // URL (with fragment) → first page that uses it
+
+  const checkPage = async (rel, tabs) => {
+    const url = origin + rel;
+    const [d, n, m] = tabs;
+    const resp = await d.goto(url, { waitUntil: 'load' });
+    if (!resp || resp.status() !== 200) {
+      results.add('links', rel, [`page itself returned ${resp?.status()}`]);
+      return;
+    }
+    const info = await d.evaluate(probePage);
+    ids.set(url, new Set(info.ids));
+    for (const l of info.links) if (!linkRefs.has(l)) linkRefs.set(l, rel);
+
+    await d.addScriptTag({ content: AXE_SOURCE });
+    const care = rel.startsWith('care/');
+    const axe = await d.evaluate(async ({ tags, care }) => {
+      const r = await window.axe.run(document, { runOnly: { type: 'tag', values: tags } });
+      let v = r.violations;
+      if (care) {
+        // 关怀版 promises strong contrast: the AAA contrast rule (7:1) too
+        const aaa = await window.axe.run(document, { runOnly: { type: 'rule', values: ['color-contrast-enhanced'] } });
+        v = v.concat(aaa.violations);
+      }
+      return v.map((x) => `${x.id}: ${x.help} (${x.nodes.length}×, e.g. ${x.nodes[0]?.target.join(' ')})`);
+    }, { tags: AXE_TAGS, care });
+    results.add('axe', rel, axe);
+
+    results.add('chart-name', rel, info.charts.filter((c) => !c.name).map((c) => `chart without accessible name: ${c.what}`));
+    if (/(^|\/)indicators\/[^/]+\.html$/.test(rel)) {
+      const hist = info.tables.find((t) => /\bhistory\b/.test(t.cls));
+      results.add('data-table', rel, [!hist ? 'indicator page without its data table (table.history)'
+        : hist.rows === 0 ? 'data table has no rows' : !hist.caption ? 'data table has no caption' : null,
+      info.charts.length === 0 ? 'indicator page without a chart' : null]);
+    }
+
+    // 关怀版: every page links to its counterpart, and the care version is large and roomy
+    const counterpart = origin + (care ? rel.slice('care/'.length) : 'care/' + rel);
+    results.add('care-link', rel, [info.careLinks.some((a) => a.href === counterpart) ? null
+      : `no link to ${care ? 'the standard page' : 'the 关怀版 page'} ${counterpart.slice(origin.length)}`]);
+    if (care) {
+      results.add('care-style', rel, [info.fontSize >= 18 ? null : `body font-size ${info.fontSize}px < 18px`,
+        info.lineHeight / info.fontSize >= 1.8 ? null : `line-height ${(info.lineHeight / info.fontSize).toFixed(2)} < 1.8`]);
+    }
+
+    await n.goto(url, { waitUntil: 'load' });
+    const plain = await n.evaluate(() => document.body.innerText.replace(/\s+/g, ' ').trim());
+    results.add('nojs-text', rel, [!info.text ? 'blank page' : plain === info.text ? null
+      : `text differs without JavaScript (${plain.length} vs ${info.text.length} chars)`]);
+
+    await m.goto(url, { waitUntil: 'load' });
+    const mob = await m.evaluate(probeMobile);
+    results.add('mobile-scroll', rel, [mob.overflow > 0 ? `scrolls sideways by ${mob.overflow}px at 360px` : null]);
+    results.add('mobile-overlap', rel, mob.overlaps.map((o) => `overlapping text at 360px: ${o}`)
+      .concat(mob.count > 5 ? [`…and ${mob.count - 5} more`] : []));
+
+    // print: navigation hidden, content kept
+    if (/(^|\/)\d{4}\/index\.html$/.test(rel) || rel === 'index.html' || rel.includes('broken-print')) {
+      await d.emulateMedia({ media: 'print' });
+      const pr = await d.evaluate(() => {
+        const shown = (sel) => [...document.querySelectorAll(sel)].filter((e) => e.getClientRects().length > 0).length;
+        return { nav: shown('nav, .skip-link'), main: (document.querySelector('main')?.innerText || '').trim().length };
+      });
+      await d.emulateMedia({ media: null });
+      // the theme's @page rule decides the paper: every page of the PDF must be A4
+      const pdf = (await d.pdf({ preferCSSPageSize: true })).toString('latin1');
+      const boxes = [...pdf.matchAll(/\/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]/g)].map((x) => [+x[1], +x[2]]);
+      const notA4 = boxes.filter(([w, h]) => Math.abs(w - 595.3) > 2 || Math.abs(h - 841.9) > 2);
+      results.add('print', rel, [pr.nav ? `${pr.nav} navigation element(s) printed` : null,
+        pr.main ? null : 'main content not printed',
+        !boxes.length ? 'printed PDF has no pages' : null,
+        notA4.length ? `printed on ${notA4[0].map(Math.round).join('×')} pt paper, not A4 (595×842)` : null]);
+    }
+  };
+
+  // pages, a few at a time
+  const queue = [...pages];
+  await Promise.all(Array.from({ length: Math.min(JOBS, queue.length) }, async () => {
+    const tabs = [await desktop.newPage(), await nojs.newPage(), await mobile.newPage()];
+    for (let rel = queue.shift(); rel; rel = queue.shift()) {
+      try { await checkPage(rel, tabs); } catch (e) { results.add('links', rel, [`could not check page: ${e.message}`]); }
+    }
+    for (const t of tabs) await t.close();
+  }));
+
+  // every internal link and resource resolves, and its #fragment exists
+  const status = new Map();
+  const broken = new Map(); // page → problems
+  const note = (page, msg) => { if (!broken.has(page)) broken.set(page, []); broken.get(page).push(msg); };
+  for (const [link, page] of linkRefs) {
+    if (link.startsWith('invalid:')) { note(page, `invalid URL ${link.slice(8)}`); continue; }
+    const u = new URL(link);
+    if (u.protocol === 'data:' || u.protocol === 'mailto:' || u.protocol === 'tel:') continue;
+    if (u.origin + '/' !== origin) continue; // external: not followed (no network in CI)
+    const target = u.origin + u.pathname;
+    if (!status.has(target)) status.set(target, (await fetch(target, { method: 'HEAD' })).status);
+    if (status.get(target) !== 200) { note(page, `broken link ${decodeURIComponent(u.pathname)} (${status.get(target)})`); continue; }
+    if (u.hash && u.hash !== '#') {
+      const frag = decodeURIComponent(u.hash.slice(1));
+      let set = ids.get(target);
+      if (!set) {
+        const body = await (await fetch(target)).text();
+        set = new Set([...body.matchAll(/\s(?:id|name)="([^"]*)"/g)].map((x) => x[1]));
+        ids.set(target, set);
+      }
+      if (!set.has(frag)) note(page, `missing fragment #${frag} in ${decodeURIComponent(u.pathname)}`);
+    }
+  }
+  for (const p of pages) results.add('links', p, broken.get(p) || []);
+
+  // chart SVGs: labels clear of each other and of the bars, CJK from a real CJK font, colours ≥ 3:1
+  const chartPage = await desktop.newPage();
+  const cdp = await desktop.newCDPSession(chartPage);
+  await cdp.send('DOM.enable');
+  await cdp.send('CSS.enable');
+  for (const rel of svgs) {
+    await chartPage.goto(origin + rel, { waitUntil: 'load' });
+    const s = await chartPage.evaluate(probeSvg);
+    const overlap = [];
+    const box = (a, b) => Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x) > 1
+      && Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y) > 1;
+    for (let i = 0; i < s.texts.length; i++) {
+      for (let j = i + 1; j < s.texts.length; j++) {
+        if (box(s.texts[i], s.texts[j])) overlap.push(`「${s.texts[i].text}」overlaps「${s.texts[j].text}」`);
+      }
+      for (const sh of s.shapes) {
+        if (sh.background || sh.tag !== 'rect' || !parseColour(sh.fill) || sh.fill.toLowerCase() === '#ffffff') continue;
+        if (box(s.texts[i], sh)) overlap.push(`「${s.texts[i].text}」overlaps a bar at ${sh.x},${sh.y}`);
+      }
+    }
+    results.add('chart-overlap', rel, overlap.slice(0, 5));
+
+    const white = [255, 255, 255];
+    const low = [];
+    for (const sh of s.shapes) {
+      if (sh.background) continue;
+      for (const [what, c] of [['fill', sh.fill], ['stroke', sh.stroke]]) {
+        const rgb = parseColour(c);
+        if (!rgb || c.toLowerCase() === '#ffffff') continue;
+        if (contrast(rgb, white) < 3) low.push(`${sh.tag} ${what} ${c} has ${contrast(rgb, white).toFixed(2)}:1 against white`);
+      }
+    }
+    for (const t of s.texts) {
+      const rgb = parseColour(t.fill);
+      if (rgb && contrast(rgb, white) < 4.5) low.push(`text「${t.text}」${t.fill} has ${contrast(rgb, white).toFixed(2)}:1`);
+    }
+    results.add('chart-contrast', rel, [...new Set(low)]);
+
+    // no meaning by colour alone: every bar colour has a labelled legend swatch, and bar
+    // colours stay apart for protanopia, deuteranopia and tritanopia
+    const filled = s.shapes.filter((sh) => sh.tag === 'rect' && !sh.background && parseColour(sh.fill)
+      && sh.fill.toLowerCase() !== '#ffffff');
+    const labelled = (sh) => s.texts.some((t) => t.x >= sh.x + sh.w - 1 && t.x - (sh.x + sh.w) < 16
+      && t.y < sh.y + sh.h && t.y + t.h > sh.y);
+    const swatches = filled.filter((sh) => sh.w <= 24 && sh.h <= 24 && labelled(sh));
+    const bars = filled.filter((sh) => !swatches.includes(sh));
+    const colours = [...new Set(bars.map((b) => b.fill.toUpperCase()))];
+    const legend = [];
+    for (const c of colours) {
+      if (!swatches.some((sw) => sw.fill.toUpperCase() === c)) legend.push(`bar colour ${c} has no labelled legend entry`);
+    }
+    for (let i = 0; i < colours.length; i++) {
+      for (let j = i + 1; j < colours.length; j++) {
+        for (const kind of Object.keys(CVD)) {
+          const d = cvdDistance(parseColour(colours[i]), parseColour(colours[j]), kind);
+          if (d < 20) legend.push(`bars ${colours[i]} and ${colours[j]} are ${d.toFixed(1)} ΔE apart for ${kind} vision (< 20)`);
+        }
+      }
+    }
+    results.add('chart-colour-blind', rel, legend);
+    results.add('chart-name', rel, [s.role === 'img' && (s.title.trim() || s.label.trim()) ? null
+      : 'SVG without role="img" and a <title>']);
+
+    // which font Chromium actually drew the CJK text with: it must be one the chart asks for
+    const { root } = await cdp.send('DOM.getDocument', { depth: -1 });
+    const { nodeIds } = await cdp.send('DOM.querySelectorAll', { nodeId: root.nodeId, selector: 'text' });
+    const cjk = [];
+    for (const [k, nodeId] of nodeIds.entries()) {
+      const t = s.texts[k];
+      if (!t || !CJK.test(t.text)) continue;
+      const { fonts } = await cdp.send('CSS.getPlatformFontsForNode', { nodeId });
+      const wanted = (t.family || '').split(',').map((f) => f.trim().replace(/^["']|["']$/g, '').toLowerCase());
+      const used = fonts.filter((f) => f.glyphCount > 0).map((f) => f.familyName);
+      if (!used.some((f) => wanted.includes(f.toLowerCase()))) {
+        cjk.push(`「${t.text}」drawn with ${used.join(', ') || 'no font'}, not a font of its stack (${t.family})`);
+      }
+    }
+    results.add('chart-cjk', rel, cjk.slice(0, 3));
+  }
+  await chartPage.close();
+
+  if (shots) await screenshots(desktop, mobile, origin, pages, shots, label);
+  await desktop.close();
+  await nojs.close();
+  await mobile.close();
+  server.close();
+  return pages;
+}
+
+async function screenshots(desktop, mobile, origin, pages, dir, label) {
+  await mkdir(dir, { recursive: true });
+  const edition = pages.filter((p) => /^\d{4}\/index\.html$/.test(p)).pop();
+  const indicator = pages.filter((p) => /^\d{4}\/indicators\//.test(p) && p.startsWith(edition?.slice(0, 4))).find(Boolean);
+  const wanted = [['home', 'index.html'], ['edition', edition], ['indicator', indicator],
+    ['care-home', 'care/index.html'], ['care-indicator', indicator && 'care/' + indicator]]
+    .filter(([, p]) => p && pages.includes(p));
+  for (const [name, p] of wanted) {
+    for (const [ctx, w] of [[desktop, 1280], [mobile, 360]]) {
+      const page = await ctx.newPage();
+      await page.goto(origin + p, { waitUntil: 'load' });
+      await page.screenshot({ path: path.join(dir, `${label}${name}-${w}.png`), fullPage: true });
+      await page.close();
+    }
+  }
+  if (edition) {
+    const page = await desktop.newPage();
+    await page.goto(origin + edition, { waitUntil: 'load' });
+    const pdf = path.join(dir, `${label}edition-print.pdf`);
+    await page.pdf({ path: pdf, format: 'A4', printBackground: true });
+    await page.close();
+    try {
+      await run('pdftoppm', ['-png', '-r', '60', '-f', '1', '-l', '3', pdf, path.join(dir, `${label}edition-print`)]);
+    } catch (e) {
+      console.log(`(pdftoppm unavailable, print kept as PDF only: ${e.message.split('\n')[0]})`);
+    }
+  }
+}
+
+/** Nu HTML Checker over every HTML file and chart SVG: errors per file. */
+async function checkValidity(site, results) {
+  const files = (await walk(site)).filter((f) => f.endsWith('.html') || (f.endsWith('.svg') && !f.startsWith('care/')));
+  const abs = files.map((f) => path.join(site, f));
+  let out;
+  try {
+    out = await run('java', ['-jar', VNU_JAR, '--errors-only', '--also-check-svg', '--format', 'json', ...abs],
+      { maxBuffer: 64 << 20 });
+  } catch (e) {
+    out = e; // vnu exits 1 when it found errors; its report is still on stderr
+  }
+  let report;
+  try { report = JSON.parse(out.stderr); } catch {
+    results.add('vnu', '(run)', [`Nu HTML Checker did not run: ${String(out.stderr || out.message).slice(0, 300)}`]);
+    return;
+  }
+  const byFile = new Map();
+  for (const m of report.messages) {
+    if (m.type !== 'error' && m.subType !== 'fatal') continue;
+    const f = m.url ? path.relative(site, fileURLToPath(m.url)).split(path.sep).join('/') : '(unknown)';
+    if (!byFile.has(f)) byFile.set(f, []);
+    byFile.get(f).push(`line ${m.lastLine}: ${m.message}`);
+  }
+  for (const f of files) results.add('vnu', f, byFile.get(f) || []);
+}
+
+async function suite(site, browser, opts) {
+  const results = new Results();
+  await checkSite(site, browser, results, opts);
+  await checkValidity(site, results);
+  return results;
+}
+
+// ---------- main ----------
+
+const started = Date.now();
+let passed = 0;
+let failed = 0;
+const browser = await chromium.launch({ executablePath: CHROMIUM, args: LAUNCH_ARGS });
+try {
+  if (!flag('--skip-self-test')) {
+    // the broken site must make every check fail at least once
+    console.log(`self-test: every check must fail on ${path.relative(process.cwd(), BROKEN) || BROKEN}`);
+    const r = await suite(BROKEN, browser, { shots: null, label: '' });
+    for (const [key, [subject, needle]] of Object.entries(CHECKS)) {
+      const check = key.split('#')[0];
+      const hit = r.failures().filter((x) => x.check === check && x.subject === subject)
+        .flatMap((x) => x.problems).find((p) => p.includes(needle));
+      if (hit) {
+        passed += 1;
+        console.log(`  ok   ${check} fails as it should: ${subject}: ${hit}`);
+      } else {
+        failed += 1;
+        console.log(`  FAIL ${check} did not report「${needle}」on ${subject} of the broken site`);
+      }
+    }
+  }
+  if (!flag('--only-self-test')) {
+    if (!existsSync(path.join(SITE, 'index.html'))) throw new Error(`no site at ${SITE}: run \`cargo run --release -- build\` first`);
+    await rm(SHOTS, { recursive: true, force: true });
+    console.log(`site: ${path.relative(process.cwd(), SITE) || SITE}`);
+    const r = await suite(SITE, browser, { shots: SHOTS, label: '', only: ONLY });
+    const checks = new Map();
+    for (const item of r.items) {
+      const c = checks.get(item.check) || { n: 0, bad: [] };
+      c.n += 1;
+      if (item.problems.length) c.bad.push(item);
+      checks.set(item.check, c);
+      if (item.problems.length) failed += 1; else passed += 1;
+    }
+    for (const [check, c] of checks) {
+      console.log(`  ${c.bad.length ? 'FAIL' : 'ok  '} ${check}: ${c.n - c.bad.length}/${c.n} clean`);
+      for (const b of c.bad.slice(0, 10)) for (const p of b.problems.slice(0, 5)) console.log(`         ${b.subject}: ${p}`);
+      if (c.bad.length > 10) console.log(`         …and ${c.bad.length - 10} more subjects`);
+    }
+    console.log(`screenshots: ${SHOTS}`);
+  }
+} finally {
+  await browser.close();
+}
+console.log(`browser suite took ${((Date.now() - started) / 1000).toFixed(0)}s`);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,95 @@
+//! 关怀版 (elder mode): every page has a large-type copy under care/ that links back, uses
+//! care.css, says the same thing, and finds every chart, data file and stylesheet it links to.
+
+use crate::support::{attrs, texts, Project};
+use std::collections::BTreeMap;
+use std::path::{Component, Path, PathBuf};
+
+/// `href` as written on the page at `page`, resolved to a path relative to the output folder.
+fn resolve(page: &str, href: &str) -> String {
+    let mut out = PathBuf::new();
+    let joined = Path::new(page).parent().unwrap().join(href);
+    for c in joined.components() {
+        match c {
+            Component::ParentDir => assert!(out.pop(), "{href} on {page} climbs out of the site"),
+            Component::CurDir => {}
+            c => out.push(c),
+        }
+    }
+    out.to_string_lossy().replace('\\', "/")
+}
+
+#[test]
+fn every_page_has_a_care_copy_that_links_back_and_uses_care_css() {
+    let p = Project::fixture("basic");
+    p.build();
+    let files: BTreeMap<String, Vec<u8>> = p.output_files().into_iter().collect();
+    let standard: Vec<&String> = files
+        .keys()
+        .filter(|f| f.ends_with(".html") && !f.starts_with("care/"))
+        .collect();
+    assert!(standard.len() > 5, "fixture pages: {standard:?}");
+
+    for page in standard {
+        let care = format!("care/{page}");
+        assert!(files.contains_key(&care), "no 关怀版 copy of {page}");
+        let doc = p.html(page);
+        let care_doc = p.html(&care);
+
+        let toggle = attrs(&doc, "a.care-toggle", "href");
+        assert_eq!(toggle.len(), 1, "{page}: one link to the 关怀版");
+        assert_eq!(resolve(page, &toggle[0]), care, "{page}: 关怀版 link");
+        let back = attrs(&care_doc, "a.care-toggle", "href");
+        assert_eq!(back.len(), 1, "{care}: one link back");
+        assert_eq!(resolve(&care, &back[0]), *page, "{care}: link back");
+        assert_eq!(texts(&care_doc, "a.care-toggle"), ["返回标准版"]);
+
+        let sheets = |d: &scraper::Html, at: &str| -> Vec<String> {
+            attrs(d, "link[rel=stylesheet]", "href")
+                .iter()
+                .map(|h| resolve(at, h))
+                .collect()
+        };
+        assert_eq!(sheets(&doc, page), ["static/style.css"], "{page}");
+        assert_eq!(
+            sheets(&care_doc, &care),
+            ["care/static/style.css", "care/static/care.css"],
+            "{care}"
+        );
+        // the same report, only easier to read
+        assert_eq!(texts(&doc, "main"), texts(&care_doc, "main"), "{care}");
+    }
+}
+
+#[test]
+fn care_copy_carries_every_chart_data_file_and_stylesheet() {
+    let p = Project::fixture("basic");
+    let run = p.build();
+    let files: BTreeMap<String, Vec<u8>> = p.output_files().into_iter().collect();
+    let mut others = 0;
+    for (name, bytes) in files.iter().filter(|(n, _)| !n.ends_with(".html")) {
+        if name.starts_with("care/") {
+            continue;
+        }
+        others += 1;
+        assert_eq!(
+            files.get(&format!("care/{name}")),
+            Some(bytes),
+            "care/{name} missing or different"
+        );
+    }
+    assert!(others > 3);
+    assert!(files.contains_key("care/static/care.css"));
+    let css = String::from_utf8(files["static/care.css"].clone()).unwrap();
+    assert!(css.contains("font-size: 20px") && css.contains("line-height: 1.9"));
+    // the summary counts the site's pages once, not its 关怀版 copy again
+    let pages = files
+        .keys()
+        .filter(|f| f.ends_with(".html") && !f.starts_with("care/"))
+        .count();
+    assert!(
+        run.stdout.contains(&format!(" {pages} page(s)")),
+        "{}",
+        run.stdout
+    );
+}
