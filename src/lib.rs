@@ -14,6 +14,7 @@
 //! and serves the result from memory.
 
 pub mod archive;
+pub mod cache;
 pub mod chart;
 pub mod cli;
 pub mod cmd;

@@ -25,6 +25,8 @@ pub struct RenderOptions {
     pub freezing: Option<crate::archive::Freezing>,
     /// Mark every figure printed by a narrative function for review (`serve` only).
     pub preview: bool,
+    /// Parts rendered by an earlier build, reused when their inputs are unchanged (`serve`).
+    pub cache: Option<std::sync::Arc<crate::cache::RenderCache>>,
 }
 
 /// Every output file by its path relative to the output folder, and what was made.
@@ -335,29 +337,34 @@ fn render_edition(ctx: &Ctx, edition: &Edition, options: &RenderOptions) -> Edit
         data_json => format!("{year}/data.json"),
     };
 
-    match render_narrative(ctx, edition, edition.report.file) {
-        Ok(mut n) => {
-            problems.append(&mut n.problems);
-            let value = context! {
-                site => ctx.site_view.clone(),
-                page => head(ctx, &front.title, &format!("{year}/index.html"), Some(article(&front.title, front.published)), vec![home_crumb.clone()]),
-                edition => edition_value.clone(),
-                body => Value::from_safe_string(n.html),
-                toc => Value::from(Serde(view::toc(&n.headings))),
-                narrative_has_withheld => n.has_withheld,
-            };
-            match render_template(ctx, "edition.html", value) {
-                Ok(html) => files.push((format!("{year}/index.html"), html)),
-                Err(d) => errors.push(d),
-            }
-        }
-        Err(d) => errors.push(d),
-    }
-
-    for page in &pages {
-        match render_narrative(ctx, edition, page.file) {
-            Ok(mut n) => {
-                problems.append(&mut n.problems);
+    let fp = PartInputs::new(ctx, edition, options);
+    let narrative_part =
+        |file: usize, render: &dyn Fn() -> Result<crate::cache::Part, Vec<Diagnostic>>| {
+            cached(
+                options,
+                format!("{}:{year}:page:{file}", ctx.care),
+                fp.narrative(&site.sources.get(file).text),
+                render,
+            )
+        };
+    let report_part = narrative_part(edition.report.file, &|| {
+        let mut files = Vec::new();
+        let n = render_narrative(ctx, edition, edition.report.file).map_err(|d| vec![d])?;
+        let value = context! {
+            site => ctx.site_view.clone(),
+            page => head(ctx, &front.title, &format!("{year}/index.html"), Some(article(&front.title, front.published)), vec![home_crumb.clone()]),
+            edition => edition_value.clone(),
+            body => Value::from_safe_string(n.html),
+            toc => Value::from(Serde(view::toc(&n.headings))),
+            narrative_has_withheld => n.has_withheld,
+        };
+        let html = render_template(ctx, "edition.html", value).map_err(|d| vec![d])?;
+        files.push((format!("{year}/index.html"), html));
+        Ok((files, n.problems))
+    });
+    let page_parts = pages.iter().map(|page| {
+        narrative_part(page.file, &|| {
+                let n = render_narrative(ctx, edition, page.file).map_err(|d| vec![d])?;
                 let date = page.front.published.unwrap_or(front.published);
                 let value = context! {
                     site => ctx.site_view.clone(),
@@ -372,38 +379,69 @@ fn render_edition(ctx: &Ctx, edition: &Edition, options: &RenderOptions) -> Edit
                     toc => Value::from(Serde(view::toc(&n.headings))),
                     has_withheld => n.has_withheld,
                 };
-                match render_template(ctx, "page.html", value) {
-                    Ok(html) => files.push((format!("{year}/{}.html", page.slug), html)),
+                let html = render_template(ctx, "page.html", value).map_err(|d| vec![d])?;
+                Ok((vec![(format!("{year}/{}.html", page.slug), html)], n.problems))
+        })
+    });
+    for part in std::iter::once(report_part)
+        .chain(page_parts)
+        .collect::<Vec<_>>()
+    {
+        match part {
+            Ok((f, mut p)) => {
+                files.extend(f);
+                problems.append(&mut p);
+            }
+            Err(mut ds) => errors.append(&mut ds),
+        }
+    }
+
+    let indicators_part = cached(
+        options,
+        format!("{}:{year}:indicators", ctx.care),
+        fp.indicators(),
+        &|| {
+            let mut files = Vec::new();
+            let mut errors = Vec::new();
+            let indicator_files: Vec<Result<Files, Diagnostic>> = edition
+                .indicators()
+                .collect::<Vec<_>>()
+                .par_iter()
+                .map(|ind| {
+                    render_indicator(
+                        ctx,
+                        edition,
+                        ind,
+                        &edition_value,
+                        vec![home_crumb.clone(), edition_crumb.clone()],
+                    )
+                })
+                .collect();
+            for r in indicator_files {
+                match r {
+                    Ok(f) => files.extend(f),
                     Err(d) => errors.push(d),
                 }
             }
-            Err(d) => errors.push(d),
-        }
-    }
 
-    let indicator_files: Vec<Result<Files, Diagnostic>> = edition
-        .indicators()
-        .collect::<Vec<_>>()
-        .par_iter()
-        .map(|ind| {
-            render_indicator(
-                ctx,
-                edition,
-                ind,
-                &edition_value,
-                vec![home_crumb.clone(), edition_crumb.clone()],
-            )
-        })
-        .collect();
-    for r in indicator_files {
-        match r {
-            Ok(f) => files.extend(f),
-            Err(d) => errors.push(d),
-        }
+            files.push((format!("{year}/data.csv"), data_csv(site, edition)));
+            files.push((format!("{year}/data.json"), data_json(site, edition)));
+            // Rendered strings grow by doubling and the whole site is held until it is written:
+            // give the slack back as soon as the part is done.
+            for (_, bytes) in &mut files {
+                bytes.shrink_to_fit();
+            }
+            if errors.is_empty() {
+                Ok((files, Vec::new()))
+            } else {
+                Err(errors)
+            }
+        },
+    );
+    match indicators_part {
+        Ok((f, _)) => files.extend(f),
+        Err(mut ds) => errors.append(&mut ds),
     }
-
-    files.push((format!("{year}/data.csv"), data_csv(site, edition)));
-    files.push((format!("{year}/data.json"), data_json(site, edition)));
     for (rel, path) in &edition.assets {
         match std::fs::read(path) {
             Ok(bytes) => files.push((format!("{year}/{rel}"), bytes)),
@@ -413,16 +451,102 @@ fn render_edition(ctx: &Ctx, edition: &Edition, options: &RenderOptions) -> Edit
             ),
         }
     }
-    // Rendered strings grow by doubling and the whole site is held until it is written:
-    // give the slack back as soon as an edition is done.
-    for (_, bytes) in &mut files {
-        bytes.shrink_to_fit();
-    }
     if errors.is_empty() {
         Ok((files, problems))
     } else {
         errors.extend(problems);
         Err(errors)
+    }
+}
+
+/// Renders a part through the cache when there is one.
+fn cached(
+    options: &RenderOptions,
+    key: String,
+    fingerprint: u64,
+    render: &dyn Fn() -> Result<crate::cache::Part, Vec<Diagnostic>>,
+) -> Result<crate::cache::Part, Vec<Diagnostic>> {
+    match &options.cache {
+        Some(cache) => cache.part(key, fingerprint, render),
+        None => render(),
+    }
+}
+
+/// The source texts each part of an edition is made from, hashed.
+struct PartInputs {
+    /// Everything every part depends on: settings, theme, the list of editions, options.
+    base: u64,
+    /// The edition's front matter and list of pages (they appear on all its pages).
+    edition: u64,
+    /// indicators.yaml of this edition and of the previous one (for change()).
+    data: u64,
+    /// indicators.yaml of every edition up to this one (histories, charts).
+    history: u64,
+}
+
+impl PartInputs {
+    fn new(ctx: &Ctx, edition: &Edition, options: &RenderOptions) -> PartInputs {
+        use crate::cache::fingerprint;
+        let text = |file: usize| ctx.site.sources.get(file).text.as_str();
+        let front = |e: &Edition| &text(e.report.file)[..e.report.body_start];
+        let theme: Vec<(&String, &String, Option<&Vec<u8>>)> = ctx
+            .site
+            .theme
+            .templates
+            .iter()
+            .map(|(k, (v, _))| (k, v, None))
+            .chain(
+                ctx.site
+                    .theme
+                    .static_files
+                    .iter()
+                    .map(|(k, v)| (k, k, Some(v))),
+            )
+            .collect();
+        let editions: Vec<(i32, &str, bool)> = ctx
+            .editions
+            .iter()
+            .map(|e| (e.year, front(e), e.is_draft()))
+            .collect();
+        let base = fingerprint((
+            text(ctx.site.config_file),
+            theme,
+            editions,
+            ctx.care,
+            ctx.preview,
+            options.drafts,
+            ctx.freezing.map(|f| (f.year, f.date.to_string())),
+        ));
+        let pages: Vec<(&str, &str)> = edition
+            .pages
+            .iter()
+            .map(|p| (p.slug.as_str(), &text(p.file)[..p.body_start]))
+            .collect();
+        let previous = ctx
+            .site
+            .previous(edition.year)
+            .map(|p| text(p.indicators_file));
+        let history: Vec<&str> = ctx
+            .editions
+            .iter()
+            .filter(|e| e.year <= edition.year)
+            .map(|e| text(e.indicators_file))
+            .collect();
+        PartInputs {
+            base,
+            edition: fingerprint((front(edition), pages)),
+            data: fingerprint((text(edition.indicators_file), previous)),
+            history: fingerprint(history),
+        }
+    }
+
+    /// A narrative page: its own text besides the edition's inputs.
+    fn narrative(&self, text: &str) -> u64 {
+        crate::cache::fingerprint((self.base, self.edition, self.data, text))
+    }
+
+    fn indicators(&self) -> u64 {
+        crate::cache::fingerprint((self.base, self.edition, self.history))
     }
 }
 

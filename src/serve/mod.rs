@@ -60,6 +60,8 @@ pub struct Status {
 #[derive(Debug)]
 pub struct Preview {
     root: PathBuf,
+    /// Parts of the site rendered by earlier rebuilds.
+    cache: Arc<crate::cache::RenderCache>,
     status: Mutex<Status>,
     changed: Condvar,
 }
@@ -68,6 +70,7 @@ impl Preview {
     pub fn new(root: PathBuf) -> Preview {
         Preview {
             root,
+            cache: Arc::default(),
             status: Mutex::new(Status::default()),
             changed: Condvar::new(),
         }
@@ -89,6 +92,7 @@ impl Preview {
         let options = RenderOptions {
             drafts: true,
             preview: true,
+            cache: Some(Arc::clone(&self.cache)),
             ..RenderOptions::default()
         };
         let outcome = build_site(&self.root, &options, None);
@@ -107,8 +111,9 @@ impl Preview {
                 };
                 status.site = Some(Arc::new(snapshot));
                 status.error = None;
+                let (rendered, reused) = self.cache.take_counts();
                 format!(
-                    "rebuilt {} page(s) in {elapsed:.2}s (generation {})\n",
+                    "rebuilt {} page(s) in {elapsed:.2}s (generation {}): {rendered} part(s) rendered, {reused} reused\n",
                     output.pages, status.generation
                 )
             }

@@ -173,3 +173,65 @@ fn serial_and_parallel_builds_are_byte_identical() {
         );
     }
 }
+
+#[test]
+fn a_cached_rebuild_renders_only_what_changed_and_matches_a_fresh_build() {
+    use gongkai::cache::RenderCache;
+    use gongkai::cmd::build::build_in_memory;
+    use gongkai::render::RenderOptions;
+    use std::sync::Arc;
+
+    let p = Project::fixture("basic");
+    let cache = Arc::new(RenderCache::default());
+    let cached = RenderOptions {
+        drafts: true,
+        cache: Some(Arc::clone(&cache)),
+        ..RenderOptions::default()
+    };
+    let fresh = RenderOptions {
+        drafts: true,
+        ..RenderOptions::default()
+    };
+    let build = |options: &RenderOptions| {
+        build_in_memory(p.dir.path(), options, None)
+            .unwrap()
+            .0
+            .files
+    };
+    build(&cached);
+    let (first, _) = cache.take_counts();
+    assert!(first >= 8, "every part rendered the first time: {first}");
+
+    // One narrative page: only that page is rendered again (standard and 关怀版).
+    p.edit("content/2023/report.md", "开篇段落", "开篇段落（修订）");
+    let after_text = build(&cached);
+    assert_eq!(cache.take_counts().0, 2);
+    assert!(
+        after_text == build(&fresh),
+        "cached output differs from a fresh build"
+    );
+    assert!(String::from_utf8_lossy(&after_text["2023/index.html"]).contains("开篇段落（修订）"));
+
+    // One figure of 2022: 2022's and every later edition's indicator parts (their histories),
+    // and the narrative pages of 2022 and 2023 (change() compares with the year before).
+    p.edit(
+        "content/2022/indicators.yaml",
+        "        value: 600",
+        "        value: 650",
+    );
+    p.edit(
+        "content/2022/indicators.yaml",
+        "        value: 1000",
+        "        value: 1050",
+    );
+    let after_data = build(&cached);
+    let (rendered, reused) = cache.take_counts();
+    assert!(
+        rendered < first && reused > 0,
+        "{rendered} rendered, {reused} reused"
+    );
+    assert!(
+        after_data == build(&fresh),
+        "cached output differs from a fresh build"
+    );
+}
