@@ -19,6 +19,7 @@ pub mod cli;
 pub mod cmd;
 pub mod config;
 pub mod content;
+pub mod correction;
 pub mod diagnostic;
 pub mod format;
 pub mod markdown;

@@ -126,6 +126,13 @@ fn attr_values<'a>(text: &'a str, prefix: &'a str) -> impl Iterator<Item = &'a s
     })
 }
 
+/// The `src` values of a page, entities decoded, external ones left out.
+pub(crate) fn sources(text: &str) -> impl Iterator<Item = String> + '_ {
+    attr_values(text, " src=\"")
+        .map(unescape)
+        .filter(|s| !is_external(s))
+}
+
 fn is_external(link: &str) -> bool {
     let lower = link.to_ascii_lowercase();
     lower.starts_with("http://")
@@ -136,7 +143,7 @@ fn is_external(link: &str) -> bool {
 }
 
 /// Joins a relative link to the page's folder; None when it climbs out of the site.
-fn resolve(dir: &str, path: &str) -> Option<String> {
+pub(crate) fn resolve(dir: &str, path: &str) -> Option<String> {
     if path.starts_with('/') {
         return None;
     }
