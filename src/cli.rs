@@ -30,6 +30,9 @@ pub enum Command {
     /// Check an archive folder or a built site against its manifest(s); exit 1 on any
     /// changed, missing or extra file.
     Verify(VerifyArgs),
+    /// Pack one archived edition into a .tar.gz for handing over: its pages, charts, data,
+    /// manifest and the static files they need, every link resolving wherever it is unpacked.
+    Bundle(BundleArgs),
     /// Preview the site in a browser while editing it: rebuild on every change, reload open
     /// tabs, show errors over the page. Writes nothing; drafts are included and marked.
     Serve(ServeArgs),
@@ -62,6 +65,19 @@ pub struct ArchiveArgs {
     /// With --amend: what was corrected and why, shown on the pages and on corrections.html.
     #[arg(long, requires = "amend")]
     pub note: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct BundleArgs {
+    /// The archived edition to pack.
+    pub year: i32,
+    /// The project folder (holding content/ and archive/).
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// The file to write; default gongkai-<year>.tar.gz under --root. Relative paths are
+    /// taken from --root.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]

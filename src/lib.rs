@@ -82,6 +82,7 @@ pub fn run(cli: &Cli) -> Result<String, Failure> {
         Command::New(args) => cmd::new::run(args),
         Command::Archive(args) => cmd::archive::run(args),
         Command::Verify(args) => cmd::verify::run(args),
+        Command::Bundle(args) => cmd::bundle::run(args),
         Command::Serve(args) => cmd::serve::run(args),
     }
 }

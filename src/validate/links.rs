@@ -126,6 +126,14 @@ fn attr_values<'a>(text: &'a str, prefix: &'a str) -> impl Iterator<Item = &'a s
     })
 }
 
+/// Every internal href and src value of a page, entities decoded.
+pub(crate) fn internal_links(text: &str) -> impl Iterator<Item = String> + '_ {
+    attr_values(text, " href=\"")
+        .chain(attr_values(text, " src=\""))
+        .map(unescape)
+        .filter(|s| !is_external(s))
+}
+
 /// The `src` values of a page, entities decoded, external ones left out.
 pub(crate) fn sources(text: &str) -> impl Iterator<Item = String> + '_ {
     attr_values(text, " src=\"")

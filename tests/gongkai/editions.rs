@@ -597,3 +597,83 @@ fn amend_publishes_a_correction_and_keeps_the_replaced_version_reachable() {
     p.run(&["verify"]).ok();
     p.run(&["verify", "archive"]).ok();
 }
+
+#[test]
+fn bundle_unpacked_anywhere_has_every_link_resolving() {
+    let p = published_only();
+    let refused = p.run(&["bundle", "2023"]);
+    assert_eq!(refused.code, 1, "only an archived edition is bundled");
+    assert!(
+        refused.stderr.contains("gongkai archive 2023"),
+        "{}",
+        refused.stderr
+    );
+    p.run(&["archive", "2023"]).ok();
+    p.edit(
+        "content/2023/indicators.yaml",
+        "value: 1234.5",
+        "value: 1300",
+    );
+    p.run(&[
+        "archive",
+        "2023",
+        "--amend",
+        "--note",
+        "贷款数据更正",
+        "--date",
+        "2024-03-01",
+    ])
+    .ok();
+    let run = p.run(&["bundle", "2023", "--out", "a.tar.gz"]).ok();
+    assert!(run.stdout.contains("a.tar.gz"), "{}", run.stdout);
+    p.run(&["bundle", "2023", "--out", "b.tar.gz"]).ok();
+    let bytes = std::fs::read(p.path("a.tar.gz")).unwrap();
+    assert_eq!(
+        bytes,
+        std::fs::read(p.path("b.tar.gz")).unwrap(),
+        "deterministic"
+    );
+
+    let fresh = tempfile::tempdir().unwrap();
+    let mut archive = tar::Archive::new(flate2::read::GzDecoder::new(bytes.as_slice()));
+    let mut names = Vec::new();
+    for entry in archive.entries().unwrap() {
+        let entry = entry.unwrap();
+        assert_eq!(entry.header().uid().unwrap(), 0);
+        names.push(entry.path().unwrap().to_string_lossy().into_owned());
+    }
+    assert!(
+        names.iter().all(|n| n.starts_with("gongkai-2023/")),
+        "{names:?}"
+    );
+    let mut archive = tar::Archive::new(flate2::read::GzDecoder::new(bytes.as_slice()));
+    archive.unpack(fresh.path()).unwrap();
+    let dir = fresh.path().join("gongkai-2023");
+    for file in [
+        "2023/index.html",
+        "2023/manifest.json",
+        "2023/charts/jobs.total.svg",
+        "2023/data.csv",
+        "2023-v1/index.html",
+        "static/style.css",
+    ] {
+        assert!(dir.join(file).is_file(), "the bundle lacks {file}");
+    }
+    assert!(
+        !dir.join("2022/index.html").exists() || {
+            // Pages of other editions are only stand-ins that say where they are published.
+            std::fs::read_to_string(dir.join("2022/index.html"))
+                .unwrap()
+                .contains("不在2023年度归档包内")
+        }
+    );
+    let checked = assert_links_resolve(&dir);
+    assert!(checked > 100, "only {checked} links checked");
+    // The frozen files are exactly what was archived: verify passes on the unpacked copy.
+    let verified = p.run(&["verify", dir.to_str().unwrap()]).ok();
+    assert!(
+        verified.stdout.contains("2 manifest(s)"),
+        "{}",
+        verified.stdout
+    );
+}
