@@ -48,6 +48,12 @@ pub struct Manifest {
     pub sources: Vec<FileEntry>,
     /// Every file of the frozen edition except the manifest, paths relative to its folder.
     pub files: Vec<FileEntry>,
+    /// Every `archive --amend` of the edition, oldest first (on the current version).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub corrections: Vec<crate::correction::Correction>,
+    /// On a version replaced by a correction (archive/<year>-v<n>/): what replaced it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub superseded: Option<crate::correction::Superseded>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -122,6 +128,8 @@ impl Manifest {
 pub struct Archives {
     /// Year → (manifest, every file of the folder by path relative to it).
     editions: BTreeMap<i32, (Manifest, BTreeMap<String, Vec<u8>>)>,
+    /// Versions replaced by corrections, by folder name (`<year>-v<n>`): copied as they are.
+    versions: BTreeMap<String, BTreeMap<String, Vec<u8>>>,
     diagnostics: Vec<Diagnostic>,
 }
 
@@ -133,9 +141,14 @@ impl Archives {
         let Ok(entries) = std::fs::read_dir(&dir) else {
             return archives;
         };
-        let mut years: Vec<i32> = entries
+        let names: Vec<String> = entries
             .filter_map(Result::ok)
-            .filter_map(|e| e.file_name().to_str().and_then(|n| n.parse().ok()))
+            .filter_map(|e| e.file_name().to_str().map(str::to_string))
+            .collect();
+        archives.load_versions(&dir, &names);
+        let mut years: Vec<i32> = names
+            .iter()
+            .filter_map(|n| n.parse().ok())
             .filter(|y| options.freezing.as_ref().is_none_or(|f| f.year != *y))
             .collect();
         years.sort_unstable();
@@ -157,6 +170,27 @@ impl Archives {
             }
         }
         archives
+    }
+
+    /// Reads the `<year>-v<n>` folders among `names` (versions kept by `archive --amend`).
+    fn load_versions(&mut self, dir: &Path, names: &[String]) {
+        for name in names {
+            if crate::correction::parse_version(name).is_none()
+                || !dir.join(name).join(MANIFEST).is_file()
+            {
+                continue;
+            }
+            match read_archive(&dir.join(name)) {
+                Ok((_, files)) => {
+                    self.versions.insert(name.clone(), files);
+                }
+                Err(msg) => self.diagnostics.push(
+                    Diagnostic::error("E032", format!("archive/{name}/: {msg}")).help(
+                        "restore the folder from version control, or run `gongkai verify archive` to see what changed",
+                    ),
+                ),
+            }
+        }
     }
 
     pub fn contains(&self, year: i32) -> bool {
@@ -193,7 +227,7 @@ impl Archives {
                 format!("{path} was {how} after the {year} edition was archived; the site still shows the archived copy"),
             )
             .help(format!(
-                "undo the edit (e.g. restore content/{year}/ from version control): a published edition is changed only by an explicit correction, and `archive --amend` is not available yet"
+                "undo the edit (e.g. restore content/{year}/ from version control), or publish it as a correction: `gongkai archive {year} --amend --note \"what changed and why\"`"
             ));
             if let Some((file, _)) = site
                 .sources
@@ -209,8 +243,16 @@ impl Archives {
     /// Puts every archived edition's files into `out` under `<year>/`, replacing anything
     /// rendered there; returns the warnings and errors found while loading.
     pub fn copy_into(&self, out: &mut Output) -> Vec<Diagnostic> {
-        for (year, (_, files)) in &self.editions {
-            let prefix = format!("{year}/");
+        let editions = self
+            .editions
+            .iter()
+            .map(|(year, (_, files))| (year.to_string(), files));
+        let versions = self
+            .versions
+            .iter()
+            .map(|(folder, files)| (folder.clone(), files));
+        for (folder, files) in editions.chain(versions) {
+            let prefix = format!("{folder}/");
             out.files.retain(|p, _| !p.starts_with(&prefix));
             for (rel, bytes) in files {
                 if rel.ends_with(".html") {

@@ -24,11 +24,15 @@ pub enum Command {
     /// content/<year>/ with every figure left 待填报 and the report's headings, as a draft.
     New(NewArgs),
     /// Freeze a published edition: build it and store its files with a manifest under
-    /// archive/<year>/; later builds copy them verbatim.
+    /// archive/<year>/; later builds copy them verbatim. With --amend --note: publish a
+    /// correction, keeping the replaced copy as archive/<year>-v<n>/.
     Archive(ArchiveArgs),
     /// Check an archive folder or a built site against its manifest(s); exit 1 on any
     /// changed, missing or extra file.
     Verify(VerifyArgs),
+    /// Pack one archived edition into a .tar.gz for handing over: its pages, charts, data,
+    /// manifest and the static files they need, every link resolving wherever it is unpacked.
+    Bundle(BundleArgs),
     /// Preview the site in a browser while editing it: rebuild on every change, reload open
     /// tabs, show errors over the page. Writes nothing; drafts are included and marked.
     Serve(ServeArgs),
@@ -50,9 +54,30 @@ pub struct ArchiveArgs {
     /// The project folder (holding content/).
     #[arg(long, default_value = ".")]
     pub root: PathBuf,
-    /// The freezing date (YYYY-MM-DD); default: the edition's `published` date.
+    /// The freezing date (YYYY-MM-DD); default: the edition's `published` date. With
+    /// --amend: the date of the correction; default: today (Beijing time).
     #[arg(long)]
     pub date: Option<String>,
+    /// Publish a correction of an archived edition: re-render it, keep the archived copy as
+    /// archive/<year>-v<n>/ marked 已更正, and show a 更正说明 box on every changed page.
+    #[arg(long, requires = "note")]
+    pub amend: bool,
+    /// With --amend: what was corrected and why, shown on the pages and on corrections.html.
+    #[arg(long, requires = "amend")]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct BundleArgs {
+    /// The archived edition to pack.
+    pub year: i32,
+    /// The project folder (holding content/ and archive/).
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// The file to write; default gongkai-<year>.tar.gz under --root. Relative paths are
+    /// taken from --root.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]

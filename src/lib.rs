@@ -20,6 +20,7 @@ pub mod cli;
 pub mod cmd;
 pub mod config;
 pub mod content;
+pub mod correction;
 pub mod diagnostic;
 pub mod format;
 pub mod markdown;
@@ -82,6 +83,7 @@ pub fn run(cli: &Cli) -> Result<String, Failure> {
         Command::New(args) => cmd::new::run(args),
         Command::Archive(args) => cmd::archive::run(args),
         Command::Verify(args) => cmd::verify::run(args),
+        Command::Bundle(args) => cmd::bundle::run(args),
         Command::Serve(args) => cmd::serve::run(args),
     }
 }

@@ -58,6 +58,14 @@ pub(crate) fn render_site_files(ctx: &Ctx, out: &mut Output) -> Result<(), Vec<D
         out.files.insert(path, bytes);
     }
 
+    match crate::correction::corrections_page(ctx, out) {
+        Ok(html) => {
+            out.files.insert(crate::correction::PAGE.into(), html);
+            out.pages += 1;
+        }
+        Err(d) => errors.push(d),
+    }
+
     // The site map lists what exists by now, itself included.
     out.files.insert("sitemap.html".into(), Vec::new());
     match sitemap_page(ctx, out) {
@@ -226,6 +234,10 @@ fn sitemap_page(ctx: &Ctx, out: &Output) -> Result<Vec<u8>, Diagnostic> {
                 title: "网站地图".into(),
                 url: "sitemap.html".into(),
             },
+            Link {
+                title: "更正说明".into(),
+                url: crate::correction::PAGE.into(),
+            },
         ],
     }];
     for e in ctx.editions.iter().rev() {
@@ -285,6 +297,7 @@ fn sitemap_page(ctx: &Ctx, out: &Output) -> Result<Vec<u8>, Diagnostic> {
         title: "开放数据".into(),
         links: data,
     });
+    groups.push(crate::correction::kept_versions(out));
     for g in &mut groups {
         g.links.retain(exists);
     }

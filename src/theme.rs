@@ -25,6 +25,7 @@ pub const TEMPLATES: &[(&str, &str)] = embedded!(
     "indicator.html",
     "history.html",
     "sitemap.html",
+    "corrections.html",
     "404.html",
     "partials/head.html",
     "partials/header.html",

@@ -1,11 +1,15 @@
 //! `gongkai archive <year>`: freezes a published edition: renders it with the 已归档 note and
 //! stores its files with a manifest under archive/<year>/, reproducibly (the freezing time is
-//! a date from the content or `--date`, never the clock).
+//! a date from the content or `--date`, never the clock). With `--amend --note`, publishes a
+//! correction of an archived edition (see `correction`).
 
 use crate::archive::{self, FileEntry, Freezing, Manifest, MANIFEST};
 use crate::cli::ArchiveArgs;
 use crate::config::Date;
+use crate::correction;
+use crate::diagnostic::Diagnostics;
 use crate::render::RenderOptions;
+use crate::source::Sources;
 use crate::Failure;
 use std::collections::BTreeMap;
 
@@ -26,33 +30,28 @@ pub fn run(args: &ArchiveArgs) -> Result<String, Failure> {
         )));
     }
     let folder = root.join("archive").join(year.to_string());
+    let date = args
+        .date
+        .as_deref()
+        .map(|d| {
+            Date::parse(d).ok_or_else(|| {
+                Failure::Refused(format!(
+                    "--date `{d}` is not a date; write it as YYYY-MM-DD"
+                ))
+            })
+        })
+        .transpose()?;
+    if args.amend {
+        return amend(args, date.unwrap_or_else(correction::today));
+    }
     if let Ok(old) = archive::read_manifest(&folder.join(MANIFEST)) {
         return Err(Failure::Refused(format!(
-            "the {year} edition was already archived (frozen {}); archive/{year}/ is never overwritten",
+            "the {year} edition was already archived (frozen {}); archive/{year}/ is never overwritten (to publish a correction: `gongkai archive {year} --amend --note \"…\"`)",
             old.frozen
         )));
     }
-    let date = match &args.date {
-        Some(d) => Date::parse(d).ok_or_else(|| {
-            Failure::Refused(format!(
-                "--date `{d}` is not a date; write it as YYYY-MM-DD"
-            ))
-        })?,
-        None => edition.report.front.published,
-    };
-    let options = RenderOptions {
-        drafts: false,
-        freezing: Some(Freezing { year, date }),
-        ..RenderOptions::default()
-    };
-    let (output, sources, warnings) = super::build::build_in_memory(root, &options, None)?;
-
-    let prefix = format!("{year}/");
-    let mut files: BTreeMap<String, Vec<u8>> = output
-        .files
-        .into_iter()
-        .filter_map(|(p, b)| p.strip_prefix(&prefix).map(|r| (r.to_string(), b)))
-        .collect();
+    let date = date.unwrap_or(edition.report.front.published);
+    let (mut files, sources, warnings) = render_frozen(root, year, date)?;
     let manifest = Manifest {
         edition: year,
         gongkai_version: env!("CARGO_PKG_VERSION").to_string(),
@@ -63,6 +62,8 @@ pub fn run(args: &ArchiveArgs) -> Result<String, Failure> {
             .iter()
             .map(|(p, b)| FileEntry::of(p.clone(), b))
             .collect(),
+        corrections: Vec::new(),
+        superseded: None,
     };
     let count = files.len();
     files.insert(MANIFEST.to_string(), manifest.to_bytes());
@@ -71,6 +72,101 @@ pub fn run(args: &ArchiveArgs) -> Result<String, Failure> {
     let mut report = warnings.render(&sources);
     report.push_str(&format!(
         "archived the {year} edition: {count} file(s) and {MANIFEST} in archive/{year}/ (frozen {date}); commit archive/ to version control — builds now copy these files verbatim\n"
+    ));
+    Ok(report)
+}
+
+/// An edition's files by path relative to its folder, what the printer needs to quote
+/// source lines, and the warnings found.
+type Frozen = (BTreeMap<String, Vec<u8>>, Sources, Diagnostics);
+
+/// The edition `year` rendered afresh with the 已归档 note of `date`: its files relative to
+/// its folder.
+fn render_frozen(root: &std::path::Path, year: i32, date: Date) -> Result<Frozen, Failure> {
+    let options = RenderOptions {
+        drafts: false,
+        freezing: Some(Freezing { year, date }),
+        ..RenderOptions::default()
+    };
+    let (output, sources, warnings) = super::build::build_in_memory(root, &options, None)?;
+    let prefix = format!("{year}/");
+    let files = output
+        .files
+        .into_iter()
+        .filter_map(|(p, b)| p.strip_prefix(&prefix).map(|r| (r.to_string(), b)))
+        .collect();
+    Ok((files, sources, warnings))
+}
+
+/// `archive <year> --amend --note …`: the archived copy moves to archive/<year>-v<n>/ (marked
+/// 已更正), and archive/<year>/ holds the edition rendered again with a 更正说明 box on every
+/// changed page. The new version keeps the original freezing date in its 已归档 note, so a
+/// page the correction did not touch stays byte for byte what was published.
+fn amend(args: &ArchiveArgs, date: Date) -> Result<String, Failure> {
+    let root = &args.root;
+    let year = args.year;
+    let note = args.note.as_deref().unwrap_or("").trim();
+    if note.is_empty() {
+        return Err(Failure::Refused(
+            "--note is empty: say what was corrected and why; it is shown on every changed page"
+                .into(),
+        ));
+    }
+    let archive_dir = root.join("archive");
+    let folder = archive_dir.join(year.to_string());
+    let old_manifest = archive::read_manifest(&folder.join(MANIFEST)).map_err(|_| {
+        Failure::Refused(format!(
+            "the {year} edition is not archived, so there is nothing to amend; freeze it first with `gongkai archive {year}`"
+        ))
+    })?;
+    let old = archive::read_tree(&folder)
+        .map_err(|e| Failure::Io(format!("cannot read {}: {e}", folder.display())))?;
+    let mismatch = archive::verify_folder(&folder, &old_manifest)
+        .map_err(|e| Failure::Io(format!("cannot read {}: {e}", folder.display())))?;
+    if !mismatch.is_empty() {
+        return Err(Failure::Refused(format!(
+            "archive/{year}/ does not match its manifest; restore it from version control (`gongkai verify archive/{year}` names the files) before amending"
+        )));
+    }
+    let frozen = Date::parse(&old_manifest.frozen).ok_or_else(|| {
+        Failure::Refused(format!(
+            "archive/{year}/{MANIFEST} has no valid `frozen` date"
+        ))
+    })?;
+    let (fresh, sources, warnings) = render_frozen(root, year, frozen)?;
+    let n = correction::next_version(&archive_dir, year);
+    let mut kept = std::collections::BTreeSet::new();
+    for c in &old_manifest.corrections {
+        let files = archive::read_tree(&archive_dir.join(&c.previous)).unwrap_or_default();
+        kept.extend(files.into_keys().map(|rel| format!("{}/{rel}", c.previous)));
+    }
+    let request = correction::Request {
+        year,
+        n,
+        date,
+        note,
+        sources: archive::source_entries(root, year)
+            .map_err(|e| Failure::Io(format!("cannot read content/{year}/: {e}")))?,
+        kept,
+    };
+    let a = correction::amend(request, &old_manifest, &old, fresh).map_err(Failure::Refused)?;
+    let previous_dir = archive_dir.join(&a.version);
+    crate::output::write_atomic(&previous_dir, &a.previous)
+        .map_err(|e| Failure::Io(format!("cannot write {}: {e}", previous_dir.display())))?;
+    if let Err(e) = crate::output::write_atomic(&folder, &a.current) {
+        // Leave the archive as it was: the old copy is still in archive/<year>/.
+        let _ = std::fs::remove_dir_all(&previous_dir);
+        return Err(Failure::Io(format!(
+            "cannot write {}: {e}",
+            folder.display()
+        )));
+    }
+    let mut report = warnings.render(&sources);
+    report.push_str(&format!(
+        "amended the {year} edition ({date}): {} file(s) changed, a 更正说明 box on {} page(s); the replaced copy is kept as archive/{}/ marked 已更正; commit archive/ and run `gongkai build`\n",
+        a.changed.len(),
+        a.boxed_pages,
+        a.version
     ));
     Ok(report)
 }

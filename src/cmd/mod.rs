@@ -2,6 +2,7 @@
 
 pub mod archive;
 pub mod build;
+pub mod bundle;
 pub mod check;
 pub mod new;
 pub mod serve;

@@ -129,6 +129,21 @@ fn attr_values<'a>(text: &'a str, prefix: &'a str) -> impl Iterator<Item = &'a s
     })
 }
 
+/// Every internal href and src value of a page, entities decoded.
+pub(crate) fn internal_links(text: &str) -> impl Iterator<Item = String> + '_ {
+    attr_values(text, " href=\"")
+        .chain(attr_values(text, " src=\""))
+        .map(unescape)
+        .filter(|s| !is_external(s))
+}
+
+/// The `src` values of a page, entities decoded, external ones left out.
+pub(crate) fn sources(text: &str) -> impl Iterator<Item = String> + '_ {
+    attr_values(text, " src=\"")
+        .map(unescape)
+        .filter(|s| !is_external(s))
+}
+
 fn is_external(link: &str) -> bool {
     let lower = link.to_ascii_lowercase();
     lower.starts_with("http://")
@@ -139,7 +154,7 @@ fn is_external(link: &str) -> bool {
 }
 
 /// Joins a relative link to the page's folder; None when it climbs out of the site.
-fn resolve(dir: &str, path: &str) -> Option<String> {
+pub(crate) fn resolve(dir: &str, path: &str) -> Option<String> {
     if path.starts_with('/') {
         return None;
     }

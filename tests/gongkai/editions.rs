@@ -439,3 +439,246 @@ fn fill(yaml: &str) -> String {
     yaml.replace("value: ~  # 待填报", "value: 5")
         .replacen("value: 5", "value: 10", 1)
 }
+
+#[test]
+fn amend_publishes_a_correction_and_keeps_the_replaced_version_reachable() {
+    let p = published_only();
+    p.run(&["archive", "2023"]).ok();
+    let nothing = p.run(&["archive", "2023", "--amend", "--note", "无变化"]);
+    assert_eq!(nothing.code, 1, "a correction needs a change");
+    assert!(
+        nothing.stderr.contains("nothing changed"),
+        "{}",
+        nothing.stderr
+    );
+    let not_archived = p.run(&["archive", "2022", "--amend", "--note", "x"]);
+    assert_eq!(not_archived.code, 1);
+    assert!(not_archived.stderr.contains("not archived"));
+
+    p.edit(
+        "content/2023/indicators.yaml",
+        "value: 1234.5",
+        "value: 1300",
+    );
+    let note = "贷款发放额由1234.5万元更正为1300万元（<统计口径>）";
+    let run = p
+        .run(&[
+            "archive",
+            "2023",
+            "--amend",
+            "--note",
+            note,
+            "--date",
+            "2024-03-01",
+        ])
+        .ok();
+    assert!(run.stdout.contains("archive/2023-v1/"), "{}", run.stdout);
+
+    let current: serde_json::Value =
+        serde_json::from_str(&p.read("archive/2023/manifest.json")).unwrap();
+    assert_eq!(current["frozen"], "2023-12-20", "the freezing date stays");
+    let c = &current["corrections"][0];
+    assert_eq!(c["date"], "2024-03-01");
+    assert_eq!(c["note"], note);
+    assert_eq!(c["previous"], "2023-v1");
+    let changed: Vec<&str> = c["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f.as_str().unwrap())
+        .collect();
+    assert!(
+        changed.contains(&"indicators/money.loan.html"),
+        "{changed:?}"
+    );
+    assert!(changed.contains(&"data.csv"), "{changed:?}");
+    assert!(
+        !changed.contains(&"indicators/jobs.rate.html"),
+        "{changed:?}"
+    );
+    let previous: serde_json::Value =
+        serde_json::from_str(&p.read("archive/2023-v1/manifest.json")).unwrap();
+    assert_eq!(previous["superseded"]["current"], "2023");
+    assert_eq!(previous["superseded"]["date"], "2024-03-01");
+
+    // No W011 any more: the edit is now a published correction.
+    let check = p.run(&["check"]).ok();
+    assert!(!check.stdout.contains("W011"), "{}", check.stdout);
+    p.build();
+
+    // The amended page: the new figure and the 更正说明 box with date and note at the top.
+    let page = p.html("2023/indicators/money.loan.html");
+    assert_eq!(rows(&page, "table.history").last().unwrap()[1], "1300.00");
+    let boxes = texts(&page, "main > .correction-note");
+    assert_eq!(boxes.len(), 1);
+    assert!(boxes[0].contains("更正说明"), "{}", boxes[0]);
+    assert!(boxes[0].contains("2024年3月1日"), "{}", boxes[0]);
+    assert!(boxes[0].contains(note), "{}", boxes[0]);
+    assert_eq!(
+        attrs(&page, ".correction-note a", "href"),
+        [
+            "../../2023-v1/indicators/money.loan.html",
+            "../../corrections.html"
+        ]
+    );
+    // A page the correction did not touch has no box.
+    assert!(texts(
+        &p.html("2023/indicators/jobs.rate.html"),
+        ".correction-note"
+    )
+    .is_empty());
+
+    // The replaced version: the old figure, marked 已更正, linked to the current page.
+    let old = p.html("2023-v1/indicators/money.loan.html");
+    assert_eq!(rows(&old, "table.history").last().unwrap()[1], "1234.50");
+    let mark = texts(&old, "main > .superseded-note");
+    assert_eq!(mark.len(), 1);
+    assert!(mark[0].contains("已更正"), "{}", mark[0]);
+    assert!(attrs(&old, ".superseded-note a", "href")
+        .contains(&"../../2023/indicators/money.loan.html".to_string()));
+    assert_eq!(
+        attrs(&old, ".archived-note a", "href"),
+        ["../../2023-v1/manifest.json"],
+        "the old pages' 已归档 note points at their own manifest"
+    );
+    assert!(texts(
+        &p.html("2023-v1/indicators/jobs.rate.html"),
+        ".superseded-note"
+    )[0]
+    .contains("已更正"));
+
+    // The corrections list page, linked from footers and the site map.
+    let list = p.html("corrections.html");
+    let items = texts(&list, ".correction-list li");
+    assert_eq!(items.len(), 1);
+    assert!(items[0].contains(note) && items[0].contains("2024年3月1日"));
+    assert!(attrs(&p.html("2022/index.html"), "footer a", "href")
+        .contains(&"../corrections.html".to_string()));
+    let map = attrs(&p.html("sitemap.html"), "main a", "href");
+    assert!(map.contains(&"corrections.html".to_string()));
+    assert!(map.contains(&"2023-v1/indicators/money.loan.html".to_string()));
+
+    let checked = assert_links_resolve(&p.path("public"));
+    assert!(checked > 100);
+    let verified = p.run(&["verify"]).ok();
+    // 2023 and 2023-v1, each also in the 关怀版 copy under care/.
+    assert!(
+        verified.stdout.contains("4 manifest(s)"),
+        "{}",
+        verified.stdout
+    );
+    p.run(&["verify", "archive"]).ok();
+
+    // A second correction keeps both earlier versions and lists both on the page.
+    p.edit("content/2023/indicators.yaml", "value: 1300", "value: 1310");
+    p.run(&[
+        "archive",
+        "2023",
+        "--amend",
+        "--note",
+        "再次更正",
+        "--date",
+        "2024-04-01",
+    ])
+    .ok();
+    p.build();
+    let page = p.html("2023/indicators/money.loan.html");
+    assert_eq!(texts(&page, ".correction-note li").len(), 2);
+    assert_eq!(
+        texts(&p.html("corrections.html"), ".correction-list li").len(),
+        2
+    );
+    assert!(p.path("public/2023-v1/index.html").is_file());
+    assert_eq!(
+        rows(
+            &p.html("2023-v2/indicators/money.loan.html"),
+            "table.history"
+        )
+        .last()
+        .unwrap()[1],
+        "1300.00"
+    );
+    assert_links_resolve(&p.path("public"));
+    p.run(&["verify"]).ok();
+    p.run(&["verify", "archive"]).ok();
+}
+
+#[test]
+fn bundle_unpacked_anywhere_has_every_link_resolving() {
+    let p = published_only();
+    let refused = p.run(&["bundle", "2023"]);
+    assert_eq!(refused.code, 1, "only an archived edition is bundled");
+    assert!(
+        refused.stderr.contains("gongkai archive 2023"),
+        "{}",
+        refused.stderr
+    );
+    p.run(&["archive", "2023"]).ok();
+    p.edit(
+        "content/2023/indicators.yaml",
+        "value: 1234.5",
+        "value: 1300",
+    );
+    p.run(&[
+        "archive",
+        "2023",
+        "--amend",
+        "--note",
+        "贷款数据更正",
+        "--date",
+        "2024-03-01",
+    ])
+    .ok();
+    let run = p.run(&["bundle", "2023", "--out", "a.tar.gz"]).ok();
+    assert!(run.stdout.contains("a.tar.gz"), "{}", run.stdout);
+    p.run(&["bundle", "2023", "--out", "b.tar.gz"]).ok();
+    let bytes = std::fs::read(p.path("a.tar.gz")).unwrap();
+    assert_eq!(
+        bytes,
+        std::fs::read(p.path("b.tar.gz")).unwrap(),
+        "deterministic"
+    );
+
+    let fresh = tempfile::tempdir().unwrap();
+    let mut archive = tar::Archive::new(flate2::read::GzDecoder::new(bytes.as_slice()));
+    let mut names = Vec::new();
+    for entry in archive.entries().unwrap() {
+        let entry = entry.unwrap();
+        assert_eq!(entry.header().uid().unwrap(), 0);
+        names.push(entry.path().unwrap().to_string_lossy().into_owned());
+    }
+    assert!(
+        names.iter().all(|n| n.starts_with("gongkai-2023/")),
+        "{names:?}"
+    );
+    let mut archive = tar::Archive::new(flate2::read::GzDecoder::new(bytes.as_slice()));
+    archive.unpack(fresh.path()).unwrap();
+    let dir = fresh.path().join("gongkai-2023");
+    for file in [
+        "2023/index.html",
+        "2023/manifest.json",
+        "2023/charts/jobs.total.svg",
+        "2023/data.csv",
+        "2023-v1/index.html",
+        "static/style.css",
+    ] {
+        assert!(dir.join(file).is_file(), "the bundle lacks {file}");
+    }
+    assert!(
+        !dir.join("2022/index.html").exists() || {
+            // Pages of other editions are only stand-ins that say where they are published.
+            std::fs::read_to_string(dir.join("2022/index.html"))
+                .unwrap()
+                .contains("不在2023年度归档包内")
+        }
+    );
+    let checked = assert_links_resolve(&dir);
+    assert!(checked > 100, "only {checked} links checked");
+    // The frozen files are exactly what was archived: verify passes on the unpacked copy.
+    let verified = p.run(&["verify", dir.to_str().unwrap()]).ok();
+    assert!(
+        verified.stdout.contains("2 manifest(s)"),
+        "{}",
+        verified.stdout
+    );
+}

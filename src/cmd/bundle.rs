@@ -1,0 +1,181 @@
+//! `gongkai bundle <year>`: one .tar.gz per archived edition for handing over (to an archives
+//! office, a new web officer). It holds the edition folder exactly as built (frozen pages,
+//! charts, data, manifest), the versions kept by corrections, the static files, and for every
+//! page outside the edition that those pages link to, a small stand-in page saying where the
+//! page is published, so every link resolves wherever the bundle is unpacked. Deterministic:
+//! sorted entries, fixed modes and owners, the freezing date as every file's time.
+
+use crate::archive::{self, MANIFEST};
+use crate::cli::BundleArgs;
+use crate::config::Date;
+use crate::markdown::escape_html;
+use crate::render::RenderOptions;
+use crate::Failure;
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::Write as _;
+
+pub fn run(args: &BundleArgs) -> Result<String, Failure> {
+    let root = &args.root;
+    let year = args.year;
+    let manifest = archive::read_manifest(&root.join("archive").join(year.to_string()).join(MANIFEST))
+        .map_err(|_| {
+            Failure::Refused(format!(
+                "the {year} edition is not archived: a bundle hands over a frozen edition with its manifest; run `gongkai archive {year}` first"
+            ))
+        })?;
+    let (output, site, _) = super::build::build_site(root, &RenderOptions::default(), None)?;
+    let files = select(&output.files, year, site.config.base_url.as_deref());
+    let folder = format!("gongkai-{year}");
+    let mtime = Date::parse(&manifest.frozen).map_or(0, epoch_seconds);
+    let bytes = tar_gz(&folder, &files, mtime)
+        .map_err(|e| Failure::Io(format!("cannot pack the bundle: {e}")))?;
+    let out = match &args.out {
+        Some(p) if p.is_absolute() => p.clone(),
+        Some(p) => root.join(p),
+        None => root.join(format!("{folder}.tar.gz")),
+    };
+    let tmp = out.with_extension("gongkai-tmp");
+    std::fs::write(&tmp, &bytes)
+        .and_then(|()| std::fs::rename(&tmp, &out))
+        .map_err(|e| {
+            let _ = std::fs::remove_file(&tmp);
+            Failure::Io(format!("cannot write {}: {e}", out.display()))
+        })?;
+    Ok(format!(
+        "bundled the {year} edition: {} file(s) in {} ({} bytes); unpacked, open {folder}/{year}/index.html\n",
+        files.len(),
+        out.display(),
+        bytes.len()
+    ))
+}
+
+/// The files of the bundle for edition `year`, by path under the bundle's folder.
+pub fn select(
+    site: &BTreeMap<String, Vec<u8>>,
+    year: i32,
+    base_url: Option<&str>,
+) -> BTreeMap<String, Vec<u8>> {
+    let own = |path: &str| {
+        let dir = path.split('/').next().unwrap_or("");
+        dir == year.to_string()
+            || crate::correction::parse_version(dir).is_some_and(|(y, _)| y == year)
+            || dir == "static"
+    };
+    let mut files: BTreeMap<String, Vec<u8>> = site
+        .iter()
+        .filter(|(p, _)| own(p))
+        .map(|(p, b)| (p.clone(), b.clone()))
+        .collect();
+    // Pages outside the edition that its pages link to, with the anchors asked for.
+    let mut stubs: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut extra = Vec::new();
+    for (path, bytes) in &files {
+        if !path.ends_with(".html") {
+            continue;
+        }
+        let text = String::from_utf8_lossy(bytes);
+        let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
+        for link in crate::validate::links::internal_links(&text) {
+            let (target, fragment) = link.split_once('#').unwrap_or((&link, ""));
+            let Some(target) = crate::validate::links::resolve(dir, target) else {
+                continue;
+            };
+            if target.is_empty() || files.contains_key(&target) {
+                continue;
+            }
+            if target.ends_with(".html") {
+                let anchors = stubs.entry(target).or_default();
+                if !fragment.is_empty() {
+                    anchors.insert(fragment.to_string());
+                }
+            } else if let Some(b) = site.get(&target) {
+                // Data files (CSV, JSON) link nowhere: take them as they are.
+                extra.push((target, b.clone()));
+            }
+        }
+    }
+    files.extend(extra);
+    for (path, anchors) in stubs {
+        let page = stand_in(&path, &anchors, year, base_url);
+        files.insert(path, page.into_bytes());
+    }
+    files
+}
+
+/// A page standing in for `path`, which is published on the site but not in this bundle.
+fn stand_in(path: &str, anchors: &BTreeSet<String>, year: i32, base_url: Option<&str>) -> String {
+    let root = "../".repeat(path.matches('/').count());
+    let online = match base_url {
+        Some(base) => {
+            let url = crate::publish::absolute(base, path);
+            format!(
+                "<p>网上地址：<a href=\"{u}\">{u}</a></p>",
+                u = escape_html(&url)
+            )
+        }
+        None => format!(
+            "<p>该页面位于网站的 <code>{}</code>。</p>",
+            escape_html(path)
+        ),
+    };
+    let ids: String = anchors
+        .iter()
+        .map(|a| format!("<span id=\"{}\"></span>", escape_html(a)))
+        .collect();
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>本页不在{year}年度归档包内</title>\n<link rel=\"stylesheet\" href=\"{root}static/style.css\">\n</head>\n<body>\n<main id=\"main\" class=\"wrap\">{ids}\n<h1>本页不在{year}年度归档包内</h1>\n{online}\n<p><a href=\"{root}{year}/index.html\">返回{year}年度报告</a></p>\n</main>\n</body>\n</html>\n"
+    )
+}
+
+/// Midnight Beijing time of `d`, as seconds since the Unix epoch.
+fn epoch_seconds(d: Date) -> u64 {
+    // H. Hinnant's days_from_civil.
+    let y = i64::from(d.year) - i64::from(d.month <= 2);
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let m = i64::from(d.month);
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(d.day) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    u64::try_from(days * 86_400 - 8 * 3600).unwrap_or(0)
+}
+
+/// The files under `folder/` as a gzip-compressed tar, byte-identical for the same input.
+fn tar_gz(folder: &str, files: &BTreeMap<String, Vec<u8>>, mtime: u64) -> std::io::Result<Vec<u8>> {
+    let gz = flate2::GzBuilder::new()
+        .mtime(0)
+        .write(Vec::new(), flate2::Compression::best());
+    let mut tar = tar::Builder::new(gz);
+    tar.mode(tar::HeaderMode::Deterministic);
+    let mut dirs: BTreeSet<String> = BTreeSet::new();
+    for path in files.keys() {
+        let mut at = path.as_str();
+        while let Some((d, _)) = at.rsplit_once('/') {
+            dirs.insert(d.to_string());
+            at = d;
+        }
+    }
+    let header = |size: u64, mode: u32, kind: tar::EntryType| {
+        let mut h = tar::Header::new_ustar();
+        h.set_entry_type(kind);
+        h.set_size(size);
+        h.set_mode(mode);
+        h.set_mtime(mtime);
+        h.set_uid(0);
+        h.set_gid(0);
+        h
+    };
+    let mut h = header(0, 0o755, tar::EntryType::Directory);
+    tar.append_data(&mut h, format!("{folder}/"), std::io::empty())?;
+    for d in &dirs {
+        let mut h = header(0, 0o755, tar::EntryType::Directory);
+        tar.append_data(&mut h, format!("{folder}/{d}/"), std::io::empty())?;
+    }
+    for (path, bytes) in files {
+        let mut h = header(bytes.len() as u64, 0o644, tar::EntryType::Regular);
+        tar.append_data(&mut h, format!("{folder}/{path}"), bytes.as_slice())?;
+    }
+    let mut gz = tar.into_inner()?;
+    gz.flush()?;
+    gz.finish()
+}

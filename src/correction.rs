@@ -1,0 +1,520 @@
+//! Corrections of archived editions (`gongkai archive <year> --amend --note …`): a correction
+//! is a public act, so the amended edition replaces archive/<year>/ while the copy it
+//! replaces moves, marked 已更正, to the sibling folder archive/<year>-v<n>/ (the same depth
+//! under the site root, so every relative link in it still resolves); every changed page of
+//! the amended edition carries a 更正说明 box, both manifests record what happened, and the
+//! site lists every correction on `corrections.html`.
+
+use crate::archive::{FileEntry, Manifest, MANIFEST};
+use crate::config::Date;
+use crate::diagnostic::Diagnostic;
+use crate::markdown::escape_html;
+use crate::render::{self, Ctx, Output};
+use crate::view::{Link, LinkGroup};
+use minijinja::value::Serde;
+use minijinja::{context, Value};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The site-wide list of corrections, linked from every footer and the site map.
+pub const PAGE: &str = "corrections.html";
+
+/// One correction, as the amended edition's manifest records it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Correction {
+    /// The date of the correction, YYYY-MM-DD.
+    pub date: String,
+    /// What was corrected and why, as given with `--note`.
+    pub note: String,
+    /// The folder (beside the edition's, e.g. `2023-v1`) holding the version it replaced.
+    pub previous: String,
+    /// Files of the edition that changed, were added or removed, relative to its folder.
+    pub files: Vec<String>,
+}
+
+/// On a replaced version's manifest: what replaced it, and its files as first frozen (before
+/// its pages were marked 已更正).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Superseded {
+    pub date: String,
+    pub note: String,
+    /// The folder of the current version, e.g. `2023`.
+    pub current: String,
+    pub original_files: Vec<FileEntry>,
+}
+
+/// `<year>-v<n>`, the folder of the n-th replaced version of an edition.
+pub fn version_name(year: i32, n: u32) -> String {
+    format!("{year}-v{n}")
+}
+
+/// `(year, n)` of a folder named `<year>-v<n>`.
+pub fn parse_version(name: &str) -> Option<(i32, u32)> {
+    let (y, n) = name.split_once("-v")?;
+    Some((y.parse().ok()?, n.parse().ok()?))
+}
+
+/// Today in Beijing time, for a correction made without `--date`: the date of the act.
+pub fn today() -> Date {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    civil_from_days(((secs + 8 * 3600) / 86_400) as i64)
+}
+
+/// Days since 1970-01-01 → calendar date (H. Hinnant's `civil_from_days`).
+fn civil_from_days(days: i64) -> Date {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
+    Date { year, month, day }
+}
+
+/// `../` for every folder above the page at `path` (relative to the site root).
+fn root_of(path: &str) -> String {
+    "../".repeat(path.matches('/').count())
+}
+
+const BOX_START: &str = "<aside class=\"correction-note\"";
+const BOX_END: &str = "</aside>\n";
+const MARK_START: &str = "<p class=\"superseded-note\"";
+const MARK_END: &str = "</p>\n";
+
+/// Puts `snippet` at the top of the page's main content (after the opening `<main>` tag, or
+/// `<body>` for a theme without one).
+pub fn insert_at_top(html: &[u8], snippet: &str) -> Vec<u8> {
+    let text = String::from_utf8_lossy(html);
+    let at = ["<main", "<body"]
+        .iter()
+        .find_map(|tag| {
+            let start = text.find(tag)?;
+            text[start..].find('>').map(|end| start + end + 1)
+        })
+        .unwrap_or(0);
+    let mut out = String::with_capacity(text.len() + snippet.len() + 1);
+    out.push_str(&text[..at]);
+    if at > 0 {
+        out.push('\n');
+    }
+    out.push_str(snippet);
+    let rest = &text[at..];
+    out.push_str(rest.strip_prefix('\n').unwrap_or(rest));
+    out.into_bytes()
+}
+
+/// The page as rendered, without a 更正说明 box added by an earlier correction.
+pub fn strip_box(html: &[u8]) -> Vec<u8> {
+    let text = String::from_utf8_lossy(html);
+    match text.find(BOX_START) {
+        Some(start) => match text[start..].find(BOX_END) {
+            Some(len) => {
+                let mut out = text[..start].to_string();
+                out.push_str(&text[start + len + BOX_END.len()..]);
+                out.into_bytes()
+            }
+            None => html.to_vec(),
+        },
+        None => html.to_vec(),
+    }
+}
+
+/// The 更正说明 box for the page `rel` of edition `year`: every correction that changed it,
+/// each linked to the page's earlier version (or that version's index when the page is new;
+/// `kept` holds the pages of the version folders, e.g. `2023-v1/index.html`).
+pub fn box_html(
+    year: i32,
+    rel: &str,
+    corrections: &[&Correction],
+    kept: &BTreeSet<String>,
+) -> String {
+    let root = root_of(&format!("{year}/{rel}"));
+    let mut s = format!("{BOX_START} role=\"note\"><p><strong>更正说明</strong></p><ul>");
+    for c in corrections {
+        let date = Date::parse(&c.date).map_or(c.date.clone(), |d| d.chinese());
+        let earlier = format!("{}/{rel}", c.previous);
+        let earlier = if kept.contains(&earlier) {
+            earlier
+        } else {
+            format!("{}/index.html", c.previous)
+        };
+        s.push_str(&format!(
+            "<li><time datetime=\"{}\">{date}</time>更正：{}（<a href=\"{root}{}\">更正前的版本</a>）</li>",
+            escape_html(&c.date),
+            escape_html(&c.note),
+            escape_html(&earlier),
+        ));
+    }
+    s.push_str(&format!(
+        "</ul><p><a href=\"{root}{PAGE}\">本站全部更正说明</a></p>{BOX_END}"
+    ));
+    s
+}
+
+/// The 已更正 mark on page `rel` of the replaced version kept in folder `version`; `current`
+/// is the page's counterpart in the amended edition (its index when the page is gone).
+fn superseded_mark(year: i32, version: &str, rel: &str, current: &str, c: &Correction) -> String {
+    let root = root_of(&format!("{version}/{rel}"));
+    let date = Date::parse(&c.date).map_or(c.date.clone(), |d| d.chinese());
+    format!(
+        "{MARK_START}><strong>已更正</strong>：本页是{year}年度更正前的版本，已于{date}更正（{}）。<a href=\"{root}{year}/{}\">查看现行版本</a>　<a href=\"{root}{PAGE}\">更正说明</a>{MARK_END}",
+        escape_html(&c.note),
+        escape_html(current),
+    )
+}
+
+/// Points the 已归档 note of a page that moves to `version` at that version's own manifest.
+fn repoint_manifest(html: &str, year: i32, version: &str) -> String {
+    html.lines()
+        .map(|line| {
+            if line.starts_with("<p class=\"archived-note\">") {
+                line.replace(
+                    &format!("{year}&#x2f;{MANIFEST}\""),
+                    &format!("{version}&#x2f;{MANIFEST}\""),
+                )
+                .replace(
+                    &format!("{year}/{MANIFEST}\""),
+                    &format!("{version}/{MANIFEST}\""),
+                )
+            } else {
+                line.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+        + if html.ends_with('\n') { "\n" } else { "" }
+}
+
+/// What an amendment writes: the new current folder and the replaced version's folder, both
+/// with their manifests.
+#[derive(Debug)]
+pub struct Amendment {
+    pub version: String,
+    pub current: BTreeMap<String, Vec<u8>>,
+    pub previous: BTreeMap<String, Vec<u8>>,
+    pub changed: Vec<String>,
+    pub boxed_pages: usize,
+}
+
+/// One `archive --amend` request.
+#[derive(Debug)]
+pub struct Request<'a> {
+    pub year: i32,
+    /// The number of the version folder the replaced copy moves to.
+    pub n: u32,
+    pub date: Date,
+    pub note: &'a str,
+    /// content/<year>/ as it is now.
+    pub sources: Vec<FileEntry>,
+    /// The pages of the versions kept by earlier corrections, e.g. `2023-v1/index.html`.
+    pub kept: BTreeSet<String>,
+}
+
+/// Works out an amendment: `old` is archive/<year>/ as it stands (its manifest included),
+/// `fresh` the edition rendered again (files relative to its folder).
+pub fn amend(
+    req: Request,
+    old_manifest: &Manifest,
+    old: &BTreeMap<String, Vec<u8>>,
+    fresh: BTreeMap<String, Vec<u8>>,
+) -> Result<Amendment, String> {
+    let Request {
+        year,
+        n,
+        date,
+        note,
+        sources,
+        mut kept,
+    } = req;
+    let version = version_name(year, n);
+    let old_files: BTreeMap<&str, &Vec<u8>> = old
+        .iter()
+        .filter(|(p, _)| p.as_str() != MANIFEST)
+        .map(|(p, b)| (p.as_str(), b))
+        .collect();
+    // Changed, added or removed files; a page also changes when a chart it shows changed.
+    let mut changed: BTreeSet<String> = BTreeSet::new();
+    for (rel, bytes) in &fresh {
+        let same = old_files.get(rel.as_str()).is_some_and(|b| {
+            if rel.ends_with(".html") {
+                strip_box(b) == *bytes
+            } else {
+                *b == bytes
+            }
+        });
+        if !same {
+            changed.insert(rel.clone());
+        }
+    }
+    for rel in old_files.keys() {
+        if !fresh.contains_key(*rel) {
+            changed.insert((*rel).to_string());
+        }
+    }
+    if changed.is_empty() {
+        return Err(format!(
+            "nothing changed: content/{year}/ and the theme render the archived pages exactly; edit them first, then amend"
+        ));
+    }
+    for (rel, bytes) in &fresh {
+        if rel.ends_with(".html") && !changed.contains(rel) {
+            let text = String::from_utf8_lossy(bytes);
+            let dir = rel.rsplit_once('/').map_or("", |(d, _)| d);
+            let shows_changed = crate::validate::links::sources(&text)
+                .filter_map(|src| crate::validate::links::resolve(dir, &src))
+                .any(|t| changed.contains(&t));
+            if shows_changed {
+                changed.insert(rel.clone());
+            }
+        }
+    }
+    let correction = Correction {
+        date: date.to_string(),
+        note: note.to_string(),
+        previous: version.clone(),
+        files: changed.iter().cloned().collect(),
+    };
+    let mut corrections = old_manifest.corrections.clone();
+    corrections.push(correction.clone());
+    kept.extend(old_files.keys().map(|rel| format!("{version}/{rel}")));
+
+    // The amended edition: each page shows every correction that changed it.
+    let mut current = BTreeMap::new();
+    let mut boxed_pages = 0;
+    for (rel, bytes) in fresh {
+        let bytes = if rel.ends_with(".html") {
+            let mine: Vec<&Correction> = corrections
+                .iter()
+                .filter(|c| c.files.contains(&rel))
+                .collect();
+            if mine.is_empty() {
+                bytes
+            } else {
+                boxed_pages += 1;
+                insert_at_top(&bytes, &box_html(year, &rel, &mine, &kept))
+            }
+        } else {
+            bytes
+        };
+        current.insert(rel, bytes);
+    }
+    let manifest = Manifest {
+        edition: year,
+        gongkai_version: env!("CARGO_PKG_VERSION").to_string(),
+        frozen: old_manifest.frozen.clone(),
+        sources,
+        files: current
+            .iter()
+            .map(|(p, b)| FileEntry::of(p.clone(), b))
+            .collect(),
+        corrections,
+        superseded: None,
+    };
+    current.insert(MANIFEST.to_string(), manifest.to_bytes());
+
+    // The replaced version: every page marked 已更正 and linked to its current counterpart.
+    let mut previous = BTreeMap::new();
+    for (rel, bytes) in &old_files {
+        let bytes = if rel.ends_with(".html") {
+            let target = if current.contains_key(*rel) {
+                (*rel).to_string()
+            } else {
+                "index.html".to_string()
+            };
+            let text = repoint_manifest(&String::from_utf8_lossy(bytes), year, &version);
+            insert_at_top(
+                text.as_bytes(),
+                &superseded_mark(year, &version, rel, &target, &correction),
+            )
+        } else {
+            (*bytes).clone()
+        };
+        previous.insert((*rel).to_string(), bytes);
+    }
+    let previous_manifest = Manifest {
+        files: previous
+            .iter()
+            .map(|(p, b)| FileEntry::of(p.clone(), b))
+            .collect(),
+        superseded: Some(Superseded {
+            date: correction.date.clone(),
+            note: correction.note.clone(),
+            current: year.to_string(),
+            original_files: old_manifest.files.clone(),
+        }),
+        ..old_manifest.clone()
+    };
+    previous.insert(MANIFEST.to_string(), previous_manifest.to_bytes());
+    Ok(Amendment {
+        version,
+        current,
+        previous,
+        changed: correction.files,
+        boxed_pages,
+    })
+}
+
+/// The first free version number of edition `year` under archive/.
+pub fn next_version(archive_dir: &std::path::Path, year: i32) -> u32 {
+    (1..)
+        .find(|n| !archive_dir.join(version_name(year, *n)).exists())
+        .unwrap_or(1)
+}
+
+/// Every correction recorded in the current manifests of `files` (a rendered site), newest
+/// first, with the year of its edition.
+pub fn recorded(files: &BTreeMap<String, Vec<u8>>) -> Vec<(i32, Correction)> {
+    let mut all: Vec<(i32, Correction)> = files
+        .iter()
+        .filter_map(|(path, bytes)| {
+            let (dir, name) = path.split_once('/')?;
+            let year: i32 = dir.parse().ok().filter(|_| name == MANIFEST)?;
+            let m: Manifest = serde_json::from_slice(bytes).ok()?;
+            Some(m.corrections.into_iter().map(move |c| (year, c)))
+        })
+        .flatten()
+        .collect();
+    all.sort_by(|a, b| b.1.date.cmp(&a.1.date).then(b.0.cmp(&a.0)));
+    all
+}
+
+/// One correction as the corrections page shows it.
+#[derive(Debug, Serialize)]
+struct CorrectionView {
+    anchor: String,
+    date: String,
+    date_cn: String,
+    edition_title: String,
+    note: String,
+    /// The edition's current index page, relative to the site root.
+    current: String,
+    /// The replaced version's index page.
+    previous: String,
+    pages: Vec<Link>,
+}
+
+/// What a changed file of edition `year` is called on the corrections page.
+fn file_title(edition: Option<&crate::content::Edition>, rel: &str) -> String {
+    let Some(e) = edition else {
+        return rel.to_string();
+    };
+    if rel == "index.html" {
+        return e.report.front.title.clone();
+    }
+    if let Some(id) = rel
+        .strip_prefix("indicators/")
+        .and_then(|r| r.strip_suffix(".html"))
+    {
+        if let Some(i) = e.indicator(id) {
+            return format!("{}（{}年）", i.name, e.year);
+        }
+    }
+    if let Some(p) = e
+        .pages
+        .iter()
+        .find(|p| rel.strip_suffix(".html") == Some(p.slug.as_str()))
+    {
+        return p.front.title.clone();
+    }
+    rel.to_string()
+}
+
+/// `corrections.html`: every correction recorded in the manifests of the editions in `out`.
+pub(crate) fn corrections_page(ctx: &Ctx, out: &Output) -> Result<Vec<u8>, Diagnostic> {
+    let mut count: BTreeMap<i32, usize> = BTreeMap::new();
+    let mut views: Vec<CorrectionView> = Vec::new();
+    let mut all = recorded(&out.files);
+    // Number each edition's corrections oldest first, so anchors stay put as more are added.
+    all.reverse();
+    for (year, c) in all {
+        let k = count.entry(year).or_default();
+        *k += 1;
+        let edition = ctx.editions.iter().find(|e| e.year == year).copied();
+        let pages = c
+            .files
+            .iter()
+            .filter(|rel| out.files.contains_key(&format!("{year}/{rel}")))
+            .map(|rel| Link {
+                title: file_title(edition, rel),
+                url: format!("{year}/{rel}"),
+            })
+            .collect();
+        views.push(CorrectionView {
+            anchor: format!("correction-{year}-{k}"),
+            date_cn: Date::parse(&c.date).map_or(c.date.clone(), |d| d.chinese()),
+            date: c.date,
+            edition_title: edition
+                .map_or(format!("{year}年度"), |e| e.report.front.title.clone()),
+            note: c.note,
+            current: format!("{year}/index.html"),
+            previous: format!("{}/index.html", c.previous),
+            pages,
+        });
+    }
+    views.reverse();
+    let value = context! {
+        site => ctx.site_view.clone(),
+        page => render::head(ctx, "更正说明", PAGE, None, vec![Link { title: "首页".into(), url: "index.html".into() }]),
+        corrections => Value::from(Serde(&views)),
+    };
+    render::render_template(ctx, "corrections.html", value)
+}
+
+/// For the site map: every page of the versions kept by corrections.
+pub(crate) fn kept_versions(out: &Output) -> LinkGroup {
+    LinkGroup {
+        title: "更正前的版本（已更正）".into(),
+        links: out
+            .files
+            .keys()
+            .filter(|p| p.ends_with(".html"))
+            .filter(|p| {
+                p.split_once('/')
+                    .is_some_and(|(dir, _)| parse_version(dir).is_some())
+            })
+            .map(|p| Link {
+                title: p.clone(),
+                url: p.clone(),
+            })
+            .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn days_to_dates() {
+        assert_eq!(civil_from_days(0).to_string(), "1970-01-01");
+        assert_eq!(civil_from_days(19_723).to_string(), "2024-01-01");
+        assert_eq!(civil_from_days(19_782).to_string(), "2024-02-29");
+    }
+
+    #[test]
+    fn boxes_go_in_and_come_out() {
+        let page = b"<html><body>\n<main id=\"main\">\n<p>x</p>\n</main></body></html>";
+        let c = Correction {
+            date: "2024-03-01".into(),
+            note: "<数据>更正".into(),
+            previous: "2023-v1".into(),
+            files: vec!["index.html".into()],
+        };
+        let kept = BTreeSet::from(["2023-v1/index.html".to_string()]);
+        let boxed = insert_at_top(page, &box_html(2023, "index.html", &[&c], &kept));
+        let text = String::from_utf8(boxed.clone()).unwrap();
+        assert!(text.contains("<main id=\"main\">\n<aside class=\"correction-note\""));
+        assert!(text.contains("&lt;数据&gt;更正"));
+        assert!(text.contains("href=\"../2023-v1/index.html\""));
+        assert_eq!(strip_box(&boxed), page.to_vec());
+        assert_eq!(parse_version("2023-v12"), Some((2023, 12)));
+        assert_eq!(parse_version("2023"), None);
+    }
+}
