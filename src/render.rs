@@ -343,7 +343,7 @@ fn render_edition(ctx: &Ctx, edition: &Edition, options: &RenderOptions) -> Edit
             cached(
                 options,
                 format!("{}:{year}:page:{file}", ctx.care),
-                fp.narrative(&site.sources.get(file).text),
+                || fp.narrative(&site.sources.get(file).text),
                 render,
             )
         };
@@ -396,52 +396,44 @@ fn render_edition(ctx: &Ctx, edition: &Edition, options: &RenderOptions) -> Edit
         }
     }
 
-    let indicators_part = cached(
-        options,
-        format!("{}:{year}:indicators", ctx.care),
-        fp.indicators(),
-        &|| {
-            let mut files = Vec::new();
-            let mut errors = Vec::new();
-            let indicator_files: Vec<Result<Files, Diagnostic>> = edition
-                .indicators()
-                .collect::<Vec<_>>()
-                .par_iter()
-                .map(|ind| {
-                    render_indicator(
+    // One part per indicator (its page and charts), so a preview rebuild after one changed
+    // figure renders only the indicators whose history it is part of.
+    let indicator_files: Vec<Result<crate::cache::Part, Vec<Diagnostic>>> = edition
+        .indicators()
+        .collect::<Vec<_>>()
+        .par_iter()
+        .map(|ind| {
+            cached(
+                options,
+                format!("{}:{year}:indicator:{}", ctx.care, ind.id),
+                || fp.indicator(ctx, edition, ind),
+                &|| {
+                    let mut files = render_indicator(
                         ctx,
                         edition,
                         ind,
                         &edition_value,
                         vec![home_crumb.clone(), edition_crumb.clone()],
                     )
-                })
-                .collect();
-            for r in indicator_files {
-                match r {
-                    Ok(f) => files.extend(f),
-                    Err(d) => errors.push(d),
-                }
-            }
-
-            files.push((format!("{year}/data.csv"), data_csv(site, edition)));
-            files.push((format!("{year}/data.json"), data_json(site, edition)));
-            // Rendered strings grow by doubling and the whole site is held until it is written:
-            // give the slack back as soon as the part is done.
-            for (_, bytes) in &mut files {
-                bytes.shrink_to_fit();
-            }
-            if errors.is_empty() {
-                Ok((files, Vec::new()))
-            } else {
-                Err(errors)
-            }
-        },
-    );
-    match indicators_part {
-        Ok((f, _)) => files.extend(f),
-        Err(mut ds) => errors.append(&mut ds),
+                    .map_err(|d| vec![d])?;
+                    // Rendered strings grow by doubling and the whole site is held until it
+                    // is written: give the slack back.
+                    for (_, bytes) in &mut files {
+                        bytes.shrink_to_fit();
+                    }
+                    Ok((files, Vec::new()))
+                },
+            )
+        })
+        .collect();
+    for r in indicator_files {
+        match r {
+            Ok((f, _)) => files.extend(f),
+            Err(mut ds) => errors.append(&mut ds),
+        }
     }
+    files.push((format!("{year}/data.csv"), data_csv(site, edition)));
+    files.push((format!("{year}/data.json"), data_json(site, edition)));
     for (rel, path) in &edition.assets {
         match std::fs::read(path) {
             Ok(bytes) => files.push((format!("{year}/{rel}"), bytes)),
@@ -459,15 +451,15 @@ fn render_edition(ctx: &Ctx, edition: &Edition, options: &RenderOptions) -> Edit
     }
 }
 
-/// Renders a part through the cache when there is one.
+/// Renders a part through the cache when there is one; the fingerprint is computed only then.
 fn cached(
     options: &RenderOptions,
     key: String,
-    fingerprint: u64,
+    fingerprint: impl FnOnce() -> u64,
     render: &dyn Fn() -> Result<crate::cache::Part, Vec<Diagnostic>>,
 ) -> Result<crate::cache::Part, Vec<Diagnostic>> {
     match &options.cache {
-        Some(cache) => cache.part(key, fingerprint, render),
+        Some(cache) => cache.part(key, fingerprint(), render),
         None => render(),
     }
 }
@@ -480,8 +472,6 @@ struct PartInputs {
     edition: u64,
     /// indicators.yaml of this edition and of the previous one (for change()).
     data: u64,
-    /// indicators.yaml of every edition up to this one (histories, charts).
-    history: u64,
 }
 
 impl PartInputs {
@@ -526,17 +516,10 @@ impl PartInputs {
             .site
             .previous(edition.year)
             .map(|p| text(p.indicators_file));
-        let history: Vec<&str> = ctx
-            .editions
-            .iter()
-            .filter(|e| e.year <= edition.year)
-            .map(|e| text(e.indicators_file))
-            .collect();
         PartInputs {
             base,
             edition: fingerprint((front(edition), pages)),
             data: fingerprint((text(edition.indicators_file), previous)),
-            history: fingerprint(history),
         }
     }
 
@@ -545,8 +528,30 @@ impl PartInputs {
         crate::cache::fingerprint((self.base, self.edition, self.data, text))
     }
 
-    fn indicators(&self) -> u64 {
-        crate::cache::fingerprint((self.base, self.edition, self.history))
+    /// One indicator's page and charts: its own figures and those of its parts in every
+    /// edition up to this one, and the indicators of this edition it is a part of.
+    fn indicator(&self, ctx: &Ctx, edition: &Edition, ind: &Indicator) -> u64 {
+        let ids: Vec<&str> = std::iter::once(ind.id.as_str())
+            .chain(ind.parts.iter().map(String::as_str))
+            .collect();
+        let history: Vec<(i32, Vec<String>)> = ctx
+            .editions
+            .iter()
+            .filter(|e| e.year <= edition.year)
+            .map(|e| {
+                let figures = ids
+                    .iter()
+                    .map(|id| format!("{:?}", e.indicator(id)))
+                    .collect();
+                (e.year, figures)
+            })
+            .collect();
+        let part_of: Vec<(&str, &str)> = edition
+            .indicators()
+            .filter(|i| i.parts.contains(&ind.id))
+            .map(|i| (i.id.as_str(), i.name.as_str()))
+            .collect();
+        crate::cache::fingerprint((self.base, self.edition, history, part_of))
     }
 }
 

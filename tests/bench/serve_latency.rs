@@ -7,7 +7,8 @@
 //! cargo run --release --example serve_latency -- --editions 50   # a large generated site
 //! ```
 //!
-//! Options: `--bin PATH` (default target/release/gongkai, else target/debug/gongkai),
+//! Options: `--project DIR` (a project to copy instead of the example site, e.g. the medium
+//! corpus of `gen-corpus`), `--bin PATH` (default target/release/gongkai, else target/debug/gongkai),
 //! `--editions N` (total editions, default: the example's own), `--edits N` (default 20).
 
 use std::io::{BufRead, BufReader, Write};
@@ -35,7 +36,9 @@ fn main() {
     let edits: usize = opt("--edits").map_or(20, |n| n.parse().expect("--edits N"));
 
     let dir = tempfile::tempdir().expect("a temp folder");
-    copy_dir(&repo.join("content"), &dir.path().join("content"));
+    // --project DIR: a generated corpus (e.g. from gen-corpus) instead of the example site.
+    let project = opt("--project").map_or_else(|| repo.clone(), PathBuf::from);
+    copy_dir(&project.join("content"), &dir.path().join("content"));
     let latest = latest_edition(&dir.path().join("content"));
     if let Some(total) = opt("--editions").map(|n| n.parse::<i32>().expect("--editions N")) {
         let have = count_editions(&dir.path().join("content"));

@@ -190,7 +190,8 @@ function probeSvg() {
   const texts = [...document.querySelectorAll('text')].map((t) => {
     const b = t.getBBox();
     return { text: t.textContent.trim(), x: b.x, y: b.y, w: b.width, h: b.height,
-      fill: t.getAttribute('fill'), family: t.getAttribute('font-family') };
+      // The computed family: charts set the stack once on the root <svg> and texts inherit it.
+      fill: t.getAttribute('fill'), family: getComputedStyle(t).fontFamily };
   });
   const shapes = [...document.querySelectorAll('rect,circle,path,polygon,ellipse,polyline')].map((s) => {
     const b = s.getBBox();
