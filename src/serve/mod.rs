@@ -100,12 +100,15 @@ impl Preview {
         let mut status = self.lock();
         status.generation += 1;
         let log = match outcome {
-            Ok((output, site, warnings)) => {
-                let warnings: Vec<String> =
-                    warnings.0.iter().map(|d| d.render(&site.sources)).collect();
+            Ok((output, site, diagnostics)) => {
+                let warnings: Vec<String> = diagnostics
+                    .0
+                    .iter()
+                    .map(|d| d.render(&site.sources))
+                    .collect();
                 let snapshot = Snapshot {
                     drafts: preview::drafts(&site),
-                    review: preview::review_page(&site, &warnings),
+                    review: preview::review_page(&site, &warnings, &diagnostics.0),
                     files: output.files,
                     warnings,
                 };

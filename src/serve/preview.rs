@@ -133,7 +133,11 @@ pub fn plain_page(title: &str, text: &str) -> String {
 
 /// The review page: every indicator of every edition, newest first, with its value, last
 /// year's value and the change, and every warning of the build.
-pub fn review_page(site: &Site, warnings: &[String]) -> String {
+pub fn review_page(
+    site: &Site,
+    warnings: &[String],
+    diagnostics: &[crate::diagnostic::Diagnostic],
+) -> String {
     let style = &site.config.numbers;
     let mut h = String::new();
     let _ = write!(
@@ -161,7 +165,7 @@ td.n{{text-align:right;font-variant-numeric:tabular-nums}}code{{font-size:90%}}<
         let _ = write!(
             h,
             "<h2 id=\"e{year}\">{year}年度{draft}</h2><table><thead><tr><th>指标</th><th>编号</th>\
-<th>单位</th><th>{year}年</th><th>{prev_year}</th><th>变化</th><th>目标</th><th>定义位置</th></tr></thead><tbody>",
+<th>单位</th><th>{year}年</th><th>{prev_year}</th><th>变化</th><th>目标</th><th>定义位置</th><th>提示</th></tr></thead><tbody>",
             year = e.year,
             draft = if e.is_draft() {
                 format!("（{DRAFT_BANNER}）")
@@ -170,6 +174,7 @@ td.n{{text-align:right;font-variant-numeric:tabular-nums}}code{{font-size:90%}}<
             },
             prev_year = prev.map_or("上年".to_string(), |p| format!("{}年", p.year)),
         );
+        let against = findings_by_indicator(site, e, diagnostics);
         for ind in e.indicators() {
             let prev_ind: Option<&Indicator> = prev.and_then(|p| p.indicator(&ind.id));
             let cells = [
@@ -193,14 +198,67 @@ td.n{{text-align:right;font-variant-numeric:tabular-nums}}code{{font-size:90%}}<
             }
             let _ = write!(
                 h,
-                "<td><code>{}</code></td></tr>",
+                "<td><code>{}</code></td><td>",
                 escape_html(&crate::narrative::indicator_position(site, e, &ind.id))
             );
+            for d in against.get(ind.id.as_str()).into_iter().flatten() {
+                let _ = write!(
+                    h,
+                    "<p class=\"finding\">{}[{}] {}</p>",
+                    if d.is_error() { "error" } else { "warning" },
+                    d.code,
+                    escape_html(&d.message)
+                );
+            }
+            h.push_str("</td></tr>");
         }
         h.push_str("</tbody></table>");
     }
     h.push_str("</body></html>");
     h
+}
+
+/// The findings located in each indicator's block of the edition's indicators.yaml: from its
+/// `id:` line to the next `id:` line.
+fn findings_by_indicator<'a>(
+    site: &Site,
+    edition: &crate::content::Edition,
+    diagnostics: &'a [crate::diagnostic::Diagnostic],
+) -> std::collections::HashMap<String, Vec<&'a crate::diagnostic::Diagnostic>> {
+    let text = &site.sources.get(edition.indicators_file).text;
+    let starts: Vec<(usize, String)> = text
+        .lines()
+        .enumerate()
+        .filter_map(|(i, l)| {
+            let l = l.trim_start().trim_start_matches('-').trim();
+            l.strip_prefix("id:").map(|v| {
+                (
+                    i + 1,
+                    v.split(" #")
+                        .next()
+                        .unwrap_or("")
+                        .trim()
+                        .trim_matches(['"', '\''])
+                        .to_string(),
+                )
+            })
+        })
+        .collect();
+    let mut out: std::collections::HashMap<String, Vec<&crate::diagnostic::Diagnostic>> =
+        std::collections::HashMap::new();
+    for d in diagnostics {
+        let Some(loc) = d
+            .location
+            .as_ref()
+            .filter(|l| l.file == edition.indicators_file)
+        else {
+            continue;
+        };
+        if let Some((_, id)) = starts.iter().rev().find(|(line, _)| *line <= loc.line) {
+            out.entry(id.clone()).or_default().push(d);
+        }
+    }
+    out
 }
 
 /// The event-stream message telling tabs what happened at this status.

@@ -371,6 +371,12 @@ fn serves_only_files_of_the_site_with_their_types() {
 #[test]
 fn marks_drafts_and_lists_every_indicator_for_review() {
     let p = Project::fixture("basic");
+    // A rate over 100: a warning the review page lists against its indicator.
+    p.edit(
+        "content/2023/indicators.yaml",
+        "        value: 3.2\n",
+        "        value: 103.2\n",
+    );
     let s = Serve::start(&p, &[]);
 
     let draft = s.get("/2024/");
@@ -412,6 +418,12 @@ fn marks_drafts_and_lists_every_indicator_for_review() {
     assert_eq!(row[4], "1000");
     assert_eq!(row[5], "增长10.0％");
     assert_eq!(row[7], "content/2023/indicators.yaml:5");
+    assert_eq!(row[8], "", "no findings against jobs.total");
+    let rate: Vec<String> = crate::support::rows(&doc, "table")
+        .into_iter()
+        .find(|r| r.get(1).map(String::as_str) == Some("jobs.rate") && r[3] == "103.2")
+        .expect("a 2023 row for jobs.rate");
+    assert!(rate[8].contains("warning[W002]"), "{rate:?}");
     assert_eq!(
         texts(&doc, "h2"),
         ["2024年度（草稿 · 未公开）", "2023年度", "2022年度"]
