@@ -108,6 +108,11 @@ pub struct BuildArgs {
     /// Print the time spent in each phase (load, validate, render, links, write).
     #[arg(long)]
     pub timings: bool,
+    /// Column mode: also write every page of every edition as a content block alone (no
+    /// header, footer or global CSS; classes and ids prefixed `gk-`) under <out>/fragments/,
+    /// with one ZIP per edition, for a portal's 部门信息公开 column.
+    #[arg(long)]
+    pub fragments: bool,
 }
 
 #[derive(Debug, clap::Args)]

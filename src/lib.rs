@@ -10,6 +10,9 @@
 //!    (`theme`, `view`), all in memory and in parallel;
 //! 4. **write** (`output`): atomically replace the output folder.
 //!
+//! `build --fragments` (`fragments`) renders every edition's pages again as content blocks for
+//! a portal CMS, with one ZIP (`zipfile`) per edition.
+//!
 //! `check` is the same pipeline without the write; `serve` (`serve`) runs it on every change
 //! and serves the result from memory.
 
@@ -23,6 +26,7 @@ pub mod content;
 pub mod correction;
 pub mod diagnostic;
 pub mod format;
+pub mod fragments;
 pub mod markdown;
 pub mod narrative;
 pub mod output;
@@ -36,6 +40,7 @@ pub mod timings;
 pub mod validate;
 pub mod view;
 mod yaml;
+pub mod zipfile;
 
 use cli::{Cli, Command};
 

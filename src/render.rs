@@ -117,6 +117,35 @@ pub fn render(site: &Site, options: &RenderOptions) -> Result<Output, Diagnostic
     Ok(out)
 }
 
+/// Runs `f` with the context a standard (not 关怀版) rendering of `site` uses, for renderings
+/// of the same content in another shape (`fragments`).
+pub(crate) fn with_ctx<R>(
+    site: &Site,
+    options: &RenderOptions,
+    f: impl FnOnce(&Ctx) -> R,
+) -> Result<R, Diagnostics> {
+    let (env, origins) = templates::environment(site, &site.theme).map_err(Diagnostics)?;
+    let editions: Vec<&Edition> = site
+        .editions
+        .iter()
+        .filter(|e| options.drafts || !e.is_draft())
+        .collect();
+    let site_view = Value::from(Serde(view::site_view(site, &editions)));
+    let timings = crate::timings::Timings::default();
+    let ctx = Ctx {
+        site,
+        env: &env,
+        origins: &origins,
+        editions,
+        site_view,
+        freezing: None,
+        preview: false,
+        timings: &timings,
+        care: false,
+    };
+    Ok(f(&ctx))
+}
+
 /// One rendering of the site: every edition not archived, the home page, static files, the
 /// archived editions' frozen files and the site-wide files.
 fn render_pass(
@@ -241,14 +270,18 @@ fn render_home(ctx: &Ctx) -> Result<Files, Vec<Diagnostic>> {
 }
 
 /// A narrative page rendered: sanitised HTML with figures in place, and its headings.
-struct Narrative {
-    html: String,
-    headings: Vec<markdown::Heading>,
-    has_withheld: bool,
-    problems: Vec<Diagnostic>,
+pub(crate) struct Narrative {
+    pub(crate) html: String,
+    pub(crate) headings: Vec<markdown::Heading>,
+    pub(crate) has_withheld: bool,
+    pub(crate) problems: Vec<Diagnostic>,
 }
 
-fn render_narrative(ctx: &Ctx, edition: &Edition, file: usize) -> Result<Narrative, Diagnostic> {
+pub(crate) fn render_narrative(
+    ctx: &Ctx,
+    edition: &Edition,
+    file: usize,
+) -> Result<Narrative, Diagnostic> {
     ctx.timings
         .narrative
         .time(|| render_narrative_untimed(ctx, edition, file))
@@ -284,6 +317,55 @@ fn render_narrative_untimed(
     })
 }
 
+/// The further pages of an edition that are published (drafts only with `--drafts`).
+pub(crate) fn published_pages(
+    edition: &Edition,
+    drafts: bool,
+) -> Vec<&crate::content::Page<crate::config::PageFront>> {
+    edition
+        .pages
+        .iter()
+        .filter(|p| drafts || p.front.status != crate::config::Status::Draft)
+        .collect()
+}
+
+/// What every page of an edition sees as `edition`: metadata, pages, overview tables.
+pub(crate) fn edition_value(
+    site: &Site,
+    edition: &Edition,
+    pages: &[&crate::content::Page<crate::config::PageFront>],
+) -> Value {
+    let year = edition.year;
+    let front = &edition.report.front;
+    let page_links: Vec<Link> = std::iter::once(Link {
+        title: front.title.clone(),
+        url: format!("{year}/index.html"),
+    })
+    .chain(pages.iter().map(|p| Link {
+        title: p.front.title.clone(),
+        url: format!("{year}/{}.html", p.slug),
+    }))
+    .collect();
+    let sections = view::sections(site, edition);
+    let table_has_withheld = sections
+        .iter()
+        .any(|s| s.indicators.iter().any(|r| r.withheld));
+    context! {
+        year,
+        title => front.title.clone(),
+        url => format!("{year}/index.html"),
+        published => front.published.chinese(),
+        as_of => front.as_of.map(|d| d.chinese()),
+        summary => front.summary.clone(),
+        meta => Value::from(Serde(view::meta_rows(edition))),
+        pages => Value::from(Serde(&page_links)),
+        sections => Value::from(Serde(&sections)),
+        has_withheld => table_has_withheld,
+        data_csv => format!("{year}/data.csv"),
+        data_json => format!("{year}/data.json"),
+    }
+}
+
 fn render_edition(ctx: &Ctx, edition: &Edition, options: &RenderOptions) -> EditionResult {
     let site = ctx.site;
     let year = edition.year;
@@ -299,42 +381,12 @@ fn render_edition(ctx: &Ctx, edition: &Edition, options: &RenderOptions) -> Edit
         title: "首页".into(),
         url: "index.html".into(),
     };
-    let pages: Vec<_> = edition
-        .pages
-        .iter()
-        .filter(|p| options.drafts || p.front.status != crate::config::Status::Draft)
-        .collect();
-    let page_links: Vec<Link> = std::iter::once(Link {
-        title: front.title.clone(),
-        url: format!("{year}/index.html"),
-    })
-    .chain(pages.iter().map(|p| Link {
-        title: p.front.title.clone(),
-        url: format!("{year}/{}.html", p.slug),
-    }))
-    .collect();
+    let pages = published_pages(edition, options.drafts);
+    let edition_value = edition_value(site, edition, &pages);
     let article = |title: &str, date: crate::config::Date| ArticleMeta {
         title: title.to_string(),
         pub_date: date.to_string(),
         source: front.publisher.clone(),
-    };
-    let sections = view::sections(site, edition);
-    let table_has_withheld = sections
-        .iter()
-        .any(|s| s.indicators.iter().any(|r| r.withheld));
-    let edition_value = context! {
-        year,
-        title => front.title.clone(),
-        url => format!("{year}/index.html"),
-        published => front.published.chinese(),
-        as_of => front.as_of.map(|d| d.chinese()),
-        summary => front.summary.clone(),
-        meta => Value::from(Serde(view::meta_rows(edition))),
-        pages => Value::from(Serde(&page_links)),
-        sections => Value::from(Serde(&sections)),
-        has_withheld => table_has_withheld,
-        data_csv => format!("{year}/data.csv"),
-        data_json => format!("{year}/data.json"),
     };
 
     let fp = PartInputs::new(ctx, edition, options);
@@ -623,7 +675,7 @@ pub(crate) fn history_chart(ctx: &Ctx, edition: &Edition, ind: &Indicator) -> Hi
     }
 }
 
-fn series_chart(site: &Site, edition: &Edition, ind: &Indicator) -> Option<SeriesChart> {
+pub(crate) fn series_chart(site: &Site, edition: &Edition, ind: &Indicator) -> Option<SeriesChart> {
     let style = &site.config.numbers;
     let points: Vec<(String, f64, String)> = ind
         .series
@@ -720,6 +772,28 @@ pub(crate) fn history_rows(ctx: &Ctx, year: i32, id: &str) -> (Vec<HistoryRow>, 
     (rows, has_withheld)
 }
 
+/// The charts of an indicator page: the history chart and, when there is one, the series.
+pub(crate) fn chart_refs(
+    year: i32,
+    id: &str,
+    hc: &HistoryChart,
+    sc: Option<&SeriesChart>,
+) -> Vec<ChartRef> {
+    let mut charts = vec![ChartRef {
+        src: chart_path(year, id, ""),
+        alt: hc.desc.clone(),
+        caption: format!("图1：{}", hc.title),
+    }];
+    if let Some(sc) = sc {
+        charts.push(ChartRef {
+            src: chart_path(year, id, ".series"),
+            alt: sc.desc.clone(),
+            caption: format!("图2：{}", sc.title),
+        });
+    }
+    charts
+}
+
 fn render_indicator(
     ctx: &Ctx,
     edition: &Edition,
@@ -728,31 +802,18 @@ fn render_indicator(
     breadcrumbs: Vec<Link>,
 ) -> Result<Files, Diagnostic> {
     let site = ctx.site;
-    let style = &site.config.numbers;
     let year = edition.year;
     let mut files = Vec::new();
-    let mut charts = Vec::new();
-
     let hc = history_chart(ctx, edition, ind);
-    charts.push(ChartRef {
-        src: chart_path(year, &ind.id, ""),
-        alt: hc.desc.clone(),
-        caption: format!("图1：{}", hc.title),
-    });
+    let sc = series_chart(site, edition, ind);
+    let charts = chart_refs(year, &ind.id, &hc, sc.as_ref());
     // The 关怀版 pass copies the charts the standard pass drew.
     if !ctx.care {
         files.push((
             chart_path(year, &ind.id, ""),
             ctx.timings.charts.time(|| hc.to_svg()).into_bytes(),
         ));
-    }
-    if let Some(sc) = series_chart(site, edition, ind) {
-        charts.push(ChartRef {
-            src: chart_path(year, &ind.id, ".series"),
-            alt: sc.desc.clone(),
-            caption: format!("图2：{}", sc.title),
-        });
-        if !ctx.care {
+        if let Some(sc) = &sc {
             files.push((
                 chart_path(year, &ind.id, ".series"),
                 ctx.timings.charts.time(|| sc.to_svg()).into_bytes(),
@@ -760,6 +821,37 @@ fn render_indicator(
         }
     }
 
+    let detail = indicator_detail(ctx, edition, ind, charts);
+    let front = &edition.report.front;
+    let value = context! {
+        site => ctx.site_view.clone(),
+        page => head(ctx, &format!("{}（{}年）", ind.name, year), &view::indicator_url(year, &ind.id), Some(ArticleMeta {
+            title: format!("{}（{}年）", ind.name, year),
+            pub_date: front.published.to_string(),
+            source: front.publisher.clone(),
+        }), breadcrumbs),
+        edition => edition_value.clone(),
+        indicator => Value::from(Serde(&detail)),
+    };
+    let html = ctx
+        .timings
+        .pages
+        .time(|| render_template(ctx, "indicator.html", value))?;
+    files.push((view::indicator_url(year, &ind.id), html));
+    Ok(files)
+}
+
+/// What an indicator page shows besides its charts: its figures, history, series and the
+/// indicators it is made of or part of.
+pub(crate) fn indicator_detail(
+    ctx: &Ctx,
+    edition: &Edition,
+    ind: &Indicator,
+    charts: Vec<ChartRef>,
+) -> IndicatorDetail {
+    let site = ctx.site;
+    let style = &site.config.numbers;
+    let year = edition.year;
     let (rows, has_withheld) = history_rows(ctx, year, &ind.id);
     let series: Vec<SeriesRow> = ind
         .series
@@ -781,7 +873,7 @@ fn render_indicator(
         .filter(|i| i.parts.contains(&ind.id))
         .filter_map(|i| link_to(&i.id))
         .collect();
-    let detail = IndicatorDetail {
+    IndicatorDetail {
         row: view::indicator_row(site, edition, ind),
         description: ind.description.clone(),
         note: ind.note.clone(),
@@ -793,28 +885,11 @@ fn render_indicator(
         parts,
         part_of,
         has_withheld,
-    };
-    let front = &edition.report.front;
-    let value = context! {
-        site => ctx.site_view.clone(),
-        page => head(ctx, &format!("{}（{}年）", ind.name, year), &view::indicator_url(year, &ind.id), Some(ArticleMeta {
-            title: format!("{}（{}年）", ind.name, year),
-            pub_date: front.published.to_string(),
-            source: front.publisher.clone(),
-        }), breadcrumbs),
-        edition => edition_value.clone(),
-        indicator => Value::from(Serde(&detail)),
-    };
-    let html = ctx
-        .timings
-        .pages
-        .time(|| render_template(ctx, "indicator.html", value))?;
-    files.push((view::indicator_url(year, &ind.id), html));
-    Ok(files)
+    }
 }
 
 #[derive(Serialize)]
-struct IndicatorDetail {
+pub(crate) struct IndicatorDetail {
     row: view::IndicatorRow,
     description: Option<String>,
     note: Option<String>,

@@ -34,6 +34,12 @@ pub const TEMPLATES: &[(&str, &str)] = embedded!(
     "partials/indicator_table.html",
     "partials/legend.html",
     "partials/toc.html",
+    "fragments/base.html",
+    "fragments/style.html",
+    "fragments/toc.html",
+    "fragments/edition.html",
+    "fragments/page.html",
+    "fragments/indicator.html",
 );
 
 /// The default theme's static files, by path under `static/`.

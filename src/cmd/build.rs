@@ -87,7 +87,17 @@ pub fn run(args: &BuildArgs) -> Result<String, Failure> {
         drafts: args.drafts,
         ..RenderOptions::default()
     };
-    let (output, sources, warnings) = build_in_memory(&args.root, &options, args.base_url.clone())?;
+    let (mut output, site, warnings) = build_site(&args.root, &options, args.base_url.clone())?;
+    let fragments = if args.fragments {
+        let f = crate::fragments::render(&site, &options, &output.files)
+            .map_err(|d| Failure::Content(site.sources.clone(), d))?;
+        let summary = (f.pages, f.zips);
+        output.files.extend(f.files);
+        Some(summary)
+    } else {
+        None
+    };
+    let sources = site.sources;
     let out_dir = if args.out.is_absolute() {
         args.out.clone()
     } else {
@@ -109,6 +119,12 @@ pub fn run(args: &BuildArgs) -> Result<String, Failure> {
         out_dir.display(),
         started.elapsed().as_secs_f64()
     ));
+    if let Some((pages, zips)) = fragments {
+        report.push_str(&format!(
+            "column mode: {pages} fragment(s) and {zips} ZIP(s) in {}\n",
+            out_dir.join(crate::fragments::DIR).display()
+        ));
+    }
     if args.timings {
         let mut timings = output.timings;
         timings.write = write_time;

@@ -7,6 +7,7 @@ mod charts;
 mod check;
 mod editions;
 mod errors;
+mod fragments;
 mod hostile;
 mod narrative;
 mod pages;
