@@ -97,24 +97,70 @@ pub fn render(site: &Site, options: &RenderOptions) -> Result<Output, Diagnostic
         render_pass(&ctx, options, &archives)
     };
     let mut out = pass(false)?;
-    {
-        let care = pass(true)?;
-        let mut mirrored: Vec<(String, Vec<u8>)> = care
-            .files
-            .into_iter()
-            .filter(|(path, _)| path.ends_with(".html"))
-            .map(|(path, bytes)| (format!("care/{path}"), bytes))
-            .collect();
-        mirrored.extend(
-            out.files
-                .iter()
-                .filter(|(path, _)| !path.ends_with(".html"))
-                .map(|(path, bytes)| (format!("care/{path}"), bytes.clone())),
-        );
-        out.files.extend(mirrored);
-    }
+    let care = pass(true)?;
+    let mirrored: Vec<(String, Vec<u8>)> = care
+        .files
+        .into_par_iter()
+        .filter(|(path, _)| path.ends_with(".html"))
+        .map(|(path, bytes)| {
+            let html = String::from_utf8_lossy(&bytes);
+            let pointed = point_assets_at_standard(&html, &path, &out.files);
+            (format!("care/{path}"), pointed.into_bytes())
+        })
+        .collect();
+    out.files.extend(mirrored);
     out.timings = timings;
     Ok(out)
+}
+
+/// Points the links of the 关怀版 copy of `page` (written for `care/<page>`) that lead to files
+/// other than pages (charts, data, stylesheets, images) at the standard site's copies, so
+/// care/ holds only pages: a second copy of every chart would double the output.
+fn point_assets_at_standard(
+    html: &str,
+    page: &str,
+    standard: &BTreeMap<String, Vec<u8>>,
+) -> String {
+    use crate::validate::links::{is_external, resolve, unescape};
+    let dir = page.rsplit_once('/').map_or("", |(d, _)| d);
+    // From care/<dir>/ back to the site root.
+    let up = "../".repeat(page.matches('/').count() + 1);
+    let mut out = String::with_capacity(html.len() + 256);
+    let mut rest = html;
+    // Attribute values are always double-quoted by the templates and the sanitiser.
+    while let Some(i) = rest.find("=\"") {
+        let (before, tail) = rest.split_at(i + 2);
+        out.push_str(before);
+        let Some(len) = tail.find('"') else {
+            out.push_str(tail);
+            return out;
+        };
+        let raw = &tail[..len];
+        rest = &tail[len..];
+        let is_link = before.ends_with(" href=\"") || before.ends_with(" src=\"");
+        let link = if is_link {
+            unescape(raw)
+        } else {
+            String::new()
+        };
+        let (path, suffix) = link
+            .find(['#', '?'])
+            .map_or((link.as_str(), ""), |k| link.split_at(k));
+        let target = (is_link && !path.is_empty() && !is_external(&link))
+            .then(|| resolve(dir, path))
+            .flatten()
+            .filter(|t| !t.ends_with(".html") && standard.contains_key(t));
+        match target {
+            Some(t) => {
+                out.push_str(&up);
+                out.push_str(&crate::markdown::escape_html(&t));
+                out.push_str(&crate::markdown::escape_html(suffix));
+            }
+            None => out.push_str(raw),
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Runs `f` with the context a standard (not 关怀版) rendering of `site` uses, for renderings

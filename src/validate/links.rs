@@ -144,7 +144,7 @@ pub(crate) fn sources(text: &str) -> impl Iterator<Item = String> + '_ {
         .filter(|s| !is_external(s))
 }
 
-fn is_external(link: &str) -> bool {
+pub(crate) fn is_external(link: &str) -> bool {
     let lower = link.to_ascii_lowercase();
     lower.starts_with("http://")
         || lower.starts_with("https://")
@@ -173,7 +173,7 @@ pub(crate) fn resolve(dir: &str, path: &str) -> Option<String> {
 
 /// Decodes the entities our templates and the sanitiser write in attribute values
 /// (minijinja escapes `/` as `&#x2f;`).
-fn unescape(s: &str) -> String {
+pub(crate) fn unescape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut rest = s;
     while let Some(i) = rest.find('&') {

@@ -53,7 +53,7 @@ fn every_page_has_a_care_copy_that_links_back_and_uses_care_css() {
         assert_eq!(sheets(&doc, page), ["static/style.css"], "{page}");
         assert_eq!(
             sheets(&care_doc, &care),
-            ["care/static/style.css", "care/static/care.css"],
+            ["static/style.css", "static/care.css"],
             "{care}"
         );
         // the same report, only easier to read
@@ -62,24 +62,45 @@ fn every_page_has_a_care_copy_that_links_back_and_uses_care_css() {
 }
 
 #[test]
-fn care_copy_carries_every_chart_data_file_and_stylesheet() {
+fn care_copy_holds_pages_only_and_uses_the_standard_charts_data_and_stylesheets() {
     let p = Project::fixture("basic");
     let run = p.build();
     let files: BTreeMap<String, Vec<u8>> = p.output_files().into_iter().collect();
+    let extra: Vec<&String> = files
+        .keys()
+        .filter(|n| n.starts_with("care/") && !n.ends_with(".html"))
+        .collect();
+    assert!(extra.is_empty(), "care/ copies non-page files: {extra:?}");
+    // Every chart, data file and stylesheet a 关怀版 page links to is the standard copy.
     let mut others = 0;
-    for (name, bytes) in files.iter().filter(|(n, _)| !n.ends_with(".html")) {
-        if name.starts_with("care/") {
-            continue;
+    for page in files
+        .keys()
+        .filter(|n| n.starts_with("care/") && n.ends_with(".html"))
+    {
+        let doc = p.html(page);
+        for link in attrs(&doc, "[src]", "src")
+            .into_iter()
+            .chain(attrs(&doc, "link[href]", "href"))
+            .chain(attrs(
+                &doc,
+                "a[href$='.csv'], a[href$='.json'], a[href$='.svg']",
+                "href",
+            ))
+        {
+            let target = resolve(page, &link);
+            assert!(
+                !target.starts_with("care/"),
+                "{page}: {link} stays in care/"
+            );
+            assert!(
+                files.contains_key(&target),
+                "{page}: {link} → {target} is missing"
+            );
+            others += 1;
         }
-        others += 1;
-        assert_eq!(
-            files.get(&format!("care/{name}")),
-            Some(bytes),
-            "care/{name} missing or different"
-        );
     }
-    assert!(others > 3);
-    assert!(files.contains_key("care/static/care.css"));
+    assert!(others > 20, "{others} links to non-page files checked");
+    assert!(files.contains_key("static/care.css"));
     let css = String::from_utf8(files["static/care.css"].clone()).unwrap();
     assert!(css.contains("font-size: 20px") && css.contains("line-height: 1.9"));
     // the summary counts the site's pages once, not its 关怀版 copy again

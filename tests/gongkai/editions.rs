@@ -561,9 +561,9 @@ fn amend_publishes_a_correction_and_keeps_the_replaced_version_reachable() {
     let checked = assert_links_resolve(&p.path("public"));
     assert!(checked > 100);
     let verified = p.run(&["verify"]).ok();
-    // 2023 and 2023-v1, each also in the 关怀版 copy under care/.
+    // 2023 and 2023-v1 (the 关怀版 copy under care/ holds pages only).
     assert!(
-        verified.stdout.contains("4 manifest(s)"),
+        verified.stdout.contains("2 manifest(s)"),
         "{}",
         verified.stdout
     );
