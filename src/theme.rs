@@ -34,6 +34,8 @@ pub const TEMPLATES: &[(&str, &str)] = embedded!(
     "partials/indicator_table.html",
     "partials/legend.html",
     "partials/toc.html",
+    "partials/indicator_body.html",
+    "partials/edition_body.html",
     "fragments/base.html",
     "fragments/style.html",
     "fragments/toc.html",
