@@ -7,14 +7,16 @@
 //! 2. **validate** (`validate`): rules → `Diagnostic`s with file:line:column;
 //! 3. **render** (`render`): narrative through minijinja (`templates`, `narrative`) then
 //!    pulldown-cmark (`markdown`), charts through plotters (`chart`), pages through the theme
-//!    (`theme`, `view`), all in memory and in parallel;
+//!    (`theme`, `view`), open data (`data`), then archived editions (`archive`, `correction`)
+//!    and the site-wide files (`publish`), all in memory and in parallel;
 //! 4. **write** (`output`): atomically replace the output folder.
 //!
 //! `build --fragments` (`fragments`) renders every edition's pages again as content blocks for
 //! a portal CMS, with one ZIP (`zipfile`) per edition.
 //!
-//! `check` is the same pipeline without the write; `serve` (`serve`) runs it on every change
-//! and serves the result from memory.
+//! `check` is the same pipeline without the write; `serve` (`serve`) runs it on every change,
+//! re-rendering only the parts whose inputs changed (`cache`), and serves the result from
+//! memory. `timings` backs `build --timings`.
 
 pub mod archive;
 pub mod cache;
@@ -24,6 +26,7 @@ pub mod cmd;
 pub mod config;
 pub mod content;
 pub mod correction;
+pub mod data;
 pub mod diagnostic;
 pub mod format;
 pub mod fragments;

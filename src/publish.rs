@@ -139,7 +139,7 @@ fn home() -> Link {
 /// Column names of the cross-edition CSV files: the edition year, then the edition's columns.
 fn all_header() -> Vec<&'static str> {
     std::iter::once("edition")
-        .chain(render::CSV_HEADER)
+        .chain(crate::data::CSV_HEADER)
         .collect()
 }
 
@@ -151,7 +151,7 @@ fn records<'a>(ctx: &'a Ctx, only: Option<&'a str>) -> impl Iterator<Item = Vec<
                 .filter(move |i| only.is_none_or(|id| i.id == id))
                 .map(move |i| {
                     let mut r = vec![e.year.to_string()];
-                    r.extend(render::csv_record(ctx.site, e, s, i));
+                    r.extend(crate::data::csv_record(ctx.site, e, s, i));
                     r
                 })
         })
@@ -159,11 +159,11 @@ fn records<'a>(ctx: &'a Ctx, only: Option<&'a str>) -> impl Iterator<Item = Vec<
 }
 
 fn indicator_csv(ctx: &Ctx, id: &str) -> Vec<u8> {
-    render::csv_bytes(&all_header(), records(ctx, Some(id)))
+    crate::data::csv_bytes(&all_header(), records(ctx, Some(id)))
 }
 
 fn all_csv(ctx: &Ctx) -> Vec<u8> {
-    render::csv_bytes(&all_header(), records(ctx, None))
+    crate::data::csv_bytes(&all_header(), records(ctx, None))
 }
 
 fn all_json(ctx: &Ctx) -> Vec<u8> {
@@ -175,10 +175,10 @@ fn all_json(ctx: &Ctx) -> Vec<u8> {
         "editions": ctx
             .editions
             .iter()
-            .map(|e| render::edition_json(ctx.site, e))
+            .map(|e| crate::data::edition_json(ctx.site, e))
             .collect::<Vec<_>>(),
     });
-    render::json_bytes(&doc)
+    crate::data::json_bytes(&doc)
 }
 
 /// A 404 page is served at any URL, so its links cannot be relative: they use the base URL
