@@ -47,7 +47,8 @@ for ((r = 1; r <= runs; r++)); do
     rm -rf "$out"
     sync
     /usr/bin/time -f "%e %M" -o "$work/time" bash -c "$(declare -f run_tool); gongkai='$gongkai' HUGO='$HUGO' ZOLA='$ZOLA' work='$work' run_tool $tool '$out'"
-    pages=$(find "$out" -name '*.html' | wc -l)
+    # Pages of the site itself: gongkai's 关怀版 copy under care/ is counted apart.
+    pages=$(find "$out" -name '*.html' -not -path "$out/care/*" | wc -l)
     read -r secs rss < "$work/time"
     printf '%s\t%s\t%s\t%s\n' "$tool" "$secs" "$rss" "$pages" >> "$results"
   done
@@ -61,7 +62,7 @@ for tool, secs, rss, pages in rows:
     by.setdefault(tool, []).append((float(secs), int(rss), int(pages)))
 hugo = statistics.median(s for s, _, _ in by['hugo']) if 'hugo' in by else None
 print(f"corpus: {sys.argv[2]}; runs per tool: {len(next(iter(by.values())))}; output in /dev/shm")
-print("| tool | pages | median s | min s | max s | pages/s | peak RSS MiB | speed vs Hugo |")
+print("| tool | pages (charts) | median s | min s | max s | pages/s | peak RSS MiB | speed vs Hugo |")
 print("|---|---|---|---|---|---|---|---|")
 for tool, xs in by.items():
     secs = [s for s, _, _ in xs]
