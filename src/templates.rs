@@ -41,19 +41,10 @@ pub fn environment(
         }
     }
     for edition in &site.editions {
-        let report = (
-            &edition.report.body,
-            edition.report.body_start,
-            edition.report.file,
-        );
-        let pages = edition
-            .pages
-            .iter()
-            .map(|p| (&p.body, p.body_start, p.file));
-        for (body, start, file) in std::iter::once(report).chain(pages) {
+        for (body, start, file) in edition.narratives() {
             let name = narrative_name(site, file);
             origins.origins.insert(name.clone(), (file, start));
-            if let Err(e) = env.add_template_owned(name, body.clone()) {
+            if let Err(e) = env.add_template_owned(name, body.to_string()) {
                 errors.push(template_error(site, &origins, &e));
             }
         }

@@ -81,6 +81,21 @@ impl Edition {
         self.sections.iter().flat_map(|s| s.indicators.iter())
     }
 
+    /// Every Markdown page of the edition, report first, as (body, body offset in its file,
+    /// file): what the template environment compiles and the narrative rules read.
+    pub fn narratives(&self) -> impl Iterator<Item = (&str, usize, FileId)> {
+        std::iter::once((
+            self.report.body.as_str(),
+            self.report.body_start,
+            self.report.file,
+        ))
+        .chain(
+            self.pages
+                .iter()
+                .map(|p| (p.body.as_str(), p.body_start, p.file)),
+        )
+    }
+
     pub fn is_draft(&self) -> bool {
         self.report.front.status == crate::config::Status::Draft
     }

@@ -32,16 +32,7 @@ pub(super) fn check_edition(
     words: &WordList,
     diags: &mut Diagnostics,
 ) {
-    let report = (
-        &edition.report.body,
-        edition.report.body_start,
-        edition.report.file,
-    );
-    let pages = edition
-        .pages
-        .iter()
-        .map(|p| (&p.body, p.body_start, p.file));
-    for (body, start, file) in std::iter::once(report).chain(pages) {
+    for (body, start, file) in edition.narratives() {
         for call in scan_calls(body) {
             check_call(site, edition, &call, body, start, file, diags);
         }
