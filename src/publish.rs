@@ -33,7 +33,7 @@ pub(crate) fn render_site_files(ctx: &Ctx, out: &mut Output) -> Result<(), Vec<D
             (
                 id,
                 indicator_page(ctx, edition, ind),
-                indicator_csv(ctx, id),
+                (!ctx.care).then(|| indicator_csv(ctx, id)),
             )
         })
         .collect();
@@ -42,10 +42,15 @@ pub(crate) fn render_site_files(ctx: &Ctx, out: &mut Output) -> Result<(), Vec<D
             Ok(html) => files.push((history_url(id), html)),
             Err(d) => errors.push(d),
         }
-        files.push((format!("indicators/{id}.csv"), csv));
+        if let Some(csv) = csv {
+            files.push((format!("indicators/{id}.csv"), csv));
+        }
     }
-    files.push(("data/all.csv".into(), all_csv(ctx)));
-    files.push(("data/all.json".into(), all_json(ctx)));
+    // The 关怀版 pass keeps only pages; its data files would be the standard ones again.
+    if !ctx.care {
+        files.push(("data/all.csv".into(), all_csv(ctx)));
+        files.push(("data/all.json".into(), all_json(ctx)));
+    }
     match not_found_page(ctx) {
         Ok(html) => files.push(("404.html".into(), html)),
         Err(d) => errors.push(d),
@@ -143,19 +148,26 @@ fn all_header() -> Vec<&'static str> {
         .collect()
 }
 
-fn records<'a>(ctx: &'a Ctx, only: Option<&'a str>) -> impl Iterator<Item = Vec<String>> + 'a {
-    ctx.editions.iter().flat_map(move |e| {
-        e.sections.iter().flat_map(move |s| {
-            s.indicators
+/// Every indicator of every edition, or one indicator in every edition (looked up, not
+/// searched for: a city's archive has thousands of ids).
+fn records<'a>(ctx: &'a Ctx, only: Option<&'a str>) -> Box<dyn Iterator<Item = Vec<String>> + 'a> {
+    let record = move |e: &Edition, s: &crate::content::Section, i: &Indicator| {
+        let mut r = vec![e.year.to_string()];
+        r.extend(crate::data::csv_record(ctx.site, e, s, i));
+        r
+    };
+    match only {
+        Some(id) => Box::new(
+            ctx.editions
                 .iter()
-                .filter(move |i| only.is_none_or(|id| i.id == id))
-                .map(move |i| {
-                    let mut r = vec![e.year.to_string()];
-                    r.extend(crate::data::csv_record(ctx.site, e, s, i));
-                    r
-                })
-        })
-    })
+                .filter_map(move |e| e.locate(id).map(|(s, i)| record(e, s, i))),
+        ),
+        None => Box::new(ctx.editions.iter().flat_map(move |e| {
+            e.sections
+                .iter()
+                .flat_map(move |s| s.indicators.iter().map(move |i| record(e, s, i)))
+        })),
+    }
 }
 
 fn indicator_csv(ctx: &Ctx, id: &str) -> Vec<u8> {
@@ -225,7 +237,9 @@ fn robots(ctx: &Ctx) -> String {
 }
 
 fn sitemap_page(ctx: &Ctx, out: &Output) -> Result<Vec<u8>, Diagnostic> {
-    let exists = |l: &Link| out.files.contains_key(&l.url);
+    // The 关怀版 pass renders pages only; its data links lead to the standard site's files.
+    let exists =
+        |l: &Link| out.files.contains_key(&l.url) || (ctx.care && !l.url.ends_with(".html"));
     let mut groups = vec![LinkGroup {
         title: "网站首页".into(),
         links: vec![

@@ -530,14 +530,17 @@ fn render_edition(ctx: &Ctx, edition: &Edition, options: &RenderOptions) -> Edit
             Err(mut ds) => errors.append(&mut ds),
         }
     }
-    files.push((
-        format!("{year}/data.csv"),
-        crate::data::data_csv(site, edition),
-    ));
-    files.push((
-        format!("{year}/data.json"),
-        crate::data::data_json(site, edition),
-    ));
+    // The 关怀版 pass keeps only pages; its data files would be the standard ones again.
+    if !ctx.care {
+        files.push((
+            format!("{year}/data.csv"),
+            crate::data::data_csv(site, edition),
+        ));
+        files.push((
+            format!("{year}/data.json"),
+            crate::data::data_json(site, edition),
+        ));
+    }
     for (rel, path) in &edition.assets {
         match std::fs::read(path) {
             Ok(bytes) => files.push((format!("{year}/{rel}"), bytes)),

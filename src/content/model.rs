@@ -77,6 +77,14 @@ impl Edition {
             .map(|&(s, i)| &self.sections[s].indicators[i])
     }
 
+    /// The indicator with its section.
+    pub fn locate(&self, id: &str) -> Option<(&Section, &Indicator)> {
+        self.index.get(id).map(|&(s, i)| {
+            let section = &self.sections[s];
+            (section, &section.indicators[i])
+        })
+    }
+
     pub fn indicators(&self) -> impl Iterator<Item = &Indicator> {
         self.sections.iter().flat_map(|s| s.indicators.iter())
     }

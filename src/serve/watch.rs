@@ -104,16 +104,16 @@ fn fingerprint(dirs: &[PathBuf]) -> Fingerprint {
 /// `--poll`: compares full-precision modification times and sizes. (notify's PollWatcher
 /// compares whole seconds, which misses a second save within the same second.)
 fn spawn_poller(dirs: Vec<PathBuf>, tx: mpsc::Sender<()>) {
-    std::thread::spawn(move || {
-        let mut last = fingerprint(&dirs);
-        loop {
-            std::thread::sleep(POLL_INTERVAL);
-            let now = fingerprint(&dirs);
-            if now != last {
-                last = now;
-                if tx.send(()).is_err() {
-                    return;
-                }
+    // The baseline is taken before returning, so an edit made once the URL is printed is
+    // always seen, however late the thread gets to run on a busy machine.
+    let mut last = fingerprint(&dirs);
+    std::thread::spawn(move || loop {
+        std::thread::sleep(POLL_INTERVAL);
+        let now = fingerprint(&dirs);
+        if now != last {
+            last = now;
+            if tx.send(()).is_err() {
+                return;
             }
         }
     });
