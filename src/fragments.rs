@@ -287,9 +287,10 @@ fn link(value: &str, path: &str, bundle: &BTreeSet<&str>, base: Option<&str>) ->
     if has_scheme || value.starts_with('/') {
         return Some(value.to_string());
     }
-    let value = unescape(value);
+    let value = crate::validate::links::unescape(value);
     let (target, anchor) = value.split_once('#').unwrap_or((&value, ""));
-    let resolved = resolve(path, target);
+    let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
+    let resolved = crate::validate::links::resolve(dir, target);
     let url = match resolved {
         // Relative to the fragment's own folder, so the edition's folder can have any name.
         Some(r) if bundle.contains(r.as_str()) => {
@@ -313,18 +314,6 @@ fn link(value: &str, path: &str, bundle: &BTreeSet<&str>, base: Option<&str>) ->
     Some(escape_html(&url))
 }
 
-/// The few entities templates and the Markdown sanitiser write into URLs.
-fn unescape(s: &str) -> String {
-    s.replace("&#x2f;", "/")
-        .replace("&#x2F;", "/")
-        .replace("&#x27;", "'")
-        .replace("&#39;", "'")
-        .replace("&quot;", "\"")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&")
-}
-
 /// The path of `to` relative to the folder of the page at `from` (both from the site root).
 fn relative(from: &str, to: &str) -> String {
     let dir: Vec<&str> = from.split('/').collect();
@@ -338,23 +327,6 @@ fn relative(from: &str, to: &str) -> String {
     let mut out = "../".repeat(dir.len() - common);
     out.push_str(&to[common..].join("/"));
     out
-}
-
-/// `target` relative to the page at `path`, as a path from the site root; `None` when it
-/// climbs out of the site.
-fn resolve(path: &str, target: &str) -> Option<String> {
-    let mut parts: Vec<&str> = path.split('/').collect();
-    parts.pop();
-    for seg in target.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            s => parts.push(s),
-        }
-    }
-    Some(parts.join("/"))
 }
 
 #[cfg(test)]
