@@ -65,37 +65,60 @@ pub(crate) struct Ctx<'a> {
     pub(crate) care: bool,
 }
 
+/// What every rendering of a site shares: one template environment (templates compiled
+/// once), the editions being published, the site view and the timing counters.
+struct Shared<'a> {
+    env: Environment<'static>,
+    origins: TemplateOrigins,
+    editions: Vec<&'a Edition>,
+    site_view: Value,
+    timings: crate::timings::Timings,
+}
+
+impl<'a> Shared<'a> {
+    fn new(site: &'a Site, options: &RenderOptions) -> Result<Shared<'a>, Diagnostics> {
+        let (env, origins) = templates::environment(site, &site.theme).map_err(Diagnostics)?;
+        let editions: Vec<&Edition> = site
+            .editions
+            .iter()
+            .filter(|e| options.drafts || !e.is_draft())
+            .collect();
+        let site_view = Value::from(Serde(view::site_view(site, &editions)));
+        Ok(Shared {
+            env,
+            origins,
+            editions,
+            site_view,
+            timings: crate::timings::Timings::default(),
+        })
+    }
+
+    fn ctx<'b>(&'b self, site: &'b Site, options: &'b RenderOptions, care: bool) -> Ctx<'b> {
+        Ctx {
+            site,
+            env: &self.env,
+            origins: &self.origins,
+            editions: self.editions.clone(),
+            site_view: self.site_view.clone(),
+            freezing: options.freezing.as_ref(),
+            preview: options.preview,
+            timings: &self.timings,
+            care,
+        }
+    }
+}
+
 /// Renders the whole site in memory, or returns every error found while rendering.
 ///
 /// The site is rendered twice: the standard pages, then the 关怀版 (large type, high contrast)
-/// copy under `care/` with every other file (charts, data, static) alongside, so each relative
-/// link inside care/ stays inside care/. Charts are drawn once and copied. The copy is made
-/// only when the standard pass succeeded, so every error is reported once.
+/// copy under `care/`. The copy holds pages only: its links between pages stay inside care/,
+/// its links to charts, data and stylesheets lead to the standard site's files. The copy is
+/// made only when the standard pass succeeded, so every error is reported once.
 pub fn render(site: &Site, options: &RenderOptions) -> Result<Output, Diagnostics> {
-    let (env, origins) = templates::environment(site, &site.theme).map_err(Diagnostics)?;
-    let editions: Vec<&Edition> = site
-        .editions
-        .iter()
-        .filter(|e| options.drafts || !e.is_draft())
-        .collect();
-    let site_view = Value::from(Serde(view::site_view(site, &editions)));
+    let shared = Shared::new(site, options)?;
     // Archived editions are copied from archive/<year>/, never re-rendered.
     let archives = crate::archive::Archives::load(site, options);
-    let timings = crate::timings::Timings::default();
-    let pass = |care: bool| {
-        let ctx = Ctx {
-            site,
-            env: &env,
-            origins: &origins,
-            editions: editions.clone(),
-            site_view: site_view.clone(),
-            freezing: options.freezing.as_ref(),
-            preview: options.preview,
-            timings: &timings,
-            care,
-        };
-        render_pass(&ctx, options, &archives)
-    };
+    let pass = |care: bool| render_pass(&shared.ctx(site, options, care), options, &archives);
     let mut out = pass(false)?;
     let care = pass(true)?;
     let mirrored: Vec<(String, Vec<u8>)> = care
@@ -109,7 +132,7 @@ pub fn render(site: &Site, options: &RenderOptions) -> Result<Output, Diagnostic
         })
         .collect();
     out.files.extend(mirrored);
-    out.timings = timings;
+    out.timings = shared.timings;
     Ok(out)
 }
 
@@ -170,25 +193,10 @@ pub(crate) fn with_ctx<R>(
     options: &RenderOptions,
     f: impl FnOnce(&Ctx) -> R,
 ) -> Result<R, Diagnostics> {
-    let (env, origins) = templates::environment(site, &site.theme).map_err(Diagnostics)?;
-    let editions: Vec<&Edition> = site
-        .editions
-        .iter()
-        .filter(|e| options.drafts || !e.is_draft())
-        .collect();
-    let site_view = Value::from(Serde(view::site_view(site, &editions)));
-    let timings = crate::timings::Timings::default();
-    let ctx = Ctx {
-        site,
-        env: &env,
-        origins: &origins,
-        editions,
-        site_view,
-        freezing: None,
-        preview: false,
-        timings: &timings,
-        care: false,
-    };
+    let shared = Shared::new(site, options)?;
+    let mut ctx = shared.ctx(site, options, false);
+    ctx.freezing = None;
+    ctx.preview = false;
     Ok(f(&ctx))
 }
 
