@@ -253,14 +253,24 @@ impl Archives {
             .map(|(folder, files)| (folder.clone(), files));
         for (folder, files) in editions.chain(versions) {
             let prefix = format!("{folder}/");
-            out.files.retain(|p, _| !p.starts_with(&prefix));
+            let care_prefix = format!("care/{prefix}");
+            out.files
+                .retain(|p, _| !p.starts_with(&prefix) && !p.starts_with(&care_prefix));
             for (rel, bytes) in files {
+                let path = format!("{prefix}{rel}");
                 if rel.ends_with(".html") {
                     out.pages += 1;
+                    // The 关怀版 copy of a frozen page is the page itself, its links to
+                    // anything but pages led back to the standard files.
+                    let care = crate::render::point_assets_at_standard(
+                        &String::from_utf8_lossy(bytes),
+                        &path,
+                    );
+                    out.files.insert(format!("care/{path}"), care.into_bytes());
                 } else if rel.ends_with(".svg") {
                     out.charts += 1;
                 }
-                out.files.insert(format!("{prefix}{rel}"), bytes.clone());
+                out.files.insert(path, bytes.clone());
             }
         }
         self.diagnostics.clone()

@@ -427,7 +427,10 @@ fn file_title(edition: Option<&crate::content::Edition>, rel: &str) -> String {
 }
 
 /// `corrections.html`: every correction recorded in the manifests of the editions in `out`.
-pub(crate) fn corrections_page(ctx: &Ctx, out: &Output) -> Result<Vec<u8>, Diagnostic> {
+pub(crate) fn corrections_page(
+    ctx: &Ctx,
+    out: &Output,
+) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
     let mut count: BTreeMap<i32, usize> = BTreeMap::new();
     let mut views: Vec<CorrectionView> = Vec::new();
     let mut all = recorded(&out.files);
@@ -459,12 +462,24 @@ pub(crate) fn corrections_page(ctx: &Ctx, out: &Output) -> Result<Vec<u8>, Diagn
         });
     }
     views.reverse();
-    let value = context! {
-        site => ctx.site_view.clone(),
-        page => render::head(ctx, "更正说明", PAGE, None, vec![Link { title: "首页".into(), url: "index.html".into() }]),
-        corrections => Value::from(Serde(&views)),
+    let corrections = Value::from(Serde(&views));
+    let home = Link {
+        title: "首页".into(),
+        url: "index.html".into(),
     };
-    render::render_template(ctx, "corrections.html", value)
+    render::render_page(
+        ctx,
+        "corrections.html",
+        PAGE,
+        |care| render::head(ctx, care, "更正说明", PAGE, None, vec![home.clone()]),
+        |page| {
+            context! {
+                site => ctx.site_view.clone(),
+                page,
+                corrections => corrections.clone(),
+            }
+        },
+    )
 }
 
 /// For the site map: every page of the versions kept by corrections.

@@ -33,51 +33,42 @@ pub(crate) fn render_site_files(ctx: &Ctx, out: &mut Output) -> Result<(), Vec<D
             (
                 id,
                 indicator_page(ctx, edition, ind),
-                (!ctx.care).then(|| indicator_csv(ctx, id)),
+                indicator_csv(ctx, id),
             )
         })
         .collect();
     for (id, page, csv) in pages {
         match page {
-            Ok(html) => files.push((history_url(id), html)),
+            Ok(html) => files.extend(html),
             Err(d) => errors.push(d),
         }
-        if let Some(csv) = csv {
-            files.push((format!("indicators/{id}.csv"), csv));
-        }
+        files.push((format!("indicators/{id}.csv"), csv));
     }
-    // The 关怀版 pass keeps only pages; its data files would be the standard ones again.
-    if !ctx.care {
-        files.push(("data/all.csv".into(), all_csv(ctx)));
-        files.push(("data/all.json".into(), all_json(ctx)));
-    }
-    match not_found_page(ctx) {
-        Ok(html) => files.push(("404.html".into(), html)),
+    files.push(("data/all.csv".into(), all_csv(ctx)));
+    files.push(("data/all.json".into(), all_json(ctx)));
+    match not_found_page(ctx, false).and_then(|standard| {
+        let care = not_found_page(ctx, true)?;
+        let care = render::point_assets_at_standard(&String::from_utf8_lossy(&care), "404.html");
+        Ok([
+            ("404.html".into(), standard),
+            ("care/404.html".into(), care.into_bytes()),
+        ])
+    }) {
+        Ok(both) => files.extend(both),
         Err(d) => errors.push(d),
     }
     files.push(("robots.txt".into(), robots(ctx).into_bytes()));
-    for (path, bytes) in files {
-        if path.ends_with(".html") {
-            out.pages += 1;
-        }
-        out.files.insert(path, bytes);
-    }
+    add(out, files);
 
     match crate::correction::corrections_page(ctx, out) {
-        Ok(html) => {
-            out.files.insert(crate::correction::PAGE.into(), html);
-            out.pages += 1;
-        }
+        Ok(both) => add(out, both),
         Err(d) => errors.push(d),
     }
 
     // The site map lists what exists by now, itself included.
     out.files.insert("sitemap.html".into(), Vec::new());
     match sitemap_page(ctx, out) {
-        Ok(html) => {
-            out.files.insert("sitemap.html".into(), html);
-            out.pages += 1;
-        }
+        Ok(both) => add(out, both),
         Err(d) => {
             out.files.remove("sitemap.html");
             errors.push(d);
@@ -103,12 +94,26 @@ pub(crate) fn render_site_files(ctx: &Ctx, out: &mut Output) -> Result<(), Vec<D
     }
 }
 
+/// Adds files to `out`, counting the pages of the standard site.
+fn add(out: &mut Output, files: Vec<(String, Vec<u8>)>) {
+    for (path, bytes) in files {
+        if path.ends_with(".html") && !path.starts_with("care/") {
+            out.pages += 1;
+        }
+        out.files.insert(path, bytes);
+    }
+}
+
 /// The cross-edition page of indicator `id`, relative to the site root.
 pub fn history_url(id: &str) -> String {
     format!("indicators/{id}.html")
 }
 
-fn indicator_page(ctx: &Ctx, edition: &Edition, ind: &Indicator) -> Result<Vec<u8>, Diagnostic> {
+fn indicator_page(
+    ctx: &Ctx,
+    edition: &Edition,
+    ind: &Indicator,
+) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
     let (rows, has_withheld) = render::history_rows(ctx, i32::MAX, &ind.id);
     let chart = render::history_chart(ctx, edition, ind);
     let page = IndicatorHistory {
@@ -126,12 +131,21 @@ fn indicator_page(ctx: &Ctx, edition: &Edition, ind: &Indicator) -> Result<Vec<u
         csv: format!("indicators/{}.csv", ind.id),
     };
     let title = format!("{}（历年）", ind.name);
-    let value = context! {
-        site => ctx.site_view.clone(),
-        page => render::head(ctx, &title, &history_url(&ind.id), None, vec![home()]),
-        indicator => Value::from(Serde(&page)),
-    };
-    render::render_template(ctx, "history.html", value)
+    let path = history_url(&ind.id);
+    let indicator = Value::from(Serde(&page));
+    render::render_page(
+        ctx,
+        "history.html",
+        &path,
+        |care| render::head(ctx, care, &title, &path, None, vec![home()]),
+        |page| {
+            context! {
+                site => ctx.site_view.clone(),
+                page,
+                indicator => indicator.clone(),
+            }
+        },
+    )
 }
 
 fn home() -> Link {
@@ -195,7 +209,7 @@ fn all_json(ctx: &Ctx) -> Vec<u8> {
 
 /// A 404 page is served at any URL, so its links cannot be relative: they use the base URL
 /// when there is one and the site root otherwise.
-fn not_found_page(ctx: &Ctx) -> Result<Vec<u8>, Diagnostic> {
+fn not_found_page(ctx: &Ctx, care: bool) -> Result<Vec<u8>, Diagnostic> {
     let base = ctx
         .site
         .config
@@ -205,7 +219,7 @@ fn not_found_page(ctx: &Ctx) -> Result<Vec<u8>, Diagnostic> {
         .unwrap_or_default();
     // With a base URL, absolute links; without one, links relative to the page's own folder
     // (the site root, or care/ for the 关怀版 copy).
-    let (root, counterpart) = match (base.is_empty(), ctx.care) {
+    let (root, counterpart) = match (base.is_empty(), care) {
         (true, false) => (String::new(), "care/404.html".to_string()),
         (true, true) => (String::new(), "../404.html".to_string()),
         (false, false) => (base.clone(), format!("{base}care/404.html")),
@@ -218,7 +232,7 @@ fn not_found_page(ctx: &Ctx) -> Result<Vec<u8>, Diagnostic> {
         breadcrumbs: vec![],
         canonical: None,
         archived: None,
-        care: ctx.care,
+        care,
         counterpart,
     };
     let value = context! {
@@ -236,10 +250,8 @@ fn robots(ctx: &Ctx) -> String {
     s
 }
 
-fn sitemap_page(ctx: &Ctx, out: &Output) -> Result<Vec<u8>, Diagnostic> {
-    // The 关怀版 pass renders pages only; its data links lead to the standard site's files.
-    let exists =
-        |l: &Link| out.files.contains_key(&l.url) || (ctx.care && !l.url.ends_with(".html"));
+fn sitemap_page(ctx: &Ctx, out: &Output) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
+    let exists = |l: &Link| out.files.contains_key(&l.url);
     let mut groups = vec![LinkGroup {
         title: "网站首页".into(),
         links: vec![
@@ -316,12 +328,20 @@ fn sitemap_page(ctx: &Ctx, out: &Output) -> Result<Vec<u8>, Diagnostic> {
         g.links.retain(exists);
     }
     groups.retain(|g| !g.links.is_empty());
-    let value = context! {
-        site => ctx.site_view.clone(),
-        page => render::head(ctx, "网站地图", "sitemap.html", None, vec![home()]),
-        groups => Value::from(Serde(&groups)),
-    };
-    render::render_template(ctx, "sitemap.html", value)
+    let groups = Value::from(Serde(&groups));
+    render::render_page(
+        ctx,
+        "sitemap.html",
+        "sitemap.html",
+        |care| render::head(ctx, care, "网站地图", "sitemap.html", None, vec![home()]),
+        |page| {
+            context! {
+                site => ctx.site_view.clone(),
+                page,
+                groups => groups.clone(),
+            }
+        },
+    )
 }
 
 /// `base` + `path`, with exactly one slash between them.
@@ -363,8 +383,9 @@ fn sitemap_xml(ctx: &Ctx, base: &str, out: &Output) -> String {
     let mut s = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
+    // The 关怀版 copy under care/ repeats the standard pages, which are the ones to index.
     for path in out.files.keys() {
-        if !path.ends_with(".html") || path == "404.html" {
+        if !path.ends_with(".html") || path == "404.html" || path.starts_with("care/") {
             continue;
         }
         s.push_str(&format!(

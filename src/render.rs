@@ -61,8 +61,6 @@ pub(crate) struct Ctx<'a> {
     freezing: Option<&'a crate::archive::Freezing>,
     preview: bool,
     timings: &'a crate::timings::Timings,
-    /// Rendering the 关怀版 copy of the site (written under `care/`).
-    pub(crate) care: bool,
 }
 
 /// What every rendering of a site shares: one template environment (templates compiled
@@ -93,7 +91,7 @@ impl<'a> Shared<'a> {
         })
     }
 
-    fn ctx<'b>(&'b self, site: &'b Site, options: &'b RenderOptions, care: bool) -> Ctx<'b> {
+    fn ctx<'b>(&'b self, site: &'b Site, options: &'b RenderOptions) -> Ctx<'b> {
         Ctx {
             site,
             env: &self.env,
@@ -103,47 +101,48 @@ impl<'a> Shared<'a> {
             freezing: options.freezing.as_ref(),
             preview: options.preview,
             timings: &self.timings,
-            care,
         }
     }
 }
 
 /// Renders the whole site in memory, or returns every error found while rendering.
 ///
-/// The site is rendered twice: the standard pages, then the 关怀版 (large type, high contrast)
-/// copy under `care/`. The copy holds pages only: its links between pages stay inside care/,
-/// its links to charts, data and stylesheets lead to the standard site's files. The copy is
-/// made only when the standard pass succeeded, so every error is reported once.
+/// Every page is rendered in two versions from the same view: the standard page and its
+/// 关怀版 (large type, high contrast) copy under `care/`. The copy holds pages only: its
+/// links between pages stay inside care/, its links to charts, data and stylesheets lead to
+/// the standard site's files.
 pub fn render(site: &Site, options: &RenderOptions) -> Result<Output, Diagnostics> {
     let shared = Shared::new(site, options)?;
     // Archived editions are copied from archive/<year>/, never re-rendered.
     let archives = crate::archive::Archives::load(site, options);
-    let pass = |care: bool| render_pass(&shared.ctx(site, options, care), options, &archives);
-    let mut out = pass(false)?;
-    let care = pass(true)?;
-    let mirrored: Vec<(String, Vec<u8>)> = care
-        .files
-        .into_par_iter()
-        .filter(|(path, _)| path.ends_with(".html"))
-        .map(|(path, bytes)| {
-            let html = String::from_utf8_lossy(&bytes);
-            let pointed = point_assets_at_standard(&html, &path, &out.files);
-            (format!("care/{path}"), pointed.into_bytes())
-        })
-        .collect();
-    out.files.extend(mirrored);
+    let mut out = render_pass(&shared.ctx(site, options), options, &archives)?;
     out.timings = shared.timings;
     Ok(out)
+}
+
+/// Renders the page at `path` with `template` in both versions: the standard page, and its
+/// 关怀版 copy at `care/<path>` whose links to anything but pages lead to the standard files.
+/// `value` gets the page head and gives the template's context, so the view is built once.
+pub(crate) fn render_page(
+    ctx: &Ctx,
+    template: &str,
+    path: &str,
+    head: impl Fn(bool) -> Value,
+    value: impl Fn(Value) -> Value,
+) -> Result<Files, Diagnostic> {
+    let standard = render_string(ctx, template, value(head(false)))?;
+    let care = render_string(ctx, template, value(head(true)))?;
+    let care = point_assets_at_standard(&care, path);
+    Ok(vec![
+        (path.to_string(), standard.into_bytes()),
+        (format!("care/{path}"), care.into_bytes()),
+    ])
 }
 
 /// Points the links of the 关怀版 copy of `page` (written for `care/<page>`) that lead to files
 /// other than pages (charts, data, stylesheets, images) at the standard site's copies, so
 /// care/ holds only pages: a second copy of every chart would double the output.
-fn point_assets_at_standard(
-    html: &str,
-    page: &str,
-    standard: &BTreeMap<String, Vec<u8>>,
-) -> String {
+pub(crate) fn point_assets_at_standard(html: &str, page: &str) -> String {
     use crate::validate::links::{is_external, resolve, unescape};
     let dir = page.rsplit_once('/').map_or("", |(d, _)| d);
     // From care/<dir>/ back to the site root.
@@ -172,7 +171,7 @@ fn point_assets_at_standard(
         let target = (is_link && !path.is_empty() && !is_external(&link))
             .then(|| resolve(dir, path))
             .flatten()
-            .filter(|t| !t.ends_with(".html") && standard.contains_key(t));
+            .filter(|t| !t.ends_with(".html"));
         match target {
             Some(t) => {
                 out.push_str(&up);
@@ -194,7 +193,7 @@ pub(crate) fn with_ctx<R>(
     f: impl FnOnce(&Ctx) -> R,
 ) -> Result<R, Diagnostics> {
     let shared = Shared::new(site, options)?;
-    let mut ctx = shared.ctx(site, options, false);
+    let mut ctx = shared.ctx(site, options);
     ctx.freezing = None;
     ctx.preview = false;
     Ok(f(&ctx))
@@ -225,7 +224,7 @@ fn render_pass(
             Ok((files, problems)) => {
                 out.problems.extend(problems);
                 for (path, bytes) in files {
-                    if path.ends_with(".html") {
+                    if path.ends_with(".html") && !path.starts_with("care/") {
                         out.pages += 1;
                     } else if path.ends_with(".svg") {
                         out.charts += 1;
@@ -252,16 +251,20 @@ fn render_pass(
 }
 
 pub(crate) fn render_template(ctx: &Ctx, name: &str, value: Value) -> Result<Vec<u8>, Diagnostic> {
+    render_string(ctx, name, value).map(String::into_bytes)
+}
+
+fn render_string(ctx: &Ctx, name: &str, value: Value) -> Result<String, Diagnostic> {
     ctx.env
         .get_template(name)
         .and_then(|t| t.render(value))
-        .map(String::into_bytes)
         .map_err(|e| templates::template_error(ctx.site, ctx.origins, &e))
 }
 
 /// Head data of the page written at `path` (relative to the output folder).
 pub(crate) fn head(
     ctx: &Ctx,
+    care: bool,
     title: &str,
     path: &str,
     article: Option<ArticleMeta>,
@@ -274,12 +277,12 @@ pub(crate) fn head(
         // know which one it sits in: it offers no switch.
         counterpart: if ctx.freezing.is_some_and(|f| f.note_for(path).is_some()) {
             String::new()
-        } else if ctx.care {
+        } else if care {
             format!("{root}../{path}")
         } else {
             format!("{root}care/{path}")
         },
-        care: ctx.care,
+        care,
         title: title.to_string(),
         root,
         article,
@@ -314,13 +317,30 @@ fn render_home(ctx: &Ctx) -> Result<Files, Vec<Diagnostic>> {
             headline => Value::from(Serde(rows)),
         }
     });
-    let value = context! {
-        site => ctx.site_view.clone(),
-        page => head(ctx, &ctx.site.config.title, "index.html", None, vec![]),
-        latest => latest,
-    };
-    let html = render_template(ctx, "index.html", value).map_err(|d| vec![d])?;
-    Ok(vec![("index.html".into(), html)])
+    let latest = Value::from(latest);
+    render_page(
+        ctx,
+        "index.html",
+        "index.html",
+        |care| {
+            head(
+                ctx,
+                care,
+                &ctx.site.config.title,
+                "index.html",
+                None,
+                vec![],
+            )
+        },
+        |page| {
+            context! {
+                site => ctx.site_view.clone(),
+                page,
+                latest => latest.clone(),
+            }
+        },
+    )
+    .map_err(|d| vec![d])
 }
 
 /// A narrative page rendered: sanitised HTML with figures in place, and its headings.
@@ -448,45 +468,84 @@ fn render_edition(ctx: &Ctx, edition: &Edition, options: &RenderOptions) -> Edit
         |file: usize, render: &dyn Fn() -> Result<crate::cache::Part, Vec<Diagnostic>>| {
             cached(
                 options,
-                format!("{}:{year}:page:{file}", ctx.care),
+                format!("{year}:page:{file}"),
                 || fp.narrative(&site.sources.get(file).text),
                 render,
             )
         };
     let report_part = narrative_part(edition.report.file, &|| {
-        let mut files = Vec::new();
         let n = render_narrative(ctx, edition, edition.report.file).map_err(|d| vec![d])?;
-        let value = context! {
-            site => ctx.site_view.clone(),
-            page => head(ctx, &front.title, &format!("{year}/index.html"), Some(article(&front.title, front.published)), vec![home_crumb.clone()]),
-            edition => edition_value.clone(),
-            body => Value::from_safe_string(n.html),
-            toc => Value::from(Serde(view::toc(&n.headings))),
-            narrative_has_withheld => n.has_withheld,
-        };
-        let html = render_template(ctx, "edition.html", value).map_err(|d| vec![d])?;
-        files.push((format!("{year}/index.html"), html));
+        let path = format!("{year}/index.html");
+        let body = Value::from_safe_string(n.html);
+        let toc = Value::from(Serde(view::toc(&n.headings)));
+        let files = render_page(
+            ctx,
+            "edition.html",
+            &path,
+            |care| {
+                head(
+                    ctx,
+                    care,
+                    &front.title,
+                    &path,
+                    Some(article(&front.title, front.published)),
+                    vec![home_crumb.clone()],
+                )
+            },
+            |page| {
+                context! {
+                    site => ctx.site_view.clone(),
+                    page,
+                    edition => edition_value.clone(),
+                    body => body.clone(),
+                    toc => toc.clone(),
+                    narrative_has_withheld => n.has_withheld,
+                }
+            },
+        )
+        .map_err(|d| vec![d])?;
         Ok((files, n.problems))
     });
     let page_parts = pages.iter().map(|page| {
         narrative_part(page.file, &|| {
-                let n = render_narrative(ctx, edition, page.file).map_err(|d| vec![d])?;
-                let date = page.front.published.unwrap_or(front.published);
-                let value = context! {
-                    site => ctx.site_view.clone(),
-                    page => head(ctx, &page.front.title, &format!("{year}/{}.html", page.slug), Some(article(&page.front.title, date)), vec![home_crumb.clone(), edition_crumb.clone()]),
-                    edition => edition_value.clone(),
-                    doc => context! {
-                        title => page.front.title.clone(),
-                        summary => page.front.summary.clone(),
-                        published => date.chinese(),
-                    },
-                    body => Value::from_safe_string(n.html),
-                    toc => Value::from(Serde(view::toc(&n.headings))),
-                    has_withheld => n.has_withheld,
-                };
-                let html = render_template(ctx, "page.html", value).map_err(|d| vec![d])?;
-                Ok((vec![(format!("{year}/{}.html", page.slug), html)], n.problems))
+            let n = render_narrative(ctx, edition, page.file).map_err(|d| vec![d])?;
+            let date = page.front.published.unwrap_or(front.published);
+            let path = format!("{year}/{}.html", page.slug);
+            let doc = context! {
+                title => page.front.title.clone(),
+                summary => page.front.summary.clone(),
+                published => date.chinese(),
+            };
+            let body = Value::from_safe_string(n.html);
+            let toc = Value::from(Serde(view::toc(&n.headings)));
+            let files = render_page(
+                ctx,
+                "page.html",
+                &path,
+                |care| {
+                    head(
+                        ctx,
+                        care,
+                        &page.front.title,
+                        &path,
+                        Some(article(&page.front.title, date)),
+                        vec![home_crumb.clone(), edition_crumb.clone()],
+                    )
+                },
+                |head| {
+                    context! {
+                        site => ctx.site_view.clone(),
+                        page => head,
+                        edition => edition_value.clone(),
+                        doc => doc.clone(),
+                        body => body.clone(),
+                        toc => toc.clone(),
+                        has_withheld => n.has_withheld,
+                    }
+                },
+            )
+            .map_err(|d| vec![d])?;
+            Ok((files, n.problems))
         })
     });
     for part in std::iter::once(report_part)
@@ -511,7 +570,7 @@ fn render_edition(ctx: &Ctx, edition: &Edition, options: &RenderOptions) -> Edit
         .map(|ind| {
             cached(
                 options,
-                format!("{}:{year}:indicator:{}", ctx.care, ind.id),
+                format!("{year}:indicator:{}", ind.id),
                 || fp.indicator(ctx, edition, ind),
                 &|| {
                     let mut files = render_indicator(
@@ -538,17 +597,14 @@ fn render_edition(ctx: &Ctx, edition: &Edition, options: &RenderOptions) -> Edit
             Err(mut ds) => errors.append(&mut ds),
         }
     }
-    // The 关怀版 pass keeps only pages; its data files would be the standard ones again.
-    if !ctx.care {
-        files.push((
-            format!("{year}/data.csv"),
-            crate::data::data_csv(site, edition),
-        ));
-        files.push((
-            format!("{year}/data.json"),
-            crate::data::data_json(site, edition),
-        ));
-    }
+    files.push((
+        format!("{year}/data.csv"),
+        crate::data::data_csv(site, edition),
+    ));
+    files.push((
+        format!("{year}/data.json"),
+        crate::data::data_json(site, edition),
+    ));
     for (rel, path) in &edition.assets {
         match std::fs::read(path) {
             Ok(bytes) => files.push((format!("{year}/{rel}"), bytes)),
@@ -617,7 +673,6 @@ impl PartInputs {
             text(ctx.site.config_file),
             theme,
             editions,
-            ctx.care,
             ctx.preview,
             options.drafts,
             ctx.freezing.map(|f| (f.year, f.date.to_string())),
@@ -870,37 +925,45 @@ fn render_indicator(
     let hc = history_chart(ctx, edition, ind);
     let sc = series_chart(site, edition, ind);
     let charts = chart_refs(year, &ind.id, &hc, sc.as_ref());
-    // The 关怀版 pass copies the charts the standard pass drew.
-    if !ctx.care {
+    files.push((
+        chart_path(year, &ind.id, ""),
+        ctx.timings.charts.time(|| hc.to_svg()).into_bytes(),
+    ));
+    if let Some(sc) = &sc {
         files.push((
-            chart_path(year, &ind.id, ""),
-            ctx.timings.charts.time(|| hc.to_svg()).into_bytes(),
+            chart_path(year, &ind.id, ".series"),
+            ctx.timings.charts.time(|| sc.to_svg()).into_bytes(),
         ));
-        if let Some(sc) = &sc {
-            files.push((
-                chart_path(year, &ind.id, ".series"),
-                ctx.timings.charts.time(|| sc.to_svg()).into_bytes(),
-            ));
-        }
     }
 
-    let detail = indicator_detail(ctx, edition, ind, charts);
+    let detail = Value::from(Serde(indicator_detail(ctx, edition, ind, charts)));
     let front = &edition.report.front;
-    let value = context! {
-        site => ctx.site_view.clone(),
-        page => head(ctx, &format!("{}（{}年）", ind.name, year), &view::indicator_url(year, &ind.id), Some(ArticleMeta {
-            title: format!("{}（{}年）", ind.name, year),
-            pub_date: front.published.to_string(),
-            source: front.publisher.clone(),
-        }), breadcrumbs),
-        edition => edition_value.clone(),
-        indicator => Value::from(Serde(&detail)),
-    };
-    let html = ctx
-        .timings
-        .pages
-        .time(|| render_template(ctx, "indicator.html", value))?;
-    files.push((view::indicator_url(year, &ind.id), html));
+    let title = format!("{}（{}年）", ind.name, year);
+    let path = view::indicator_url(year, &ind.id);
+    let pages = ctx.timings.pages.time(|| {
+        render_page(
+            ctx,
+            "indicator.html",
+            &path,
+            |care| {
+                let article = ArticleMeta {
+                    title: title.clone(),
+                    pub_date: front.published.to_string(),
+                    source: front.publisher.clone(),
+                };
+                head(ctx, care, &title, &path, Some(article), breadcrumbs.clone())
+            },
+            |page| {
+                context! {
+                    site => ctx.site_view.clone(),
+                    page,
+                    edition => edition_value.clone(),
+                    indicator => detail.clone(),
+                }
+            },
+        )
+    })?;
+    files.extend(pages);
     Ok(files)
 }
 
