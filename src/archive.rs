@@ -242,7 +242,12 @@ impl Archives {
 
     /// Puts every archived edition's files into `out` under `<year>/`, replacing anything
     /// rendered there; returns the warnings and errors found while loading.
-    pub fn copy_into(&self, out: &mut Output) -> Vec<Diagnostic> {
+    pub fn copy_into(
+        &self,
+        out: &mut Output,
+        stage: Option<&crate::output::Staging>,
+    ) -> Vec<Diagnostic> {
+        use rayon::prelude::*;
         let editions = self
             .editions
             .iter()
@@ -254,24 +259,36 @@ impl Archives {
         for (folder, files) in editions.chain(versions) {
             let prefix = format!("{folder}/");
             let care_prefix = format!("care/{prefix}");
-            out.files
-                .retain(|p, _| !p.starts_with(&prefix) && !p.starts_with(&care_prefix));
-            for (rel, bytes) in files {
-                let path = format!("{prefix}{rel}");
-                if rel.ends_with(".html") {
-                    out.pages += 1;
-                    // The 关怀版 copy of a frozen page is the page itself, its links to
-                    // anything but pages led back to the standard files.
-                    let care = crate::render::point_assets_at_standard(
-                        &String::from_utf8_lossy(bytes),
-                        &path,
-                    );
-                    out.files.insert(format!("care/{path}"), care.into_bytes());
-                } else if rel.ends_with(".svg") {
-                    out.charts += 1;
-                }
-                out.files.insert(path, bytes.clone());
-            }
+            let gone = |p: &String| p.starts_with(&prefix) || p.starts_with(&care_prefix);
+            out.files.retain(|p, _| !gone(p));
+            out.written.retain(|p| !gone(p));
+            out.links.retain(|p, _| !gone(p));
+            let files: Vec<(&String, &Vec<u8>)> = files.iter().collect();
+            let settled: Vec<Vec<crate::render::Settled>> = files
+                .par_iter()
+                .map(|&(rel, bytes)| {
+                    let path = format!("{prefix}{rel}");
+                    // The corrections page reads the manifests: they stay in memory.
+                    let stage = stage.filter(|_| rel != MANIFEST);
+                    let mut both = Vec::new();
+                    if rel.ends_with(".html") {
+                        // The 关怀版 copy of a frozen page is the page itself, its links to
+                        // anything but pages led back to the standard files.
+                        let care = crate::render::point_assets_at_standard(
+                            &String::from_utf8_lossy(bytes),
+                            &path,
+                        );
+                        both.push(crate::render::settle(
+                            stage,
+                            format!("care/{path}"),
+                            care.into_bytes(),
+                        ));
+                    }
+                    both.push(crate::render::settle(stage, path, bytes.clone()));
+                    both
+                })
+                .collect();
+            settled.into_iter().flatten().for_each(|f| out.add(f));
         }
         self.diagnostics.clone()
     }

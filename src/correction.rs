@@ -443,7 +443,7 @@ pub(crate) fn corrections_page(
         let pages = c
             .files
             .iter()
-            .filter(|rel| out.files.contains_key(&format!("{year}/{rel}")))
+            .filter(|rel| out.contains(&format!("{year}/{rel}")))
             .map(|rel| Link {
                 title: file_title(edition, rel),
                 url: format!("{year}/{rel}"),
@@ -487,16 +487,16 @@ pub(crate) fn kept_versions(out: &Output) -> LinkGroup {
     LinkGroup {
         title: "更正前的版本（已更正）".into(),
         links: out
-            .files
-            .keys()
+            .paths()
+            .into_iter()
             .filter(|p| p.ends_with(".html"))
             .filter(|p| {
                 p.split_once('/')
                     .is_some_and(|(dir, _)| parse_version(dir).is_some())
             })
             .map(|p| Link {
-                title: p.clone(),
-                url: p.clone(),
+                title: p.to_string(),
+                url: p.to_string(),
             })
             .collect(),
     }

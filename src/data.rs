@@ -6,6 +6,7 @@
 use crate::content::{Edition, Figure, Indicator, Site};
 use crate::format;
 use crate::view;
+use serde::Serialize;
 
 /// Plain figures for data files: configured decimals, never thousands separators.
 fn data_number(v: f64, ind: &Indicator) -> String {
@@ -29,7 +30,6 @@ pub(crate) const CSV_HEADER: [&str; 11] = [
 
 /// One indicator as a data CSV record (columns of `CSV_HEADER`); withheld figures stay "*".
 pub(crate) fn csv_record(
-    site: &Site,
     edition: &Edition,
     s: &crate::content::Section,
     i: &Indicator,
@@ -38,7 +38,6 @@ pub(crate) fn csv_record(
         Figure::Number(v) => data_number(v, i),
         Figure::Withheld => format::WITHHELD.into(),
     };
-    let row = view::indicator_row(site, edition, i);
     vec![
         s.id.clone(),
         s.title.clone(),
@@ -50,7 +49,7 @@ pub(crate) fn csv_record(
         i.completion_rate()
             .map(|c| format!("{c:.2}"))
             .unwrap_or_default(),
-        row.period,
+        view::period(edition, i),
         i.note.clone().unwrap_or_default(),
         i.source.clone().unwrap_or_default(),
     ]
@@ -71,71 +70,106 @@ pub(crate) fn csv_bytes(
     out
 }
 
-pub(crate) fn data_csv(site: &Site, edition: &Edition) -> Vec<u8> {
+pub(crate) fn data_csv(edition: &Edition) -> Vec<u8> {
     csv_bytes(
         &CSV_HEADER,
-        edition.sections.iter().flat_map(|s| {
-            s.indicators
-                .iter()
-                .map(move |i| csv_record(site, edition, s, i))
-        }),
+        edition
+            .sections
+            .iter()
+            .flat_map(|s| s.indicators.iter().map(move |i| csv_record(edition, s, i))),
     )
 }
 
-fn json_number(v: f64) -> serde_json::Value {
-    if v.fract() == 0.0 && v.abs() < 9e15 {
-        serde_json::Value::from(v as i64)
-    } else {
-        serde_json::Value::from(v)
+/// A figure in JSON: whole numbers without a fraction, so 1200 is not printed as 1200.0.
+#[derive(Clone, Copy)]
+pub(crate) struct JsonNumber(f64);
+
+impl Serialize for JsonNumber {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let v = self.0;
+        if v.fract() == 0.0 && v.abs() < 9e15 {
+            s.serialize_i64(v as i64)
+        } else {
+            s.serialize_f64(v)
+        }
     }
 }
 
+/// An edition's data.json. Fields are declared in alphabetical order, the order the
+/// published files have always had.
+#[derive(Serialize)]
+pub(crate) struct EditionData<'a> {
+    as_of: Option<String>,
+    edition: i32,
+    indicators: Vec<IndicatorData<'a>>,
+    published: String,
+    publisher: &'a str,
+    title: &'a str,
+    withheld_note: &'a str,
+}
+
+#[derive(Serialize)]
+struct IndicatorData<'a> {
+    completion: Option<JsonNumber>,
+    id: &'a str,
+    name: &'a str,
+    note: &'a Option<String>,
+    period: String,
+    section: &'a str,
+    section_title: &'a str,
+    source: &'a Option<String>,
+    target: Option<JsonNumber>,
+    target_withheld: bool,
+    unit: &'a str,
+    value: Option<JsonNumber>,
+    withheld: bool,
+}
+
 /// The edition's data as JSON: withheld figures are null with `"withheld": true`.
-pub(crate) fn edition_json(site: &Site, edition: &Edition) -> serde_json::Value {
+pub(crate) fn edition_json<'a>(site: &'a Site, edition: &'a Edition) -> EditionData<'a> {
     let front = &edition.report.front;
     let fig = |f: Option<Figure>| match f {
-        Some(Figure::Number(v)) => json_number(v),
-        _ => serde_json::Value::Null,
+        Some(Figure::Number(v)) => Some(JsonNumber(v)),
+        _ => None,
     };
-    let indicators: Vec<serde_json::Value> = edition
+    let indicators = edition
         .sections
         .iter()
         .flat_map(|s| s.indicators.iter().map(move |i| (s, i)))
-        .map(|(s, i)| {
-            let row = view::indicator_row(site, edition, i);
-            serde_json::json!({
-                "section": s.id,
-                "section_title": s.title,
-                "id": i.id,
-                "name": i.name,
-                "unit": i.unit,
-                "value": fig(Some(i.value)),
-                "withheld": i.value == Figure::Withheld,
-                "target": fig(i.target),
-                "target_withheld": i.target == Some(Figure::Withheld),
-                "completion": i.completion_rate().map(|c| json_number((c * 100.0).round() / 100.0)),
-                "period": row.period,
-                "note": i.note,
-                "source": i.source,
-            })
+        .map(|(s, i)| IndicatorData {
+            completion: i
+                .completion_rate()
+                .map(|c| JsonNumber((c * 100.0).round() / 100.0)),
+            id: &i.id,
+            name: &i.name,
+            note: &i.note,
+            period: view::period(edition, i),
+            section: &s.id,
+            section_title: &s.title,
+            source: &i.source,
+            target: fig(i.target),
+            target_withheld: i.target == Some(Figure::Withheld),
+            unit: &i.unit,
+            value: fig(Some(i.value)),
+            withheld: i.value == Figure::Withheld,
         })
         .collect();
-    serde_json::json!({
-        "edition": edition.year,
-        "title": front.title,
-        "publisher": front.publisher,
-        "published": front.published.to_string(),
-        "as_of": front.as_of.map(|d| d.to_string()),
-        "withheld_note": site.config.withheld_note,
-        "indicators": indicators,
-    })
+    EditionData {
+        as_of: front.as_of.map(|d| d.to_string()),
+        edition: edition.year,
+        indicators,
+        published: front.published.to_string(),
+        publisher: &front.publisher,
+        title: &front.title,
+        withheld_note: &site.config.withheld_note,
+    }
 }
 
 pub(crate) fn data_json(site: &Site, edition: &Edition) -> Vec<u8> {
     json_bytes(&edition_json(site, edition))
 }
 
-pub(crate) fn json_bytes(doc: &serde_json::Value) -> Vec<u8> {
+pub(crate) fn json_bytes(doc: &impl Serialize) -> Vec<u8> {
     let mut out = serde_json::to_vec_pretty(doc).unwrap_or_default();
     out.push(b'\n');
     out

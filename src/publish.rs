@@ -30,19 +30,17 @@ pub(crate) fn render_site_files(ctx: &Ctx, out: &mut Output) -> Result<(), Vec<D
     let pages: Vec<_> = latest
         .par_iter()
         .map(|(id, (edition, ind))| {
-            (
-                id,
-                indicator_page(ctx, edition, ind),
-                indicator_csv(ctx, id),
-            )
+            indicator_page(ctx, edition, ind).map(|mut files| {
+                files.push((format!("indicators/{id}.csv"), indicator_csv(ctx, id)));
+                ctx.settle_all(files)
+            })
         })
         .collect();
-    for (id, page, csv) in pages {
+    for page in pages {
         match page {
-            Ok(html) => files.extend(html),
+            Ok(settled) => settled.into_iter().for_each(|f| out.add(f)),
             Err(d) => errors.push(d),
         }
-        files.push((format!("indicators/{id}.csv"), csv));
     }
     files.push(("data/all.csv".into(), all_csv(ctx)));
     files.push(("data/all.json".into(), all_json(ctx)));
@@ -94,13 +92,9 @@ pub(crate) fn render_site_files(ctx: &Ctx, out: &mut Output) -> Result<(), Vec<D
     }
 }
 
-/// Adds files to `out`, counting the pages of the standard site.
 fn add(out: &mut Output, files: Vec<(String, Vec<u8>)>) {
     for (path, bytes) in files {
-        if path.ends_with(".html") && !path.starts_with("care/") {
-            out.pages += 1;
-        }
-        out.files.insert(path, bytes);
+        out.insert(path, bytes);
     }
 }
 
@@ -167,7 +161,7 @@ fn all_header() -> Vec<&'static str> {
 fn records<'a>(ctx: &'a Ctx, only: Option<&'a str>) -> Box<dyn Iterator<Item = Vec<String>> + 'a> {
     let record = move |e: &Edition, s: &crate::content::Section, i: &Indicator| {
         let mut r = vec![e.year.to_string()];
-        r.extend(crate::data::csv_record(ctx.site, e, s, i));
+        r.extend(crate::data::csv_record(e, s, i));
         r
     };
     match only {
@@ -193,18 +187,25 @@ fn all_csv(ctx: &Ctx) -> Vec<u8> {
 }
 
 fn all_json(ctx: &Ctx) -> Vec<u8> {
+    // Fields in alphabetical order, the order the published file has always had.
+    #[derive(serde::Serialize)]
+    struct AllData<'a> {
+        editions: Vec<crate::data::EditionData<'a>>,
+        organization: &'a str,
+        title: &'a str,
+        withheld_note: &'a str,
+    }
     let c = &ctx.site.config;
-    let doc = serde_json::json!({
-        "title": c.title,
-        "organization": c.organization,
-        "withheld_note": c.withheld_note,
-        "editions": ctx
+    crate::data::json_bytes(&AllData {
+        editions: ctx
             .editions
             .iter()
             .map(|e| crate::data::edition_json(ctx.site, e))
-            .collect::<Vec<_>>(),
-    });
-    crate::data::json_bytes(&doc)
+            .collect(),
+        organization: &c.organization,
+        title: &c.title,
+        withheld_note: &c.withheld_note,
+    })
 }
 
 /// A 404 page is served at any URL, so its links cannot be relative: they use the base URL
@@ -251,7 +252,7 @@ fn robots(ctx: &Ctx) -> String {
 }
 
 fn sitemap_page(ctx: &Ctx, out: &Output) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
-    let exists = |l: &Link| out.files.contains_key(&l.url);
+    let exists = |l: &Link| out.contains(&l.url);
     let mut groups = vec![LinkGroup {
         title: "网站首页".into(),
         links: vec![
@@ -384,7 +385,7 @@ fn sitemap_xml(ctx: &Ctx, base: &str, out: &Output) -> String {
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
     // The 关怀版 copy under care/ repeats the standard pages, which are the ones to index.
-    for path in out.files.keys() {
+    for path in out.paths() {
         if !path.ends_with(".html") || path == "404.html" || path.starts_with("care/") {
             continue;
         }

@@ -9,12 +9,13 @@ use crate::format;
 use crate::markdown::{self, escape_html};
 use crate::narrative;
 use crate::templates::{self, TemplateOrigins};
+use crate::validate::links::PageLinks;
 use crate::view::{self, ArticleMeta, ChartRef, HistoryRow, Link, PageHead, SeriesRow};
 use minijinja::value::Serde;
 use minijinja::{context, Environment, Value};
 use rayon::prelude::*;
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 #[derive(Debug, Clone, Default)]
 pub struct RenderOptions {
@@ -27,12 +28,20 @@ pub struct RenderOptions {
     pub preview: bool,
     /// Parts rendered by an earlier build, reused when their inputs are unchanged (`serve`).
     pub cache: Option<std::sync::Arc<crate::cache::RenderCache>>,
+    /// Write each file into this folder as soon as it is rendered instead of keeping it in
+    /// [`Output::files`] (`build`).
+    pub stage: Option<std::sync::Arc<crate::output::Staging>>,
 }
 
 /// Every output file by its path relative to the output folder, and what was made.
 #[derive(Debug, Default)]
 pub struct Output {
+    /// Files kept in memory, by path relative to the output folder.
     pub files: BTreeMap<String, Vec<u8>>,
+    /// Files already written to the staging folder ([`RenderOptions::stage`]).
+    pub written: BTreeSet<String>,
+    /// The ids and links of every page of the standard site, for the link check.
+    pub links: BTreeMap<String, PageLinks>,
     pub timings: crate::timings::Timings,
     /// Errors that did not stop a page from rendering (a narrative function whose figure
     /// could not be printed); the build still fails on them, but links can be checked.
@@ -46,11 +55,91 @@ pub struct Output {
     pub warnings: Vec<Diagnostic>,
 }
 
+impl Output {
+    /// Whether the build makes the file at `path`.
+    pub fn contains(&self, path: &str) -> bool {
+        self.files.contains_key(path) || self.written.contains(path)
+    }
+
+    /// Every path the build makes, sorted.
+    pub fn paths(&self) -> BTreeSet<&str> {
+        self.files
+            .keys()
+            .chain(&self.written)
+            .map(String::as_str)
+            .collect()
+    }
+
+    /// Adds a file kept in memory (one of the few made after the editions).
+    pub(crate) fn insert(&mut self, path: String, bytes: Vec<u8>) {
+        self.add(settle(None, path, bytes));
+    }
+
+    /// Adds a rendered file, counting the pages and charts of the standard site.
+    pub(crate) fn add(&mut self, file: Settled) {
+        let Settled { path, bytes, links } = file;
+        if path.ends_with(".html") && !path.starts_with("care/") {
+            self.pages += 1;
+        } else if path.ends_with(".svg") {
+            self.charts += 1;
+        }
+        match links {
+            Some(l) => self.links.insert(path.clone(), l),
+            None => self.links.remove(&path),
+        };
+        match bytes {
+            Some(b) => {
+                self.files.insert(path, b);
+            }
+            None => {
+                self.files.remove(&path);
+                self.written.insert(path);
+            }
+        }
+    }
+}
+
+/// A rendered file on its way into the [`Output`]: its bytes, unless they were written to
+/// the staging folder already, and, for a page of the standard site, its ids and links.
+#[derive(Debug)]
+pub(crate) struct Settled {
+    path: String,
+    bytes: Option<Vec<u8>>,
+    links: Option<PageLinks>,
+}
+
+/// Takes what the link check needs from a page and, when the build writes as it goes,
+/// writes the file and lets go of its bytes. Runs on the rendering threads, so the pages of
+/// a large site are scanned in parallel and never held in memory all at once.
+pub(crate) fn settle(
+    stage: Option<&crate::output::Staging>,
+    path: String,
+    bytes: Vec<u8>,
+) -> Settled {
+    let links = (path.ends_with(".html") && !path.starts_with("care/"))
+        .then(|| PageLinks::of(&String::from_utf8_lossy(&bytes)));
+    match stage {
+        Some(stage) => {
+            stage.put(&path, &bytes);
+            Settled {
+                path,
+                bytes: None,
+                links,
+            }
+        }
+        None => Settled {
+            path,
+            bytes: Some(bytes),
+            links,
+        },
+    }
+}
+
 /// Output files of one rendering job: (path relative to the output folder, bytes).
 type Files = Vec<(String, Vec<u8>)>;
 
 /// What rendering an edition gives: its files and the non-fatal problems, or fatal errors.
-type EditionResult = Result<(Files, Vec<Diagnostic>), Vec<Diagnostic>>;
+type EditionResult = Result<(Vec<Settled>, Vec<Diagnostic>), Vec<Diagnostic>>;
 
 pub(crate) struct Ctx<'a> {
     pub(crate) site: &'a Site,
@@ -58,9 +147,20 @@ pub(crate) struct Ctx<'a> {
     origins: &'a TemplateOrigins,
     pub(crate) editions: Vec<&'a Edition>,
     pub(crate) site_view: Value,
+    pub(crate) stage: Option<&'a crate::output::Staging>,
     freezing: Option<&'a crate::archive::Freezing>,
     preview: bool,
     timings: &'a crate::timings::Timings,
+}
+
+impl Ctx<'_> {
+    /// [`settle`]s each of `files`.
+    pub(crate) fn settle_all(&self, files: Files) -> Vec<Settled> {
+        files
+            .into_iter()
+            .map(|(path, bytes)| settle(self.stage, path, bytes))
+            .collect()
+    }
 }
 
 /// What every rendering of a site shares: one template environment (templates compiled
@@ -98,6 +198,7 @@ impl<'a> Shared<'a> {
             origins: &self.origins,
             editions: self.editions.clone(),
             site_view: self.site_view.clone(),
+            stage: options.stage.as_deref(),
             freezing: options.freezing.as_ref(),
             preview: options.preview,
             timings: &self.timings,
@@ -211,7 +312,9 @@ fn render_pass(
         .par_iter()
         .filter(|e| !archives.contains(e.year))
         .map(|e| render_edition(ctx, e, options))
-        .chain(rayon::iter::once(render_home(ctx).map(|f| (f, Vec::new()))))
+        .chain(rayon::iter::once(
+            render_home(ctx).map(|f| (ctx.settle_all(f), Vec::new())),
+        ))
         .collect();
 
     let mut out = Output {
@@ -223,22 +326,17 @@ fn render_pass(
         match r {
             Ok((files, problems)) => {
                 out.problems.extend(problems);
-                for (path, bytes) in files {
-                    if path.ends_with(".html") && !path.starts_with("care/") {
-                        out.pages += 1;
-                    } else if path.ends_with(".svg") {
-                        out.charts += 1;
-                    }
-                    out.files.insert(path, bytes);
+                for file in files {
+                    out.add(file);
                 }
             }
             Err(ds) => diags.extend(ds),
         }
     }
     for (name, bytes) in &ctx.site.theme.static_files {
-        out.files.insert(format!("static/{name}"), bytes.clone());
+        out.insert(format!("static/{name}"), bytes.clone());
     }
-    diags.extend(archives.copy_into(&mut out));
+    diags.extend(archives.copy_into(&mut out, ctx.stage));
     if let Err(ds) = crate::publish::render_site_files(ctx, &mut out) {
         diags.extend(ds);
     }
@@ -554,7 +652,7 @@ fn render_edition(ctx: &Ctx, edition: &Edition, options: &RenderOptions) -> Edit
     {
         match part {
             Ok((f, mut p)) => {
-                files.extend(f);
+                files.extend(ctx.settle_all(f));
                 problems.append(&mut p);
             }
             Err(mut ds) => errors.append(&mut ds),
@@ -563,7 +661,7 @@ fn render_edition(ctx: &Ctx, edition: &Edition, options: &RenderOptions) -> Edit
 
     // One part per indicator (its page and charts), so a preview rebuild after one changed
     // figure renders only the indicators whose history it is part of.
-    let indicator_files: Vec<Result<crate::cache::Part, Vec<Diagnostic>>> = edition
+    let indicator_files: Vec<Result<Vec<Settled>, Vec<Diagnostic>>> = edition
         .indicators()
         .collect::<Vec<_>>()
         .par_iter()
@@ -581,33 +679,35 @@ fn render_edition(ctx: &Ctx, edition: &Edition, options: &RenderOptions) -> Edit
                         vec![home_crumb.clone(), edition_crumb.clone()],
                     )
                     .map_err(|d| vec![d])?;
-                    // Rendered strings grow by doubling and the whole site is held until it
-                    // is written: give the slack back.
-                    for (_, bytes) in &mut files {
-                        bytes.shrink_to_fit();
+                    if ctx.stage.is_none() {
+                        // Rendered strings grow by doubling and the whole site is held
+                        // until it is written: give the slack back.
+                        for (_, bytes) in &mut files {
+                            bytes.shrink_to_fit();
+                        }
                     }
                     Ok((files, Vec::new()))
                 },
             )
+            .map(|(files, _)| ctx.settle_all(files))
         })
         .collect();
     for r in indicator_files {
         match r {
-            Ok((f, _)) => files.extend(f),
+            Ok(f) => files.extend(f),
             Err(mut ds) => errors.append(&mut ds),
         }
     }
-    files.push((
-        format!("{year}/data.csv"),
-        crate::data::data_csv(site, edition),
-    ));
-    files.push((
-        format!("{year}/data.json"),
-        crate::data::data_json(site, edition),
-    ));
+    files.extend(ctx.settle_all(vec![
+        (format!("{year}/data.csv"), crate::data::data_csv(edition)),
+        (
+            format!("{year}/data.json"),
+            crate::data::data_json(site, edition),
+        ),
+    ]));
     for (rel, path) in &edition.assets {
         match std::fs::read(path) {
-            Ok(bytes) => files.push((format!("{year}/{rel}"), bytes)),
+            Ok(bytes) => files.push(settle(ctx.stage, format!("{year}/{rel}"), bytes)),
             Err(e) => errors.push(
                 Diagnostic::error("E010", format!("cannot read {}: {e}", path.display()))
                     .help("check the file's permissions"),
@@ -717,8 +817,7 @@ impl PartInputs {
             })
             .collect();
         let part_of: Vec<(&str, &str)> = edition
-            .indicators()
-            .filter(|i| i.parts.contains(&ind.id))
+            .wholes_of(&ind.id)
             .map(|i| (i.id.as_str(), i.name.as_str()))
             .collect();
         crate::cache::fingerprint((self.base, self.edition, history, part_of))
@@ -995,8 +1094,7 @@ pub(crate) fn indicator_detail(
     };
     let parts: Vec<Link> = ind.parts.iter().filter_map(link_to).collect();
     let part_of: Vec<Link> = edition
-        .indicators()
-        .filter(|i| i.parts.contains(&ind.id))
+        .wholes_of(&ind.id)
         .filter_map(|i| link_to(&i.id))
         .collect();
     IndicatorDetail {

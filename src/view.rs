@@ -244,6 +244,13 @@ pub fn status(ind: &Indicator) -> String {
     }
 }
 
+/// The period a figure covers: as stated, or the edition's year.
+pub fn period(edition: &Edition, ind: &Indicator) -> String {
+    ind.period
+        .clone()
+        .unwrap_or_else(|| format!("{}年", edition.year))
+}
+
 pub fn indicator_row(site: &Site, edition: &Edition, ind: &Indicator) -> IndicatorRow {
     let style = &site.config.numbers;
     IndicatorRow {
@@ -260,10 +267,7 @@ pub fn indicator_row(site: &Site, edition: &Edition, ind: &Indicator) -> Indicat
             .map(|c| format::percent(c, style))
             .unwrap_or_default(),
         status: status(ind),
-        period: ind
-            .period
-            .clone()
-            .unwrap_or_else(|| format!("{}年", edition.year)),
+        period: period(edition, ind),
         source: ind.source.clone().unwrap_or_default(),
         url: indicator_url(edition.year, &ind.id),
         withheld: ind.value == Figure::Withheld || ind.target == Some(Figure::Withheld),

@@ -55,12 +55,25 @@ pub(crate) fn finish_svg(raw: &str, title: &str, desc: &str) -> String {
         escape_xml(title),
         escape_xml(desc)
     ));
+    // Every text repeats the font stack the root now sets, and every shape says it is
+    // opaque: drop both in one pass (charts are a third of a build's work).
     let font_attr = format!(" font-family=\"{FONT}\"");
-    out.push_str(
-        &raw[body_start..]
-            .replace(&font_attr, "")
-            .replace(" opacity=\"1\"", ""),
-    );
+    let body = &raw[body_start..];
+    let mut kept = 0;
+    for (i, _) in body.match_indices(' ') {
+        if i < kept {
+            continue;
+        }
+        let rest = &body[i..];
+        let skip = [font_attr.as_str(), " opacity=\"1\""]
+            .into_iter()
+            .find(|attr| rest.starts_with(attr));
+        if let Some(attr) = skip {
+            out.push_str(&body[kept..i]);
+            kept = i + attr.len();
+        }
+    }
+    out.push_str(&body[kept..]);
     out
 }
 

@@ -57,9 +57,8 @@ pub fn build_site(
                 .iter()
                 .map(|f| format!("{}/{}", f.year, crate::archive::MANIFEST))
                 .collect();
-            let (broken, links_time) = crate::timings::timed(|| {
-                crate::validate::links::check(&site, &out.files, &to_come)
-            });
+            let (broken, links_time) =
+                crate::timings::timed(|| crate::validate::links::check(&site, &out, &to_come));
             out.timings.links = links_time;
             diags.extend(broken);
             diags.sort();
@@ -83,8 +82,26 @@ pub fn build_site(
 
 pub fn run(args: &BuildArgs) -> Result<String, Failure> {
     let started = Instant::now();
+    let out_dir = if args.out.is_absolute() {
+        args.out.clone()
+    } else {
+        args.root.join(&args.out)
+    };
+    let cannot_write =
+        |e: std::io::Error| Failure::Io(format!("cannot write {}: {e}", out_dir.display()));
+    // Pages go to disk as they are rendered, into a folder that replaces the output only
+    // when the whole build succeeded. Column mode reads the rendered pages again, so it
+    // keeps them in memory.
+    let stage = if args.fragments || !args.root.join("content").is_dir() {
+        None
+    } else {
+        Some(std::sync::Arc::new(
+            crate::output::Staging::new(&out_dir).map_err(cannot_write)?,
+        ))
+    };
     let options = RenderOptions {
         drafts: args.drafts,
+        stage: stage.clone(),
         ..RenderOptions::default()
     };
     let (mut output, site, warnings) = build_site(&args.root, &options, args.base_url.clone())?;
@@ -98,14 +115,11 @@ pub fn run(args: &BuildArgs) -> Result<String, Failure> {
         None
     };
     let sources = site.sources;
-    let out_dir = if args.out.is_absolute() {
-        args.out.clone()
-    } else {
-        args.root.join(&args.out)
-    };
-    let (written, write_time) =
-        crate::timings::timed(|| crate::output::write_atomic(&out_dir, &output.files));
-    written.map_err(|e| Failure::Io(format!("cannot write {}: {e}", out_dir.display())))?;
+    let (written, write_time) = crate::timings::timed(|| match &stage {
+        Some(stage) => stage.commit(&output.files),
+        None => crate::output::write_atomic(&out_dir, &output.files),
+    });
+    written.map_err(cannot_write)?;
     let mut report = warnings.render(&sources);
     for note in &output.notes {
         report.push_str(note);

@@ -42,6 +42,9 @@ pub struct Edition {
     /// (path relative to the edition folder, absolute path).
     pub assets: Vec<(String, PathBuf)>,
     index: HashMap<String, (usize, usize)>,
+    /// For each id, the indicators listing it among their parts: looked up for every page,
+    /// so computed once rather than by scanning the edition per indicator.
+    wholes: HashMap<String, Vec<(usize, usize)>>,
 }
 
 impl Edition {
@@ -60,6 +63,17 @@ impl Edition {
                 index.entry(ind.id.clone()).or_insert((s, i));
             }
         }
+        let mut wholes: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
+        for (s, section) in sections.iter().enumerate() {
+            for (i, ind) in section.indicators.iter().enumerate() {
+                for part in &ind.parts {
+                    let list = wholes.entry(part.clone()).or_default();
+                    if list.last() != Some(&(s, i)) {
+                        list.push((s, i));
+                    }
+                }
+            }
+        }
         Edition {
             year,
             report,
@@ -68,7 +82,17 @@ impl Edition {
             indicators_file,
             assets,
             index,
+            wholes,
         }
+    }
+
+    /// The indicators that list `id` among their parts, in the order of the edition.
+    pub fn wholes_of(&self, id: &str) -> impl Iterator<Item = &Indicator> {
+        self.wholes
+            .get(id)
+            .into_iter()
+            .flatten()
+            .map(|&(s, i)| &self.sections[s].indicators[i])
     }
 
     pub fn indicator(&self, id: &str) -> Option<&Indicator> {

@@ -329,7 +329,7 @@ impl IndicatorCheck<'_> {
                 }
             }
             // The total published with every other part published gives this part away.
-            for total in e.indicators().filter(|t| t.parts.contains(&ind.id)) {
+            for total in e.wholes_of(&ind.id) {
                 let others: Vec<&Indicator> = total
                     .parts
                     .iter()

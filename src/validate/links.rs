@@ -3,18 +3,44 @@
 
 use crate::content::Site;
 use crate::diagnostic::Diagnostic;
+use crate::render::Output;
 use crate::source::FileId;
 use rayon::prelude::*;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
-/// Checks every HTML file of `files`; diagnostics point into the Markdown a link came from.
-/// `to_come` names files that are not rendered but will be there when the site is published
-/// (an archive's manifest, written after its pages).
-pub fn check(
-    site: &Site,
-    files: &BTreeMap<String, Vec<u8>>,
-    to_come: &[String],
-) -> Vec<Diagnostic> {
+/// What the link check needs of one page of the standard site, taken while the page is
+/// rendered so that its bytes can be written and dropped at once.
+#[derive(Debug, Clone, Default)]
+pub struct PageLinks {
+    /// Every id on the page, entities decoded.
+    ids: HashSet<String>,
+    /// Every distinct href and src value, as written.
+    links: Vec<String>,
+}
+
+impl PageLinks {
+    pub fn of(html: &str) -> PageLinks {
+        let mut seen: HashSet<&str> = HashSet::new();
+        let links = attr_values(html, " href=\"")
+            .chain(attr_values(html, " src=\""))
+            .filter(|raw| seen.insert(raw))
+            .map(str::to_string)
+            .collect();
+        PageLinks {
+            ids: attr_values(html, " id=\"").map(unescape).collect(),
+            links,
+        }
+    }
+}
+
+/// Checks the links of every page of the standard site in `out`; diagnostics point into the
+/// Markdown a link came from. `to_come` names files that are not rendered but will be there
+/// when the site is published (an archive's manifest, written after its pages).
+///
+/// The 关怀版 copy under care/ repeats every standard page's links, so checking the standard
+/// pages reports each problem once (the copy's own switch links are covered by the browser
+/// suite).
+pub fn check(site: &Site, out: &Output, to_come: &[String]) -> Vec<Diagnostic> {
     let mut origin: HashMap<String, FileId> = HashMap::new();
     for e in &site.editions {
         origin.insert(format!("{}/index.html", e.year), e.report.file);
@@ -22,39 +48,16 @@ pub fn check(
             origin.insert(format!("{}/{}.html", e.year, p.slug), p.file);
         }
     }
-    // The 关怀版 copy under care/ repeats every standard page's links; checking the standard
-    // pages reports each problem once (the copy's own switch links are covered by the browser
-    // suite).
-    let pages: Vec<(&String, &str)> = files
-        .iter()
-        .filter(|(name, _)| name.ends_with(".html") && !name.starts_with("care/"))
-        .filter_map(|(name, bytes)| std::str::from_utf8(bytes).ok().map(|t| (name, t)))
-        .collect();
-    // Tens of thousands of pages on a city's archive: scan them in parallel.
-    let ids: HashMap<&str, HashSet<String>> = pages
-        .par_iter()
-        .map(|(name, text)| {
-            let set = attr_values(text, " id=\"").map(unescape).collect();
-            (name.as_str(), set)
-        })
-        .collect();
+    let pages: Vec<(&String, &PageLinks)> = out.links.iter().collect();
+    // Tens of thousands of pages on a city's archive: check them in parallel.
     let found: Vec<(&String, String, String)> = pages
         .par_iter()
-        .flat_map_iter(|(name, text)| {
+        .flat_map_iter(|(name, page)| {
             let dir = name.rsplit_once('/').map_or("", |(d, _)| d);
-            let mut problems = Vec::new();
-            let mut seen: HashSet<&str> = HashSet::new();
-            let links = attr_values(text, " href=\"").chain(attr_values(text, " src=\""));
-            for raw in links {
-                if !seen.insert(raw) {
-                    continue;
-                }
+            page.links.iter().filter_map(move |raw| {
                 let link = unescape(raw);
-                if let Some(problem) = problem(name, dir, &link, files, to_come, &ids) {
-                    problems.push((*name, link, problem));
-                }
-            }
-            problems
+                problem(name, dir, &link, out, to_come).map(|p| (*name, link, p))
+            })
         })
         .collect();
 
@@ -79,14 +82,7 @@ pub fn check(
 }
 
 /// What is wrong with one link of the page `name` (in folder `dir`), if anything.
-fn problem(
-    name: &str,
-    dir: &str,
-    link: &str,
-    files: &BTreeMap<String, Vec<u8>>,
-    to_come: &[String],
-    ids: &HashMap<&str, HashSet<String>>,
-) -> Option<String> {
+fn problem(name: &str, dir: &str, link: &str, out: &Output, to_come: &[String]) -> Option<String> {
     if is_external(link) {
         return None;
     }
@@ -100,14 +96,15 @@ fn problem(
             None => return Some(format!("link `{link}` points outside the site")),
         }
     };
-    if !files.contains_key(&target) && !to_come.contains(&target) {
+    if !out.contains(&target) && !to_come.contains(&target) {
         return Some(format!("broken link `{link}`: no {target} in the output"));
     }
     if !fragment.is_empty()
         && target.ends_with(".html")
-        && !ids
+        && !out
+            .links
             .get(target.as_str())
-            .is_some_and(|s| s.contains(fragment))
+            .is_some_and(|p| p.ids.contains(fragment))
     {
         return Some(format!(
             "broken anchor `{link}`: {target} has no id `{fragment}`"
