@@ -487,13 +487,12 @@ pub(crate) fn kept_versions(out: &Output) -> LinkGroup {
     LinkGroup {
         title: "更正前的版本（已更正）".into(),
         links: out
-            .paths()
-            .into_iter()
-            .filter(|p| p.ends_with(".html"))
-            .filter(|p| {
-                p.split_once('/')
-                    .is_some_and(|(dir, _)| parse_version(dir).is_some())
+            .paths(|p| {
+                p.ends_with(".html")
+                    && p.split_once('/')
+                        .is_some_and(|(dir, _)| parse_version(dir).is_some())
             })
+            .into_iter()
             .map(|p| Link {
                 title: p.to_string(),
                 url: p.to_string(),

@@ -385,10 +385,8 @@ fn sitemap_xml(ctx: &Ctx, base: &str, out: &Output) -> String {
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
     // The 关怀版 copy under care/ repeats the standard pages, which are the ones to index.
-    for path in out.paths() {
-        if !path.ends_with(".html") || path == "404.html" || path.starts_with("care/") {
-            continue;
-        }
+    let pages = out.paths(|p| p.ends_with(".html") && p != "404.html" && !p.starts_with("care/"));
+    for path in pages {
         s.push_str(&format!(
             "  <url><loc>{}</loc>",
             xml_escape(&absolute(base, path))

@@ -15,7 +15,7 @@ use minijinja::value::Serde;
 use minijinja::{context, Environment, Value};
 use rayon::prelude::*;
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, HashSet};
 
 #[derive(Debug, Clone, Default)]
 pub struct RenderOptions {
@@ -39,7 +39,7 @@ pub struct Output {
     /// Files kept in memory, by path relative to the output folder.
     pub files: BTreeMap<String, Vec<u8>>,
     /// Files already written to the staging folder ([`RenderOptions::stage`]).
-    pub written: BTreeSet<String>,
+    pub written: HashSet<String>,
     /// The ids and links of every page of the standard site, for the link check.
     pub links: BTreeMap<String, PageLinks>,
     pub timings: crate::timings::Timings,
@@ -61,13 +61,17 @@ impl Output {
         self.files.contains_key(path) || self.written.contains(path)
     }
 
-    /// Every path the build makes, sorted.
-    pub fn paths(&self) -> BTreeSet<&str> {
-        self.files
+    /// The paths the build makes that `keep` accepts, sorted.
+    pub fn paths(&self, keep: impl Fn(&str) -> bool) -> Vec<&str> {
+        let mut paths: Vec<&str> = self
+            .files
             .keys()
             .chain(&self.written)
             .map(String::as_str)
-            .collect()
+            .filter(|p| keep(p))
+            .collect();
+        paths.sort_unstable();
+        paths
     }
 
     /// Adds a file kept in memory (one of the few made after the editions).

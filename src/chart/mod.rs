@@ -57,23 +57,11 @@ pub(crate) fn finish_svg(raw: &str, title: &str, desc: &str) -> String {
     ));
     // Every text repeats the font stack the root now sets, and every shape says it is
     // opaque: drop both in one pass (charts are a third of a build's work).
-    let font_attr = format!(" font-family=\"{FONT}\"");
-    let body = &raw[body_start..];
-    let mut kept = 0;
-    for (i, _) in body.match_indices(' ') {
-        if i < kept {
-            continue;
-        }
-        let rest = &body[i..];
-        let skip = [font_attr.as_str(), " opacity=\"1\""]
-            .into_iter()
-            .find(|attr| rest.starts_with(attr));
-        if let Some(attr) = skip {
-            out.push_str(&body[kept..i]);
-            kept = i + attr.len();
-        }
-    }
-    out.push_str(&body[kept..]);
+    static REDUNDANT: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        let font = regex::escape(&format!(" font-family=\"{FONT}\""));
+        regex::Regex::new(&format!("{font}| opacity=\"1\"")).expect("a valid pattern")
+    });
+    out.push_str(&REDUNDANT.replace_all(&raw[body_start..], ""));
     out
 }
 
