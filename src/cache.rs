@@ -7,43 +7,81 @@
 //! that could change a part changes its fingerprint.
 
 use crate::diagnostic::Diagnostic;
+use crate::render::Settled;
 use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 /// Files of one part with the non-fatal problems found while rendering it.
-pub type Part = (Vec<(String, Vec<u8>)>, Vec<Diagnostic>);
+/// The files of one part, settled (bytes shared, links taken), with the non-fatal problems
+/// found while rendering it.
+pub type Part = (Vec<Settled>, Vec<Diagnostic>);
+
+/// A part's fingerprints: `coarse` hashes a superset of its inputs and is cheap (e.g. every
+/// indicators.yaml up to its edition, hashed once per edition); `fine` hashes exactly its
+/// inputs (its own figures) and is computed only when the coarse one changed. Saving one
+/// report.md so costs a few hashes per edition, not one per indicator page.
+#[derive(Debug)]
+struct Entry {
+    coarse: u64,
+    fine: u64,
+    part: Arc<Part>,
+}
 
 #[derive(Debug, Default)]
 pub struct RenderCache {
-    parts: Mutex<HashMap<String, (u64, Part)>>,
+    parts: Mutex<HashMap<String, Entry>>,
     rendered: AtomicUsize,
     reused: AtomicUsize,
 }
 
 impl RenderCache {
-    /// The part named `key` as cached for `fingerprint`, or rendered now (and kept when it
-    /// rendered without fatal errors).
+    /// The part named `key` as cached for its inputs, or rendered now (and kept when it
+    /// rendered without fatal errors). Equal `coarse` fingerprints mean equal inputs; when
+    /// they differ, the `fine` one decides.
     pub fn part(
         &self,
         key: String,
-        fingerprint: u64,
+        coarse: u64,
+        fine: impl FnOnce() -> u64,
         render: impl FnOnce() -> Result<Part, Vec<Diagnostic>>,
     ) -> Result<Part, Vec<Diagnostic>> {
-        let cached = self
+        let known = self
             .lock()
             .get(&key)
-            .filter(|(fp, _)| *fp == fingerprint)
-            .map(|(_, part)| part.clone());
-        if let Some(part) = cached {
-            self.reused.fetch_add(1, Ordering::Relaxed);
-            return Ok(part);
-        }
+            .map(|e| (e.coarse, e.fine, Arc::clone(&e.part)));
+        // Fingerprints are computed outside the lock: parts render in parallel.
+        let fine = match known {
+            Some((c, _, part)) if c == coarse => return Ok(self.reuse(&part)),
+            Some((_, f, part)) => {
+                let fine = fine();
+                if fine == f {
+                    if let Some(e) = self.lock().get_mut(&key) {
+                        e.coarse = coarse;
+                    }
+                    return Ok(self.reuse(&part));
+                }
+                fine
+            }
+            None => fine(),
+        };
         self.rendered.fetch_add(1, Ordering::Relaxed);
         let part = render()?;
-        self.lock().insert(key, (fingerprint, part.clone()));
+        self.lock().insert(
+            key,
+            Entry {
+                coarse,
+                fine,
+                part: Arc::new(part.clone()),
+            },
+        );
         Ok(part)
+    }
+
+    fn reuse(&self, part: &Part) -> Part {
+        self.reused.fetch_add(1, Ordering::Relaxed);
+        part.clone()
     }
 
     /// (parts rendered, parts reused) since the last call; resets both.
@@ -54,7 +92,7 @@ impl RenderCache {
         )
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, (u64, Part)>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Entry>> {
         self.parts.lock().unwrap_or_else(|e| e.into_inner())
     }
 }

@@ -271,17 +271,27 @@ style=\"text-decoration:underline dotted;cursor:help\">{}</span>",
 
 /// Where indicator `id` is defined: `path:line` in the edition's indicators.yaml.
 pub fn indicator_position(site: &Site, edition: &Edition, id: &str) -> String {
+    let line = indicator_lines(site, edition).get(id).copied().unwrap_or(1);
     let src = site.sources.get(edition.indicators_file);
-    let line = src
-        .text
-        .lines()
-        .position(|l| {
-            let l = l.trim_start().trim_start_matches('-').trim();
-            l.strip_prefix("id:")
-                .is_some_and(|v| v.trim().trim_matches(['"', '\'']) == id)
-        })
-        .map_or(1, |i| i + 1);
     format!("{}:{line}", src.path.display())
+}
+
+/// The line of each `id:` in the edition's indicators.yaml (the first, for a duplicate), in
+/// one pass: the review page asks for every indicator of every edition.
+pub fn indicator_lines<'a>(
+    site: &'a Site,
+    edition: &Edition,
+) -> std::collections::HashMap<&'a str, usize> {
+    let mut lines = std::collections::HashMap::new();
+    let text = &site.sources.get(edition.indicators_file).text;
+    for (i, l) in text.lines().enumerate() {
+        let l = l.trim_start().trim_start_matches('-').trim();
+        if let Some(v) = l.strip_prefix("id:") {
+            let id = v.split(" #").next().unwrap_or("").trim();
+            lines.entry(id.trim_matches(['"', '\''])).or_insert(i + 1);
+        }
+    }
+    lines
 }
 
 fn decode_hex(s: &str) -> String {

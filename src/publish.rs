@@ -27,23 +27,42 @@ pub(crate) fn render_site_files(ctx: &Ctx, out: &mut Output) -> Result<(), Vec<D
         }
     }
     let latest: Vec<(&str, (&Edition, &Indicator))> = latest.into_iter().collect();
+    // Each a part of its own for the preview's cache: they change only with the data.
     let pages: Vec<_> = latest
         .par_iter()
         .map(|(id, (edition, ind))| {
-            indicator_page(ctx, edition, ind).map(|mut files| {
-                files.push((format!("indicators/{id}.csv"), indicator_csv(ctx, id)));
-                ctx.settle_all(files)
-            })
+            render::cached(
+                ctx,
+                || format!("history:{id}"),
+                |inputs| inputs.all_data,
+                |inputs| inputs.history(ctx, i32::MAX, ind),
+                &|| {
+                    let mut files = indicator_page(ctx, edition, ind).map_err(|d| vec![d])?;
+                    files.push((format!("indicators/{id}.csv"), indicator_csv(ctx, id)));
+                    Ok((files, Vec::new()))
+                },
+            )
         })
+        .chain(rayon::iter::once(render::cached(
+            ctx,
+            || "data".into(),
+            |inputs| inputs.all_data,
+            |inputs| inputs.all_data,
+            &|| {
+                let files = vec![
+                    ("data/all.csv".into(), all_csv(ctx)),
+                    ("data/all.json".into(), all_json(ctx)),
+                ];
+                Ok((files, Vec::new()))
+            },
+        )))
         .collect();
     for page in pages {
         match page {
-            Ok(settled) => settled.into_iter().for_each(|f| out.add(f)),
-            Err(d) => errors.push(d),
+            Ok((settled, _)) => settled.into_iter().for_each(|f| out.add(f)),
+            Err(ds) => errors.extend(ds),
         }
     }
-    files.push(("data/all.csv".into(), all_csv(ctx)));
-    files.push(("data/all.json".into(), all_json(ctx)));
     match not_found_page(ctx, false).and_then(|standard| {
         let care = not_found_page(ctx, true)?;
         let care = render::point_assets_at_standard(&String::from_utf8_lossy(&care), "404.html");
@@ -64,7 +83,7 @@ pub(crate) fn render_site_files(ctx: &Ctx, out: &mut Output) -> Result<(), Vec<D
     }
 
     // The site map lists what exists by now, itself included.
-    out.files.insert("sitemap.html".into(), Vec::new());
+    out.files.insert("sitemap.html".into(), Default::default());
     match sitemap_page(ctx, out) {
         Ok(both) => add(out, both),
         Err(d) => {
@@ -76,9 +95,9 @@ pub(crate) fn render_site_files(ctx: &Ctx, out: &mut Output) -> Result<(), Vec<D
     match &ctx.site.config.base_url {
         Some(base) => {
             let sitemap = sitemap_xml(ctx, base, out);
-            out.files.insert("sitemap.xml".into(), sitemap.into_bytes());
+            out.insert("sitemap.xml".into(), sitemap.into_bytes());
             if let Some(feed) = feed_xml(ctx, base) {
-                out.files.insert("feed.xml".into(), feed.into_bytes());
+                out.insert("feed.xml".into(), feed.into_bytes());
             }
         }
         None => out.notes.push(

@@ -16,6 +16,7 @@ use minijinja::{context, Environment, Value};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashSet};
+use std::sync::Arc;
 
 #[derive(Debug, Clone, Default)]
 pub struct RenderOptions {
@@ -37,11 +38,11 @@ pub struct RenderOptions {
 #[derive(Debug, Default)]
 pub struct Output {
     /// Files kept in memory, by path relative to the output folder.
-    pub files: BTreeMap<String, Vec<u8>>,
+    pub files: BTreeMap<String, Bytes>,
     /// Files already written to the staging folder ([`RenderOptions::stage`]).
     pub written: HashSet<String>,
     /// The ids and links of every page of the standard site, for the link check.
-    pub links: BTreeMap<String, PageLinks>,
+    pub links: BTreeMap<String, Arc<PageLinks>>,
     pub timings: crate::timings::Timings,
     /// Errors that did not stop a page from rendering (a narrative function whose figure
     /// could not be printed); the build still fails on them, but links can be checked.
@@ -103,13 +104,25 @@ impl Output {
     }
 }
 
+/// The bytes of a file kept in memory, shared between the preview's cache and its site.
+pub type Bytes = Arc<Vec<u8>>;
+
+/// The files of an [`Output`] as plain bytes, for the commands that change or pack them.
+/// Nothing is copied unless a cache still shares a file.
+pub fn unshare(files: BTreeMap<String, Bytes>) -> BTreeMap<String, Vec<u8>> {
+    files
+        .into_iter()
+        .map(|(path, bytes)| (path, Arc::unwrap_or_clone(bytes)))
+        .collect()
+}
+
 /// A rendered file on its way into the [`Output`]: its bytes, unless they were written to
 /// the staging folder already, and, for a page of the standard site, its ids and links.
-#[derive(Debug)]
-pub(crate) struct Settled {
+#[derive(Debug, Clone)]
+pub struct Settled {
     path: String,
-    bytes: Option<Vec<u8>>,
-    links: Option<PageLinks>,
+    bytes: Option<Bytes>,
+    links: Option<Arc<PageLinks>>,
 }
 
 /// Takes what the link check needs from a page and, when the build writes as it goes,
@@ -121,7 +134,7 @@ pub(crate) fn settle(
     bytes: Vec<u8>,
 ) -> Settled {
     let links = (path.ends_with(".html") && !path.starts_with("care/"))
-        .then(|| PageLinks::of(&String::from_utf8_lossy(&bytes)));
+        .then(|| Arc::new(PageLinks::of(&String::from_utf8_lossy(&bytes))));
     match stage {
         Some(stage) => {
             stage.put(&path, &bytes);
@@ -133,7 +146,7 @@ pub(crate) fn settle(
         }
         None => Settled {
             path,
-            bytes: Some(bytes),
+            bytes: Some(Arc::new(bytes)),
             links,
         },
     }
@@ -152,6 +165,8 @@ pub(crate) struct Ctx<'a> {
     pub(crate) editions: Vec<&'a Edition>,
     pub(crate) site_view: Value,
     pub(crate) stage: Option<&'a crate::output::Staging>,
+    cache: Option<&'a crate::cache::RenderCache>,
+    inputs: Option<&'a SiteInputs>,
     freezing: Option<&'a crate::archive::Freezing>,
     preview: bool,
     timings: &'a crate::timings::Timings,
@@ -175,6 +190,8 @@ struct Shared<'a> {
     editions: Vec<&'a Edition>,
     site_view: Value,
     timings: crate::timings::Timings,
+    /// Hashed inputs for the cache (`serve` only).
+    inputs: Option<SiteInputs>,
 }
 
 impl<'a> Shared<'a> {
@@ -186,7 +203,12 @@ impl<'a> Shared<'a> {
             .filter(|e| options.drafts || !e.is_draft())
             .collect();
         let site_view = Value::from(Serde(view::site_view(site, &editions)));
+        let inputs = options
+            .cache
+            .is_some()
+            .then(|| SiteInputs::new(site, &editions, options));
         Ok(Shared {
+            inputs,
             env,
             origins,
             editions,
@@ -203,6 +225,8 @@ impl<'a> Shared<'a> {
             editions: self.editions.clone(),
             site_view: self.site_view.clone(),
             stage: options.stage.as_deref(),
+            cache: options.cache.as_deref(),
+            inputs: self.inputs.as_ref(),
             freezing: options.freezing.as_ref(),
             preview: options.preview,
             timings: &self.timings,
@@ -565,13 +589,18 @@ fn render_edition(ctx: &Ctx, edition: &Edition, options: &RenderOptions) -> Edit
         source: front.publisher.clone(),
     };
 
-    let fp = PartInputs::new(ctx, edition, options);
+    let fp = PartInputs::new(ctx, edition);
+    let narrative_fp = |file: usize| {
+        fp.as_ref()
+            .map_or(0, |fp| fp.narrative(&site.sources.get(file).text))
+    };
     let narrative_part =
-        |file: usize, render: &dyn Fn() -> Result<crate::cache::Part, Vec<Diagnostic>>| {
+        |file: usize, render: &dyn Fn() -> Result<(Files, Vec<Diagnostic>), Vec<Diagnostic>>| {
             cached(
-                options,
-                format!("{year}:page:{file}"),
-                || fp.narrative(&site.sources.get(file).text),
+                ctx,
+                || format!("{year}:page:{file}"),
+                |_| narrative_fp(file),
+                |_| narrative_fp(file),
                 render,
             )
         };
@@ -656,7 +685,7 @@ fn render_edition(ctx: &Ctx, edition: &Edition, options: &RenderOptions) -> Edit
     {
         match part {
             Ok((f, mut p)) => {
-                files.extend(ctx.settle_all(f));
+                files.extend(f);
                 problems.append(&mut p);
             }
             Err(mut ds) => errors.append(&mut ds),
@@ -671,9 +700,13 @@ fn render_edition(ctx: &Ctx, edition: &Edition, options: &RenderOptions) -> Edit
         .par_iter()
         .map(|ind| {
             cached(
-                options,
-                format!("{year}:indicator:{}", ind.id),
-                || fp.indicator(ctx, edition, ind),
+                ctx,
+                || format!("{year}:indicator:{}", ind.id),
+                |_| fp.as_ref().map_or(0, PartInputs::indicators),
+                |inputs| {
+                    fp.as_ref()
+                        .map_or(0, |fp| fp.indicator(ctx, inputs, edition, ind))
+                },
                 &|| {
                     let mut files = render_indicator(
                         ctx,
@@ -693,7 +726,7 @@ fn render_edition(ctx: &Ctx, edition: &Edition, options: &RenderOptions) -> Edit
                     Ok((files, Vec::new()))
                 },
             )
-            .map(|(files, _)| ctx.settle_all(files))
+            .map(|(files, _)| files)
         })
         .collect();
     for r in indicator_files {
@@ -726,61 +759,109 @@ fn render_edition(ctx: &Ctx, edition: &Edition, options: &RenderOptions) -> Edit
     }
 }
 
-/// Renders a part through the cache when there is one; the fingerprint is computed only then.
-fn cached(
-    options: &RenderOptions,
-    key: String,
-    fingerprint: impl FnOnce() -> u64,
-    render: &dyn Fn() -> Result<crate::cache::Part, Vec<Diagnostic>>,
+/// Renders a part and settles its files, through the cache when there is one; the
+/// fingerprints are computed only then.
+pub(crate) fn cached(
+    ctx: &Ctx,
+    key: impl FnOnce() -> String,
+    coarse: impl FnOnce(&SiteInputs) -> u64,
+    fine: impl FnOnce(&SiteInputs) -> u64,
+    render: &dyn Fn() -> Result<(Files, Vec<Diagnostic>), Vec<Diagnostic>>,
 ) -> Result<crate::cache::Part, Vec<Diagnostic>> {
-    match &options.cache {
-        Some(cache) => cache.part(key, fingerprint(), render),
-        None => render(),
+    let settled = || render().map(|(files, problems)| (ctx.settle_all(files), problems));
+    match (ctx.cache, ctx.inputs) {
+        (Some(cache), Some(inputs)) => cache.part(key(), coarse(inputs), || fine(inputs), settled),
+        _ => settled(),
+    }
+}
+
+/// The source texts every part depends on, hashed once per rendering (only with a cache).
+pub(crate) struct SiteInputs {
+    /// Settings, theme, the list of editions with their front matter, options.
+    pub(crate) base: u64,
+    /// By year: every indicators.yaml up to that edition (an indicator's history).
+    data_upto: BTreeMap<i32, u64>,
+    /// Every indicators.yaml (the cross-edition pages and data).
+    pub(crate) all_data: u64,
+}
+
+impl SiteInputs {
+    fn new(site: &Site, editions: &[&Edition], options: &RenderOptions) -> SiteInputs {
+        use crate::cache::fingerprint;
+        let text = |file: usize| site.sources.get(file).text.as_str();
+        let front = |e: &Edition| &text(e.report.file)[..e.report.body_start];
+        let theme: Vec<(&String, &String, Option<&Vec<u8>>)> = site
+            .theme
+            .templates
+            .iter()
+            .map(|(k, (v, _))| (k, v, None))
+            .chain(site.theme.static_files.iter().map(|(k, v)| (k, k, Some(v))))
+            .collect();
+        let fronts: Vec<(i32, &str, bool)> = editions
+            .iter()
+            .map(|e| (e.year, front(e), e.is_draft()))
+            .collect();
+        let base = fingerprint((
+            text(site.config_file),
+            theme,
+            fronts,
+            options.preview,
+            options.drafts,
+            options
+                .freezing
+                .as_ref()
+                .map(|f| (f.year, f.date.to_string())),
+        ));
+        let mut data_upto = BTreeMap::new();
+        let mut running = base;
+        for e in editions {
+            running = fingerprint((running, text(e.indicators_file)));
+            data_upto.insert(e.year, running);
+        }
+        SiteInputs {
+            base,
+            data_upto,
+            all_data: running,
+        }
+    }
+
+    /// The history of indicator `ind` up to `year`: its figures and those of its parts in
+    /// every edition, and its name and unit.
+    pub(crate) fn history(&self, ctx: &Ctx, year: i32, ind: &Indicator) -> u64 {
+        let ids: Vec<&str> = std::iter::once(ind.id.as_str())
+            .chain(ind.parts.iter().map(String::as_str))
+            .collect();
+        let history: Vec<(i32, Vec<String>)> = ctx
+            .editions
+            .iter()
+            .filter(|e| e.year <= year)
+            .map(|e| {
+                let figures = ids
+                    .iter()
+                    .map(|id| format!("{:?}", e.indicator(id)))
+                    .collect();
+                (e.year, figures)
+            })
+            .collect();
+        crate::cache::fingerprint((self.base, history))
     }
 }
 
 /// The source texts each part of an edition is made from, hashed.
 struct PartInputs {
-    /// Everything every part depends on: settings, theme, the list of editions, options.
-    base: u64,
     /// The edition's front matter and list of pages (they appear on all its pages).
     edition: u64,
     /// indicators.yaml of this edition and of the previous one (for change()).
     data: u64,
+    /// Every indicators.yaml up to this edition.
+    history: u64,
 }
 
 impl PartInputs {
-    fn new(ctx: &Ctx, edition: &Edition, options: &RenderOptions) -> PartInputs {
+    fn new(ctx: &Ctx, edition: &Edition) -> Option<PartInputs> {
         use crate::cache::fingerprint;
+        let inputs = ctx.inputs?;
         let text = |file: usize| ctx.site.sources.get(file).text.as_str();
-        let front = |e: &Edition| &text(e.report.file)[..e.report.body_start];
-        let theme: Vec<(&String, &String, Option<&Vec<u8>>)> = ctx
-            .site
-            .theme
-            .templates
-            .iter()
-            .map(|(k, (v, _))| (k, v, None))
-            .chain(
-                ctx.site
-                    .theme
-                    .static_files
-                    .iter()
-                    .map(|(k, v)| (k, k, Some(v))),
-            )
-            .collect();
-        let editions: Vec<(i32, &str, bool)> = ctx
-            .editions
-            .iter()
-            .map(|e| (e.year, front(e), e.is_draft()))
-            .collect();
-        let base = fingerprint((
-            text(ctx.site.config_file),
-            theme,
-            editions,
-            ctx.preview,
-            options.drafts,
-            ctx.freezing.map(|f| (f.year, f.date.to_string())),
-        ));
         let pages: Vec<(&str, &str)> = edition
             .pages
             .iter()
@@ -790,41 +871,36 @@ impl PartInputs {
             .site
             .previous(edition.year)
             .map(|p| text(p.indicators_file));
-        PartInputs {
-            base,
-            edition: fingerprint((front(edition), pages)),
+        let front = &text(edition.report.file)[..edition.report.body_start];
+        Some(PartInputs {
+            edition: fingerprint((inputs.base, front, pages)),
             data: fingerprint((text(edition.indicators_file), previous)),
-        }
+            history: inputs.data_upto.get(&edition.year).copied().unwrap_or(0),
+        })
     }
 
     /// A narrative page: its own text besides the edition's inputs.
     fn narrative(&self, text: &str) -> u64 {
-        crate::cache::fingerprint((self.base, self.edition, self.data, text))
+        crate::cache::fingerprint((self.edition, self.data, text))
+    }
+
+    /// Every indicator part of the edition: a superset of any one's inputs.
+    fn indicators(&self) -> u64 {
+        crate::cache::fingerprint((self.edition, self.history))
     }
 
     /// One indicator's page and charts: its own figures and those of its parts in every
     /// edition up to this one, and the indicators of this edition it is a part of.
-    fn indicator(&self, ctx: &Ctx, edition: &Edition, ind: &Indicator) -> u64 {
-        let ids: Vec<&str> = std::iter::once(ind.id.as_str())
-            .chain(ind.parts.iter().map(String::as_str))
-            .collect();
-        let history: Vec<(i32, Vec<String>)> = ctx
-            .editions
-            .iter()
-            .filter(|e| e.year <= edition.year)
-            .map(|e| {
-                let figures = ids
-                    .iter()
-                    .map(|id| format!("{:?}", e.indicator(id)))
-                    .collect();
-                (e.year, figures)
-            })
-            .collect();
+    fn indicator(&self, ctx: &Ctx, inputs: &SiteInputs, edition: &Edition, ind: &Indicator) -> u64 {
         let part_of: Vec<(&str, &str)> = edition
             .wholes_of(&ind.id)
             .map(|i| (i.id.as_str(), i.name.as_str()))
             .collect();
-        crate::cache::fingerprint((self.base, self.edition, history, part_of))
+        crate::cache::fingerprint((
+            self.edition,
+            inputs.history(ctx, edition.year, ind),
+            part_of,
+        ))
     }
 }
 

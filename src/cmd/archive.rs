@@ -90,8 +90,7 @@ fn render_frozen(root: &std::path::Path, year: i32, date: Date) -> Result<Frozen
     };
     let (output, sources, warnings) = super::build::build_in_memory(root, &options, None)?;
     let prefix = format!("{year}/");
-    let files = output
-        .files
+    let files = crate::render::unshare(output.files)
         .into_iter()
         .filter_map(|(p, b)| p.strip_prefix(&prefix).map(|r| (r.to_string(), b)))
         .collect();

@@ -105,19 +105,20 @@ pub fn run(args: &BuildArgs) -> Result<String, Failure> {
         ..RenderOptions::default()
     };
     let (mut output, site, warnings) = build_site(&args.root, &options, args.base_url.clone())?;
+    let mut files = crate::render::unshare(std::mem::take(&mut output.files));
     let fragments = if args.fragments {
-        let f = crate::fragments::render(&site, &options, &output.files)
+        let f = crate::fragments::render(&site, &options, &files)
             .map_err(|d| Failure::Content(site.sources.clone(), d))?;
         let summary = (f.pages, f.zips);
-        output.files.extend(f.files);
+        files.extend(f.files);
         Some(summary)
     } else {
         None
     };
     let sources = site.sources;
     let (written, write_time) = crate::timings::timed(|| match &stage {
-        Some(stage) => stage.commit(&output.files),
-        None => crate::output::write_atomic(&out_dir, &output.files),
+        Some(stage) => stage.commit(&files),
+        None => crate::output::write_atomic(&out_dir, &files),
     });
     written.map_err(cannot_write)?;
     let mut report = warnings.render(&sources);

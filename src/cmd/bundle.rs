@@ -24,7 +24,11 @@ pub fn run(args: &BundleArgs) -> Result<String, Failure> {
             ))
         })?;
     let (output, site, _) = super::build::build_site(root, &RenderOptions::default(), None)?;
-    let files = select(&output.files, year, site.config.base_url.as_deref());
+    let files = select(
+        &crate::render::unshare(output.files),
+        year,
+        site.config.base_url.as_deref(),
+    );
     let folder = format!("gongkai-{year}");
     let mtime = Date::parse(&manifest.frozen).map_or(0, epoch_seconds);
     let bytes = tar_gz(&folder, &files, mtime)

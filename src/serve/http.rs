@@ -99,12 +99,12 @@ fn route(stream: &TcpStream, request: &Request, preview: &Preview) -> std::io::R
     };
     match site.files.get(&path) {
         Some(bytes) => {
-            let body = if path.ends_with(".html") {
-                preview::inject(bytes, &path, &status)
+            if path.ends_with(".html") {
+                let body = preview::inject(bytes, &path, &status);
+                respond(stream, 200, &[content_type(&path)], &body, head)
             } else {
-                bytes.clone()
-            };
-            respond(stream, 200, &[content_type(&path)], &body, head)
+                respond(stream, 200, &[content_type(&path)], bytes, head)
+            }
         }
         None if site.files.contains_key(&format!("{path}/index.html")) => {
             // A folder asked for without its slash: relative links need the slash.

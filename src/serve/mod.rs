@@ -24,7 +24,7 @@ use std::time::{Duration, Instant};
 pub struct Snapshot {
     /// Every output file by its path relative to the site root, exactly as `build` would write
     /// it with `--drafts`.
-    pub files: BTreeMap<String, Vec<u8>>,
+    pub files: BTreeMap<String, crate::render::Bytes>,
     /// Output paths showing unpublished content; one ending in `/` covers a whole folder.
     pub drafts: Vec<String>,
     /// The review page (every indicator with last year's figure and the change).
@@ -97,6 +97,7 @@ impl Preview {
         };
         let outcome = build_site(&self.root, &options, None);
         let elapsed = started.elapsed().as_secs_f64();
+        let mut replaced = None;
         let mut status = self.lock();
         status.generation += 1;
         let log = match outcome {
@@ -112,7 +113,8 @@ impl Preview {
                     files: output.files,
                     warnings,
                 };
-                status.site = Some(Arc::new(snapshot));
+                // The old site is dropped after the tabs are told (a large site takes a while).
+                replaced = status.site.replace(Arc::new(snapshot));
                 status.error = None;
                 let (rendered, reused) = self.cache.take_counts();
                 format!(
@@ -135,6 +137,7 @@ impl Preview {
         };
         drop(status);
         self.changed.notify_all();
+        drop(replaced);
         log
     }
 

@@ -175,6 +175,13 @@ td.n{{text-align:right;font-variant-numeric:tabular-nums}}code{{font-size:90%}}<
             prev_year = prev.map_or("上年".to_string(), |p| format!("{}年", p.year)),
         );
         let against = findings_by_indicator(site, e, diagnostics);
+        let lines = crate::narrative::indicator_lines(site, e);
+        let path = site
+            .sources
+            .get(e.indicators_file)
+            .path
+            .display()
+            .to_string();
         for ind in e.indicators() {
             let prev_ind: Option<&Indicator> = prev.and_then(|p| p.indicator(&ind.id));
             let cells = [
@@ -199,7 +206,10 @@ td.n{{text-align:right;font-variant-numeric:tabular-nums}}code{{font-size:90%}}<
             let _ = write!(
                 h,
                 "<td><code>{}</code></td><td>",
-                escape_html(&crate::narrative::indicator_position(site, e, &ind.id))
+                escape_html(&format!(
+                    "{path}:{}",
+                    lines.get(ind.id.as_str()).copied().unwrap_or(1)
+                ))
             );
             for d in against.get(ind.id.as_str()).into_iter().flatten() {
                 let _ = write!(

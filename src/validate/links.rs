@@ -48,7 +48,7 @@ pub fn check(site: &Site, out: &Output, to_come: &[String]) -> Vec<Diagnostic> {
             origin.insert(format!("{}/{}.html", e.year, p.slug), p.file);
         }
     }
-    let pages: Vec<(&String, &PageLinks)> = out.links.iter().collect();
+    let pages: Vec<(&String, &PageLinks)> = out.links.iter().map(|(k, v)| (k, &**v)).collect();
     // Tens of thousands of pages on a city's archive: check them in parallel.
     let found: Vec<(&String, String, String)> = pages
         .par_iter()
