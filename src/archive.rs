@@ -259,10 +259,7 @@ impl Archives {
         for (folder, files) in editions.chain(versions) {
             let prefix = format!("{folder}/");
             let care_prefix = format!("care/{prefix}");
-            let gone = |p: &String| p.starts_with(&prefix) || p.starts_with(&care_prefix);
-            out.files.retain(|p, _| !gone(p));
-            out.written.retain(|p| !gone(p));
-            out.links.retain(|p, _| !gone(p));
+            out.retain(|p| !p.starts_with(&prefix) && !p.starts_with(&care_prefix));
             let files: Vec<(&String, &Vec<u8>)> = files.iter().collect();
             let settled: Vec<Vec<crate::render::Settled>> = files
                 .par_iter()

@@ -32,6 +32,8 @@ struct Entry {
 #[derive(Debug, Default)]
 pub struct RenderCache {
     parts: Mutex<HashMap<String, Entry>>,
+    /// Parsed indicators files, for loading.
+    pub parsed: crate::content::ParseCache,
     rendered: AtomicUsize,
     reused: AtomicUsize,
 }

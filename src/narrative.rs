@@ -151,6 +151,8 @@ pub fn substitute(html: &str, site: &Site, edition: &Edition, mark: bool) -> Sub
     let mut out = Substituted::default();
     let mut rest = html;
     let mut result = String::with_capacity(html.len());
+    // Marked figures name the line each indicator is defined on: one scan of the file.
+    let lines = mark.then(|| indicator_lines(site, edition));
     while let Some(open) = rest.find(OPEN) {
         let Some(close_rel) = rest[open..].find(CLOSE) else {
             break;
@@ -162,7 +164,10 @@ pub fn substitute(html: &str, site: &Site, edition: &Edition, mark: bool) -> Sub
         let mut before = &rest[..open];
         let mut after = &rest[close + CLOSE.len_utf8()..];
         let text = match expand(kind, &id, site, edition, &mut out) {
-            Ok(Expansion::Text(t)) if mark => marked(kind, &id, &t, site, edition),
+            Ok(Expansion::Text(t)) if mark => {
+                let line = lines.as_ref().and_then(|l| l.get(id.as_str()).copied());
+                marked(kind, &id, &t, site, edition, line.unwrap_or(1))
+            }
             Ok(Expansion::Text(t)) => crate::markdown::escape_html(&t),
             Ok(Expansion::Block(b)) => {
                 // A chart alone in a paragraph replaces the paragraph.
@@ -243,7 +248,7 @@ fn expand(
 
 /// A printed figure wrapped for review: indicator id and name, the function and what it
 /// printed, the unit, and `path:line` of the indicator in indicators.yaml.
-fn marked(kind: char, id: &str, text: &str, site: &Site, edition: &Edition) -> String {
+fn marked(kind: char, id: &str, text: &str, site: &Site, edition: &Edition, line: usize) -> String {
     use crate::markdown::escape_html;
     let Some(ind) = edition.indicator(id) else {
         return escape_html(text);
@@ -255,10 +260,10 @@ fn marked(kind: char, id: &str, text: &str, site: &Site, edition: &Edition) -> S
         _ => "change",
     };
     let title = format!(
-        "{id} · {}\n{function}() = {text}（单位：{}）\n来源：{}",
+        "{id} · {}\n{function}() = {text}（单位：{}）\n来源：{}:{line}",
         ind.name,
         format::unit(ind, &site.config.numbers),
-        indicator_position(site, edition, id)
+        site.sources.get(edition.indicators_file).path.display()
     );
     format!(
         "<span class=\"gongkai-figure\" data-indicator=\"{}\" title=\"{}\" \
@@ -267,13 +272,6 @@ style=\"text-decoration:underline dotted;cursor:help\">{}</span>",
         escape_html(&title),
         escape_html(text)
     )
-}
-
-/// Where indicator `id` is defined: `path:line` in the edition's indicators.yaml.
-pub fn indicator_position(site: &Site, edition: &Edition, id: &str) -> String {
-    let line = indicator_lines(site, edition).get(id).copied().unwrap_or(1);
-    let src = site.sources.get(edition.indicators_file);
-    format!("{}:{line}", src.path.display())
 }
 
 /// The line of each `id:` in the edition's indicators.yaml (the first, for a duplicate), in

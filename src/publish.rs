@@ -83,11 +83,11 @@ pub(crate) fn render_site_files(ctx: &Ctx, out: &mut Output) -> Result<(), Vec<D
     }
 
     // The site map lists what exists by now, itself included.
-    out.files.insert("sitemap.html".into(), Default::default());
+    out.expect("sitemap.html");
     match sitemap_page(ctx, out) {
         Ok(both) => add(out, both),
         Err(d) => {
-            out.files.remove("sitemap.html");
+            out.retain(|p| p != "sitemap.html");
             errors.push(d);
         }
     }

@@ -15,7 +15,7 @@ use minijinja::value::Serde;
 use minijinja::{context, Environment, Value};
 use rayon::prelude::*;
 use serde::Serialize;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 #[derive(Debug, Clone, Default)]
@@ -39,8 +39,10 @@ pub struct RenderOptions {
 pub struct Output {
     /// Files kept in memory, by path relative to the output folder.
     pub files: BTreeMap<String, Bytes>,
-    /// Files already written to the staging folder ([`RenderOptions::stage`]).
-    pub written: HashSet<String>,
+    /// Every path the build makes: kept in `files` or already written to the staging folder
+    /// ([`RenderOptions::stage`]). Hashed fast: the link check looks up every link of every
+    /// page here.
+    paths: rustc_hash::FxHashSet<String>,
     /// The ids and links of every page of the standard site, for the link check.
     pub links: BTreeMap<String, Arc<PageLinks>>,
     pub timings: crate::timings::Timings,
@@ -59,20 +61,31 @@ pub struct Output {
 impl Output {
     /// Whether the build makes the file at `path`.
     pub fn contains(&self, path: &str) -> bool {
-        self.files.contains_key(path) || self.written.contains(path)
+        self.paths.contains(path)
     }
 
     /// The paths the build makes that `keep` accepts, sorted.
     pub fn paths(&self, keep: impl Fn(&str) -> bool) -> Vec<&str> {
         let mut paths: Vec<&str> = self
-            .files
-            .keys()
-            .chain(&self.written)
+            .paths
+            .iter()
             .map(String::as_str)
             .filter(|p| keep(p))
             .collect();
         paths.sort_unstable();
         paths
+    }
+
+    /// Counts `path` as made before it is (the site map lists itself).
+    pub(crate) fn expect(&mut self, path: &str) {
+        self.paths.insert(path.to_string());
+    }
+
+    /// Drops every file whose path `keep` refuses.
+    pub(crate) fn retain(&mut self, keep: impl Fn(&str) -> bool) {
+        self.files.retain(|p, _| keep(p));
+        self.paths.retain(|p| keep(p));
+        self.links.retain(|p, _| keep(p));
     }
 
     /// Adds a file kept in memory (one of the few made after the editions).
@@ -94,13 +107,13 @@ impl Output {
         };
         match bytes {
             Some(b) => {
-                self.files.insert(path, b);
+                self.files.insert(path.clone(), b);
             }
             None => {
                 self.files.remove(&path);
-                self.written.insert(path);
             }
         }
+        self.paths.insert(path);
     }
 }
 
@@ -134,7 +147,7 @@ pub(crate) fn settle(
     bytes: Vec<u8>,
 ) -> Settled {
     let links = (path.ends_with(".html") && !path.starts_with("care/"))
-        .then(|| Arc::new(PageLinks::of(&String::from_utf8_lossy(&bytes))));
+        .then(|| Arc::new(PageLinks::of(&String::from_utf8_lossy(&bytes), &path)));
     match stage {
         Some(stage) => {
             stage.put(&path, &bytes);
@@ -582,7 +595,14 @@ fn render_edition(ctx: &Ctx, edition: &Edition, options: &RenderOptions) -> Edit
         url: "index.html".into(),
     };
     let pages = published_pages(edition, options.drafts);
-    let edition_value = edition_value(site, edition, &pages);
+    // Built only when a part of the edition is rendered: in a preview rebuild every part may
+    // come from the cache, and the overview of a thousand indicators is not cheap.
+    let edition_view = std::sync::OnceLock::new();
+    let edition_value = || {
+        edition_view
+            .get_or_init(|| edition_value(site, edition, &pages))
+            .clone()
+    };
     let article = |title: &str, date: crate::config::Date| ArticleMeta {
         title: title.to_string(),
         pub_date: date.to_string(),
@@ -627,7 +647,7 @@ fn render_edition(ctx: &Ctx, edition: &Edition, options: &RenderOptions) -> Edit
                 context! {
                     site => ctx.site_view.clone(),
                     page,
-                    edition => edition_value.clone(),
+                    edition => edition_value(),
                     body => body.clone(),
                     toc => toc.clone(),
                     narrative_has_withheld => n.has_withheld,
@@ -667,7 +687,7 @@ fn render_edition(ctx: &Ctx, edition: &Edition, options: &RenderOptions) -> Edit
                     context! {
                         site => ctx.site_view.clone(),
                         page => head,
-                        edition => edition_value.clone(),
+                        edition => edition_value(),
                         doc => doc.clone(),
                         body => body.clone(),
                         toc => toc.clone(),
@@ -712,7 +732,7 @@ fn render_edition(ctx: &Ctx, edition: &Edition, options: &RenderOptions) -> Edit
                         ctx,
                         edition,
                         ind,
-                        &edition_value,
+                        &edition_value(),
                         vec![home_crumb.clone(), edition_crumb.clone()],
                     )
                     .map_err(|d| vec![d])?;

@@ -44,6 +44,18 @@ pub fn timed<T>(f: impl FnOnce() -> T) -> (T, Duration) {
 }
 
 impl Timings {
+    /// The phases in one short line, for the preview's log.
+    pub fn phases(&self) -> String {
+        let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+        format!(
+            "load {:.0} ms, validate {:.0} ms, render {:.0} ms, links {:.0} ms",
+            ms(self.load),
+            ms(self.validate),
+            ms(self.render),
+            ms(self.links),
+        )
+    }
+
     pub fn report(&self) -> String {
         let ms = |d: Duration| d.as_secs_f64() * 1000.0;
         format!(

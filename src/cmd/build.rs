@@ -30,7 +30,9 @@ pub fn build_site(
             root.display()
         )));
     }
-    let (loaded, load_time) = crate::timings::timed(|| crate::content::load(root));
+    let (loaded, load_time) = crate::timings::timed(|| {
+        crate::content::load_with(root, options.cache.as_ref().map(|c| &c.parsed))
+    });
     let mut site = loaded.map_err(|(sources, d)| Failure::Content(sources, d))?;
     if let Some(url) = base_url {
         site.config.base_url = Some(url);

@@ -12,6 +12,21 @@ use walkdir::WalkDir;
 
 /// Loads the project at `root`. Errors are returned all together.
 pub fn load(root: &Path) -> Result<Site, (Sources, Diagnostics)> {
+    load_with(root, None)
+}
+
+type Sections = std::sync::Arc<Vec<crate::content::Section>>;
+
+/// Parsed indicators files by path, with the text they were parsed from, kept by `serve`
+/// between rebuilds: a city's ten years of indicators.yaml take most of a load to parse, and
+/// a save touches one. A file is parsed again when its text differs in any byte.
+#[derive(Debug, Default)]
+pub struct ParseCache {
+    parsed: std::sync::Mutex<std::collections::HashMap<std::path::PathBuf, (String, Sections)>>,
+}
+
+/// [`load`], reusing the parses in `cache` for files whose text is unchanged.
+pub fn load_with(root: &Path, cache: Option<&ParseCache>) -> Result<Site, (Sources, Diagnostics)> {
     let mut sources = Sources::default();
     let mut diags = Diagnostics::default();
     let content = root.join("content");
@@ -27,7 +42,7 @@ pub fn load(root: &Path) -> Result<Site, (Sources, Diagnostics)> {
             }
         });
 
-    let mut editions = Vec::new();
+    let mut pending = Vec::new();
     if content.is_dir() {
         for entry in WalkDir::new(&content)
             .min_depth(1)
@@ -44,7 +59,7 @@ pub fn load(root: &Path) -> Result<Site, (Sources, Diagnostics)> {
                 continue;
             };
             if let Some(e) = load_edition(root, entry.path(), year, &mut sources, &mut diags) {
-                editions.push(e);
+                pending.push(e);
             }
         }
     } else {
@@ -58,6 +73,8 @@ pub fn load(root: &Path) -> Result<Site, (Sources, Diagnostics)> {
             ),
         );
     }
+
+    let editions = parse_indicators(pending, &sources, &mut diags, cache);
 
     let theme_dir = config.as_ref().and_then(|(c, file)| {
         let dir = root.join("themes").join(&c.theme);
@@ -107,31 +124,88 @@ fn edition_year(name: &str) -> Option<i32> {
         .flatten()
 }
 
+/// An edition read but whose indicators.yaml is not parsed yet: the files of all editions
+/// are parsed together, in parallel.
+struct PendingEdition {
+    year: i32,
+    report: Option<Page<ReportFront>>,
+    pages: Vec<Page<PageFront>>,
+    indicators_file: Option<FileId>,
+    assets: Vec<(String, std::path::PathBuf)>,
+}
+
+fn parse_indicators(
+    pending: Vec<PendingEdition>,
+    sources: &Sources,
+    diags: &mut Diagnostics,
+    cache: Option<&ParseCache>,
+) -> Vec<Edition> {
+    use rayon::prelude::*;
+    let parsed: Vec<Option<Result<Sections, Diagnostic>>> = pending
+        .par_iter()
+        .map(|e| {
+            let file = e.indicators_file?;
+            let source = sources.get(file);
+            let hit = cache.and_then(|c| {
+                lock(&c.parsed)
+                    .get(&source.path)
+                    .filter(|(text, _)| *text == source.text)
+                    .map(|(_, sections)| sections.clone())
+            });
+            Some(hit.map(Ok).unwrap_or_else(|| {
+                let parsed = yaml::parse::<IndicatorsFile>(sources, file, &source.text, 1)?;
+                let sections = std::sync::Arc::new(parsed.sections);
+                if let Some(c) = cache {
+                    let entry = (source.text.clone(), sections.clone());
+                    lock(&c.parsed).insert(source.path.clone(), entry);
+                }
+                Ok(sections)
+            }))
+        })
+        .collect();
+    let mut editions = Vec::new();
+    for (e, parsed) in pending.into_iter().zip(parsed) {
+        let sections = match parsed {
+            Some(Ok(sections)) => sections,
+            Some(Err(d)) => {
+                // serde stops at the first placeholder; list them all so a scaffolded
+                // edition can be filled in one pass.
+                let file = e.indicators_file.unwrap_or_default();
+                let pending = pending_figures(sources, file);
+                if pending.is_empty() {
+                    diags.push(d);
+                } else {
+                    diags.extend(pending);
+                }
+                continue;
+            }
+            None => continue,
+        };
+        let (Some(report), Some(file)) = (e.report, e.indicators_file) else {
+            continue;
+        };
+        editions.push(Edition::new(
+            e.year, report, e.pages, sections, file, e.assets,
+        ));
+    }
+    editions
+}
+
+/// A poisoned lock only means a parse panicked elsewhere; the map is still sound.
+fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 fn load_edition(
     root: &Path,
     dir: &Path,
     year: i32,
     sources: &mut Sources,
     diags: &mut Diagnostics,
-) -> Option<Edition> {
+) -> Option<PendingEdition> {
     let report = read(root, &dir.join("report.md"), sources, diags)
         .and_then(|f| load_page::<ReportFront>(sources, f, "index".into(), diags));
-    let indicators = read(root, &dir.join("indicators.yaml"), sources, diags).and_then(|f| {
-        match yaml::parse::<IndicatorsFile>(sources, f, &sources.get(f).text, 1) {
-            Ok(parsed) => Some((parsed, f)),
-            Err(d) => {
-                // serde stops at the first placeholder; list them all so a scaffolded
-                // edition can be filled in one pass.
-                let pending = pending_figures(sources, f);
-                if pending.is_empty() {
-                    diags.push(d);
-                } else {
-                    diags.extend(pending);
-                }
-                None
-            }
-        }
-    });
+    let indicators_file = read(root, &dir.join("indicators.yaml"), sources, diags);
 
     let mut pages = Vec::new();
     let mut assets = Vec::new();
@@ -175,15 +249,13 @@ fn load_edition(
             assets.push((rel, entry.path().to_path_buf()));
         }
     }
-    let (parsed, indicators_file) = indicators?;
-    Some(Edition::new(
+    Some(PendingEdition {
         year,
-        report?,
+        report,
         pages,
-        parsed.sections,
         indicators_file,
         assets,
-    ))
+    })
 }
 
 /// Every `value: ~` / `target: ~` (待填报, as written by `gongkai new`) in an indicators file.

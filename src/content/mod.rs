@@ -3,6 +3,6 @@
 mod load;
 mod model;
 
-pub use load::load;
 pub(crate) use load::{find_nth_value, split_front_matter};
+pub use load::{load, load_with, ParseCache};
 pub use model::*;

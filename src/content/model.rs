@@ -36,7 +36,8 @@ pub struct Edition {
     pub year: i32,
     pub report: Page<ReportFront>,
     pub pages: Vec<Page<PageFront>>,
-    pub sections: Vec<Section>,
+    /// Shared with the preview's parse cache: a rebuild does not copy ten thousand indicators.
+    pub sections: std::sync::Arc<Vec<Section>>,
     pub indicators_file: FileId,
     /// Further files of the edition folder (images, attachments), copied verbatim:
     /// (path relative to the edition folder, absolute path).
@@ -52,7 +53,7 @@ impl Edition {
         year: i32,
         report: Page<ReportFront>,
         pages: Vec<Page<PageFront>>,
-        sections: Vec<Section>,
+        sections: std::sync::Arc<Vec<Section>>,
         indicators_file: FileId,
         assets: Vec<(String, PathBuf)>,
     ) -> Edition {
@@ -152,7 +153,7 @@ pub struct IndicatorsFile {
     pub sections: Vec<Section>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Section {
     pub id: String,

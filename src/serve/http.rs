@@ -85,7 +85,7 @@ fn route(stream: &TcpStream, request: &Request, preview: &Preview) -> std::io::R
     let status = preview.status();
     if path == REVIEW_PATH {
         let html = match &status.site {
-            Some(s) => s.review.clone(),
+            Some(s) => s.review().to_string(),
             None => preview::plain_page("指标审阅", "尚无成功的构建。"),
         };
         let body = preview::inject(html.as_bytes(), &path, &status);
@@ -134,6 +134,7 @@ Cache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nConnection: close\
     }
     out.write_all(b"retry: 1000\n\n")?;
     out.flush()?;
+    // Not kept past the first event: it holds a whole built site.
     let status = preview.status();
     let since = target
         .split_once('?')
@@ -148,6 +149,7 @@ Cache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nConnection: close\
         }
         _ => status.generation,
     };
+    drop(status);
     loop {
         match preview.wait_change(seen, KEEP_ALIVE) {
             Some(status) => {

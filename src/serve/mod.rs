@@ -27,13 +27,23 @@ pub struct Snapshot {
     pub files: BTreeMap<String, crate::render::Bytes>,
     /// Output paths showing unpublished content; one ending in `/` covers a whole folder.
     pub drafts: Vec<String>,
-    /// The review page (every indicator with last year's figure and the change).
-    pub review: String,
     /// Warnings of the build, each as `check` prints it.
     pub warnings: Vec<String>,
+    /// What the review page is made of, when it is first asked for: most rebuilds are never
+    /// reviewed, and listing ten thousand indicators would slow every one of them.
+    review: Option<(crate::content::Site, Vec<crate::diagnostic::Diagnostic>)>,
+    review_page: std::sync::OnceLock<String>,
 }
 
 impl Snapshot {
+    /// The review page: every indicator with last year's figure, the change and findings.
+    pub fn review(&self) -> &str {
+        self.review_page.get_or_init(|| match &self.review {
+            Some((site, diagnostics)) => preview::review_page(site, &self.warnings, diagnostics),
+            None => String::new(),
+        })
+    }
+
     pub fn is_draft(&self, path: &str) -> bool {
         self.drafts.iter().any(|d| {
             if d.ends_with('/') {
@@ -109,17 +119,18 @@ impl Preview {
                     .collect();
                 let snapshot = Snapshot {
                     drafts: preview::drafts(&site),
-                    review: preview::review_page(&site, &warnings, &diagnostics.0),
                     files: output.files,
                     warnings,
+                    review: Some((site, diagnostics.0)),
+                    review_page: std::sync::OnceLock::new(),
                 };
                 // The old site is dropped after the tabs are told (a large site takes a while).
                 replaced = status.site.replace(Arc::new(snapshot));
                 status.error = None;
                 let (rendered, reused) = self.cache.take_counts();
                 format!(
-                    "rebuilt {} page(s) in {elapsed:.2}s (generation {}): {rendered} part(s) rendered, {reused} reused\n",
-                    output.pages, status.generation
+                    "rebuilt {} page(s) in {elapsed:.2}s (generation {}): {rendered} part(s) rendered, {reused} reused; {}\n",
+                    output.pages, status.generation, output.timings.phases()
                 )
             }
             Err(failure) => {

@@ -10,7 +10,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant, SystemTime};
 
 /// Quiet time after the last change before rebuilding.
-pub const DEBOUNCE: Duration = Duration::from_millis(120);
+pub const DEBOUNCE: Duration = Duration::from_millis(50);
 /// How often `--poll` looks at the files.
 pub const POLL_INTERVAL: Duration = Duration::from_millis(250);
 

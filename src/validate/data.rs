@@ -31,7 +31,7 @@ pub(super) fn check_edition(site: &Site, edition: &Edition, diags: &mut Diagnost
     let previous = site.previous(edition.year);
     let mut seen: HashMap<&str, usize> = HashMap::new();
     let mut sections_seen: HashMap<&str, usize> = HashMap::new();
-    for section in &edition.sections {
+    for section in edition.sections.iter() {
         let snth = {
             let n = sections_seen.entry(&section.id).or_insert(0);
             *n += 1;

@@ -9,22 +9,53 @@ use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
 
 /// What the link check needs of one page of the standard site, taken while the page is
-/// rendered so that its bytes can be written and dropped at once.
+/// rendered so that its bytes can be written and dropped at once, and a preview rebuild
+/// that reuses the page does not scan it again.
 #[derive(Debug, Clone, Default)]
 pub struct PageLinks {
     /// Every id on the page, entities decoded.
     ids: HashSet<String>,
-    /// Every distinct href and src value, as written.
-    links: Vec<String>,
+    /// Every distinct internal link.
+    links: Vec<Link>,
+}
+
+#[derive(Debug, Clone)]
+struct Link {
+    /// As written, entities decoded.
+    text: String,
+    /// The file it leads to, relative to the site root; None when it climbs out of the site.
+    target: Option<String>,
+    /// What follows `#`, if anything.
+    fragment: Option<String>,
 }
 
 impl PageLinks {
-    pub fn of(html: &str) -> PageLinks {
+    /// The ids and links of the page at `name` (relative to the site root).
+    pub fn of(html: &str, name: &str) -> PageLinks {
+        let dir = name.rsplit_once('/').map_or("", |(d, _)| d);
         let mut seen: HashSet<&str> = HashSet::new();
         let links = attr_values(html, " href=\"")
             .chain(attr_values(html, " src=\""))
             .filter(|raw| seen.insert(raw))
-            .map(str::to_string)
+            .map(unescape)
+            .filter(|link| !is_external(link))
+            .map(|text| {
+                let (path, fragment) = match text.split_once('#') {
+                    Some((p, f)) => (p, Some(f.to_string())),
+                    None => (text.as_str(), None),
+                };
+                let path = path.split('?').next().unwrap_or("");
+                let target = if path.is_empty() {
+                    Some(name.to_string())
+                } else {
+                    resolve(dir, path)
+                };
+                Link {
+                    target,
+                    fragment: fragment.filter(|f| !f.is_empty()),
+                    text,
+                }
+            })
             .collect();
         PageLinks {
             ids: attr_values(html, " id=\"").map(unescape).collect(),
@@ -50,13 +81,11 @@ pub fn check(site: &Site, out: &Output, to_come: &[String]) -> Vec<Diagnostic> {
     }
     let pages: Vec<(&String, &PageLinks)> = out.links.iter().map(|(k, v)| (k, &**v)).collect();
     // Tens of thousands of pages on a city's archive: check them in parallel.
-    let found: Vec<(&String, String, String)> = pages
+    let found: Vec<(&String, &str, String)> = pages
         .par_iter()
         .flat_map_iter(|(name, page)| {
-            let dir = name.rsplit_once('/').map_or("", |(d, _)| d);
-            page.links.iter().filter_map(move |raw| {
-                let link = unescape(raw);
-                problem(name, dir, &link, out, to_come).map(|p| (*name, link, p))
+            page.links.iter().filter_map(move |link| {
+                problem(link, out, to_come).map(|p| (*name, link.text.as_str(), p))
             })
         })
         .collect();
@@ -71,7 +100,7 @@ pub fn check(site: &Site, out: &Output, to_come: &[String]) -> Vec<Diagnostic> {
                 if let Some(at) = src
                     .find(&format!("]({link}"))
                     .map(|i| i + 2)
-                    .or_else(|| src.find(&link))
+                    .or_else(|| src.find(link))
                 {
                     d = d.at_span(&site.sources, file, at, at + link.len());
                 }
@@ -81,36 +110,29 @@ pub fn check(site: &Site, out: &Output, to_come: &[String]) -> Vec<Diagnostic> {
         .collect()
 }
 
-/// What is wrong with one link of the page `name` (in folder `dir`), if anything.
-fn problem(name: &str, dir: &str, link: &str, out: &Output, to_come: &[String]) -> Option<String> {
-    if is_external(link) {
-        return None;
-    }
-    let (path, fragment) = link.split_once('#').unwrap_or((link, ""));
-    let path = path.split('?').next().unwrap_or("");
-    let target = if path.is_empty() {
-        name.to_string()
-    } else {
-        match resolve(dir, path) {
-            Some(t) => t,
-            None => return Some(format!("link `{link}` points outside the site")),
-        }
+/// What is wrong with one link, if anything.
+fn problem(link: &Link, out: &Output, to_come: &[String]) -> Option<String> {
+    let text = &link.text;
+    let Some(target) = &link.target else {
+        return Some(format!("link `{text}` points outside the site"));
     };
-    if !out.contains(&target) && !to_come.contains(&target) {
-        return Some(format!("broken link `{link}`: no {target} in the output"));
+    if !out.contains(target) && !to_come.contains(target) {
+        return Some(format!("broken link `{text}`: no {target} in the output"));
     }
-    if !fragment.is_empty()
-        && target.ends_with(".html")
-        && !out
-            .links
-            .get(target.as_str())
-            .is_some_and(|p| p.ids.contains(fragment))
-    {
-        return Some(format!(
-            "broken anchor `{link}`: {target} has no id `{fragment}`"
-        ));
+    match &link.fragment {
+        Some(fragment)
+            if target.ends_with(".html")
+                && !out
+                    .links
+                    .get(target.as_str())
+                    .is_some_and(|p| p.ids.contains(fragment)) =>
+        {
+            Some(format!(
+                "broken anchor `{text}`: {target} has no id `{fragment}`"
+            ))
+        }
+        _ => None,
     }
-    None
 }
 
 /// The double-quoted values of every `prefix` (e.g. ` href="`) in `text`: our templates and
