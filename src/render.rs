@@ -302,6 +302,17 @@ pub(crate) fn point_assets_at_standard(html: &str, page: &str) -> String {
         let raw = &tail[..len];
         rest = &tail[len..];
         let is_link = before.ends_with(" href=\"") || before.ends_with(" src=\"");
+        // Links between pages stay as they are: most links of a page, and no need to
+        // decode and resolve them to know.
+        if !is_link
+            || raw
+                .split(['#', '?'])
+                .next()
+                .is_some_and(|p| p.ends_with(".html"))
+        {
+            out.push_str(raw);
+            continue;
+        }
         let link = if is_link {
             unescape(raw)
         } else {

@@ -34,9 +34,20 @@ impl PageLinks {
     pub fn of(html: &str, name: &str) -> PageLinks {
         let dir = name.rsplit_once('/').map_or("", |(d, _)| d);
         let mut seen: HashSet<&str> = HashSet::new();
-        let links = attr_values(html, " href=\"")
-            .chain(attr_values(html, " src=\""))
-            .filter(|raw| seen.insert(raw))
+        let mut ids = HashSet::new();
+        let mut raw_links = Vec::new();
+        // One pass over the page: it is scanned on the rendering threads for every page.
+        for (attr, value) in attributes(html) {
+            match attr {
+                "href" | "src" if seen.insert(value) => raw_links.push(value),
+                "id" => {
+                    ids.insert(unescape(value));
+                }
+                _ => {}
+            }
+        }
+        let links = raw_links
+            .into_iter()
             .map(unescape)
             .filter(|link| !is_external(link))
             .map(|text| {
@@ -57,10 +68,7 @@ impl PageLinks {
                 }
             })
             .collect();
-        PageLinks {
-            ids: attr_values(html, " id=\"").map(unescape).collect(),
-            links,
-        }
+        PageLinks { ids, links }
     }
 }
 
@@ -133,6 +141,28 @@ fn problem(link: &Link, out: &Output, to_come: &[String]) -> Option<String> {
         }
         _ => None,
     }
+}
+
+/// Every double-quoted attribute of `html` as (name, raw value): our templates and the
+/// sanitiser always quote attributes so.
+pub(crate) fn attributes(html: &str) -> impl Iterator<Item = (&str, &str)> + '_ {
+    let mut rest = html;
+    std::iter::from_fn(move || loop {
+        let i = rest.find("=\"")?;
+        let before = &rest[..i];
+        let after = &rest[i + 2..];
+        let end = after.find('"')?;
+        let value = &after[..end];
+        rest = &after[end..];
+        // The name runs back to the whitespace before it.
+        let name = before
+            .rsplit(|c: char| c.is_ascii_whitespace())
+            .next()
+            .unwrap_or("");
+        if before.len() > name.len() {
+            return Some((name, value));
+        }
+    })
 }
 
 /// The double-quoted values of every `prefix` (e.g. ` href="`) in `text`: our templates and
