@@ -275,3 +275,14 @@ fn completion_of_a_withheld_value_without_a_stated_rate() {
     assert!(run.stderr.contains("completion: 101.05"), "{}", run.stderr);
     assert_untouched(&p, &before);
 }
+
+#[test]
+fn a_broken_link_found_after_every_page_was_written_leaves_the_output_untouched() {
+    // `build` writes pages into a staging folder as they are rendered; the link check runs
+    // last, so this failure comes after the whole site was written there.
+    let (p, before) = built();
+    p.edit("content/2023/report.md", "(notes.html)", "(nope.html)");
+    p.run(&["build"])
+        .fails_at("E022", "content/2023/report.md:12:15");
+    assert_untouched(&p, &before);
+}
