@@ -8,8 +8,12 @@
 //! 3. **render** (`render`): narrative through minijinja (`templates`, `narrative`) then
 //!    pulldown-cmark (`markdown`), charts through plotters (`chart`), pages through the theme
 //!    (`theme`, `view`), open data (`data`), then archived editions (`archive`, `correction`)
-//!    and the site-wide files (`publish`), all in memory and in parallel;
-//! 4. **write** (`output`): atomically replace the output folder.
+//!    and the site-wide files (`publish`), in parallel; every page in its standard and
+//!    关怀版 versions from one view;
+//! 4. **write** (`output`): `build` writes each file into a staging folder as it is rendered,
+//!    keeping only what the link check needs (`validate::links::PageLinks`), and swaps the
+//!    folder in atomically once the site rendered and its links resolved; `check` and
+//!    `serve` keep the files in memory.
 //!
 //! `build --fragments` (`fragments`) renders every edition's pages again as content blocks for
 //! a portal CMS, with one ZIP (`zipfile`) per edition.

@@ -61,14 +61,16 @@ by = {}
 for tool, secs, rss, pages in rows:
     by.setdefault(tool, []).append((float(secs), int(rss), int(pages)))
 hugo = statistics.median(s for s, _, _ in by['hugo']) if 'hugo' in by else None
+zola = statistics.median(s for s, _, _ in by['zola']) if 'zola' in by else None
 print(f"corpus: {sys.argv[2]}; runs per tool: {len(next(iter(by.values())))}; output in /dev/shm")
-print("| tool | pages (charts) | median s | min s | max s | pages/s | peak RSS MiB | speed vs Hugo |")
-print("|---|---|---|---|---|---|---|---|")
+print("| tool | pages (charts) | median s | min s | max s | pages/s | peak RSS MiB | speed vs Hugo | vs Zola |")
+print("|---|---|---|---|---|---|---|---|---|")
 for tool, xs in by.items():
     secs = [s for s, _, _ in xs]
     med = statistics.median(secs)
     pages = xs[0][2]
     rss = max(r for _, r, _ in xs) / 1024
     ratio = f"{hugo / med:.2f}×" if hugo else "—"
-    print(f"| {tool} | {pages} | {med:.2f} | {min(secs):.2f} | {max(secs):.2f} | {pages / med:.0f} | {rss:.0f} | {ratio} |")
+    vs_zola = f"{zola / med:.2f}×" if zola else "—"
+    print(f"| {tool} | {pages} | {med:.2f} | {min(secs):.2f} | {max(secs):.2f} | {pages / med:.0f} | {rss:.0f} | {ratio} | {vs_zola} |")
 PY
