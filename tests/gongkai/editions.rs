@@ -193,6 +193,28 @@ fn sitemap_and_feed_are_xml_with_absolute_urls() {
         .iter()
         .all(|h| !h.starts_with(base)));
     assert!(attrs(&p.html("404.html"), "main a", "href").contains(&format!("{base}/sitemap.html")));
+
+    // Every absolute link of both 404 pages names a file the site has: the 关怀版 404 links
+    // its pages under care/ but the stylesheets, which exist once, at the standard paths.
+    for page in ["404.html", "care/404.html"] {
+        let html = p.html(page);
+        let links: Vec<String> = attrs(&html, "link[href]", "href")
+            .into_iter()
+            .chain(attrs(&html, "a[href]", "href"))
+            .collect();
+        let stylesheets = attrs(&html, "link[rel=stylesheet]", "href");
+        assert!(!stylesheets.is_empty(), "{page} has no stylesheet");
+        for link in links
+            .iter()
+            .filter_map(|l| l.strip_prefix(&format!("{base}/")))
+        {
+            let path = link.split('#').next().unwrap();
+            assert!(
+                p.dir.path().join("public").join(path).is_file(),
+                "{page} links {base}/{link}, which the site does not have"
+            );
+        }
+    }
 }
 
 fn child<'a, 'input>(n: roxmltree::Node<'a, 'input>, name: &str) -> roxmltree::Node<'a, 'input> {
