@@ -8,7 +8,7 @@
 use crate::archive::{FileEntry, Manifest, MANIFEST};
 use crate::config::Date;
 use crate::diagnostic::Diagnostic;
-use crate::markdown::escape_html;
+use crate::escape::escape_html;
 use crate::render::{self, Ctx, Output};
 use crate::view::{Link, LinkGroup};
 use minijinja::value::Serde;

@@ -10,7 +10,7 @@
 
 use crate::content::{Edition, Site};
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::markdown::escape_html;
+use crate::escape::escape_html;
 use crate::render::{self, Ctx, RenderOptions};
 use crate::view::{self, ArticleMeta};
 use minijinja::value::Serde;

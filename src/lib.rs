@@ -32,6 +32,7 @@ pub mod content;
 pub mod correction;
 pub mod data;
 pub mod diagnostic;
+pub mod escape;
 pub mod format;
 pub mod fragments;
 pub mod markdown;

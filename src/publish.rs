@@ -7,6 +7,7 @@
 
 use crate::content::{Edition, Indicator};
 use crate::diagnostic::Diagnostic;
+use crate::escape::escape_xml;
 use crate::render::{self, Ctx, Output};
 use crate::view::{self, ChartRef, IndicatorHistory, Link, LinkGroup, PageHead};
 use minijinja::value::Serde;
@@ -270,8 +271,8 @@ fn not_found_page(ctx: &Ctx, care: bool) -> Result<Vec<u8>, Diagnostic> {
 /// The 关怀版 404 page links absolutely under `<base>care/`; what is not a page exists there
 /// only at its standard address (care/ holds pages only), so such links drop the `care/`.
 fn point_absolute_assets_at_standard(html: &str, base: &str) -> String {
-    let care = crate::markdown::escape_html(&format!("{base}care/"));
-    let base = crate::markdown::escape_html(base);
+    let care = crate::escape::escape_html(&format!("{base}care/"));
+    let base = crate::escape::escape_html(base);
     let mut out = String::with_capacity(html.len());
     let mut rest = html;
     while let Some(i) = rest.find(&care) {
@@ -397,22 +398,6 @@ pub fn absolute(base: &str, path: &str) -> String {
     format!("{}/{path}", base.trim_end_matches('/'))
 }
 
-/// Escapes text for XML element content and attribute values.
-pub fn xml_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 /// The publication date of the page at `path`: its edition's, or the newest edition's for
 /// site-wide pages. Never the build clock.
 fn page_date(ctx: &Ctx, path: &str) -> Option<crate::config::Date> {
@@ -436,7 +421,7 @@ fn sitemap_xml(ctx: &Ctx, base: &str, out: &Output) -> String {
     for path in pages {
         s.push_str(&format!(
             "  <url><loc>{}</loc>",
-            xml_escape(&absolute(base, path))
+            escape_xml(&absolute(base, path))
         ));
         if let Some(d) = page_date(ctx, path) {
             s.push_str(&format!("<lastmod>{d}</lastmod>"));
@@ -463,31 +448,31 @@ fn feed_xml(ctx: &Ctx, base: &str) -> Option<String> {
     let mut s = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     s.push_str(&format!(
         "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n",
-        xml_escape(&c.language)
+        escape_xml(&c.language)
     ));
-    s.push_str(&format!("  <title>{}</title>\n", xml_escape(&c.title)));
+    s.push_str(&format!("  <title>{}</title>\n", escape_xml(&c.title)));
     s.push_str(&format!(
         "  <id>{}</id>\n",
-        xml_escape(&absolute(base, "index.html"))
+        escape_xml(&absolute(base, "index.html"))
     ));
     s.push_str(&format!(
         "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n",
-        xml_escape(&absolute(base, "feed.xml"))
+        escape_xml(&absolute(base, "feed.xml"))
     ));
     s.push_str(&format!(
         "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
-        xml_escape(&absolute(base, "index.html"))
+        escape_xml(&absolute(base, "index.html"))
     ));
     s.push_str(&format!("  <updated>{}</updated>\n", atom_time(updated)));
     s.push_str(&format!(
         "  <author><name>{}</name></author>\n",
-        xml_escape(&c.organization)
+        escape_xml(&c.organization)
     ));
     for e in ctx.editions.iter().rev() {
         let f = &e.report.front;
-        let url = xml_escape(&absolute(base, &format!("{}/index.html", e.year)));
+        let url = escape_xml(&absolute(base, &format!("{}/index.html", e.year)));
         s.push_str("  <entry>\n");
-        s.push_str(&format!("    <title>{}</title>\n", xml_escape(&f.title)));
+        s.push_str(&format!("    <title>{}</title>\n", escape_xml(&f.title)));
         s.push_str(&format!("    <id>{url}</id>\n"));
         s.push_str(&format!(
             "    <link rel=\"alternate\" type=\"text/html\" href=\"{url}\"/>\n"
@@ -502,12 +487,12 @@ fn feed_xml(ctx: &Ctx, base: &str) -> Option<String> {
         ));
         s.push_str(&format!(
             "    <author><name>{}</name></author>\n",
-            xml_escape(&f.publisher)
+            escape_xml(&f.publisher)
         ));
         let summary = f.summary.clone().unwrap_or_else(|| f.title.clone());
         s.push_str(&format!(
             "    <summary>{}</summary>\n",
-            xml_escape(&summary)
+            escape_xml(&summary)
         ));
         s.push_str("  </entry>\n");
     }
@@ -521,7 +506,6 @@ mod tests {
 
     #[test]
     fn escapes_xml_and_joins_urls() {
-        assert_eq!(xml_escape("a<b>&\"'"), "a&lt;b&gt;&amp;&quot;&apos;");
         assert_eq!(
             absolute("https://x.cn/a/", "b.html"),
             "https://x.cn/a/b.html"

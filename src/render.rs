@@ -5,8 +5,9 @@
 use crate::chart::{HistoryChart, HistoryPoint, SeriesChart};
 use crate::content::{Edition, Figure, Indicator, Site};
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::escape::escape_html;
 use crate::format;
-use crate::markdown::{self, escape_html};
+use crate::markdown;
 use crate::narrative;
 use crate::templates::{self, TemplateOrigins};
 use crate::validate::links::PageLinks;
@@ -328,8 +329,8 @@ pub(crate) fn point_assets_at_standard(html: &str, page: &str) -> String {
         match target {
             Some(t) => {
                 out.push_str(&up);
-                out.push_str(&crate::markdown::escape_html(&t));
-                out.push_str(&crate::markdown::escape_html(suffix));
+                out.push_str(&crate::escape::escape_html(&t));
+                out.push_str(&crate::escape::escape_html(suffix));
             }
             None => out.push_str(raw),
         }

@@ -9,9 +9,10 @@ use crate::theme::Theme;
 use minijinja::{AutoEscape, Environment, UndefinedBehavior};
 use std::collections::HashMap;
 
-/// Prints a value into a template. Strings in HTML and SVG are escaped as
-/// `markdown::escape_html` does; minijinja's default also writes every `/` as `&#x2f;`,
-/// which HTML does not need and which tripled the length of every link on a page.
+/// Prints a value into a template. Strings in HTML and SVG are escaped by
+/// `escape::write_escaped_html`, as strings built in code are; minijinja's default also
+/// writes every `/` as `&#x2f;`, which HTML does not need and which tripled the length of
+/// every link on a page.
 fn format_value(
     out: &mut minijinja::Output,
     state: &mut minijinja::State,
@@ -19,20 +20,7 @@ fn format_value(
 ) -> Result<(), minijinja::Error> {
     match value.as_str() {
         Some(text) if matches!(state.auto_escape(), AutoEscape::Html) && !value.is_safe() => {
-            let mut rest = text;
-            while let Some(i) = rest.find(['<', '>', '&', '"', '\'']) {
-                out.write_str(&rest[..i])?;
-                out.write_str(match rest.as_bytes()[i] {
-                    b'<' => "&lt;",
-                    b'>' => "&gt;",
-                    b'&' => "&amp;",
-                    b'"' => "&quot;",
-                    _ => "&#39;",
-                })?;
-                rest = &rest[i + 1..];
-            }
-            out.write_str(rest)?;
-            Ok(())
+            Ok(crate::escape::write_escaped_html(out, text)?)
         }
         _ => minijinja::escape_formatter(out, state, value),
     }

@@ -5,6 +5,8 @@
 //! Text inside the SVG is figures, years and short labels in a CJK-capable font stack; the
 //! Chinese caption lives in the HTML around it.
 
+use crate::escape::escape_xml;
+
 mod history;
 mod series;
 
@@ -72,24 +74,6 @@ fn remove_all(text: &str, needle: &str) -> String {
         kept = at + needle.len();
     }
     out.push_str(&text[kept..]);
-    out
-}
-
-/// Escapes text for XML content and attribute values.
-pub fn escape_xml(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            // Control characters are not allowed in XML 1.0.
-            c if (c as u32) < 0x20 && c != '\n' && c != '\t' && c != '\r' => {}
-            c => out.push(c),
-        }
-    }
     out
 }
 

@@ -8,7 +8,7 @@
 use crate::archive::{self, MANIFEST};
 use crate::cli::BundleArgs;
 use crate::config::Date;
-use crate::markdown::escape_html;
+use crate::escape::escape_html;
 use crate::render::RenderOptions;
 use crate::Failure;
 use std::collections::{BTreeMap, BTreeSet};
