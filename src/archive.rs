@@ -270,10 +270,12 @@ impl Archives {
                     let mut both = Vec::new();
                     if rel.ends_with(".html") {
                         // The 关怀版 copy of a frozen page is the page itself, its links to
-                        // anything but pages led back to the standard files.
+                        // anything but pages led back to the standard files (frozen pages
+                        // link relatively, so no base URL is needed).
                         let care = crate::render::point_assets_at_standard(
                             &String::from_utf8_lossy(bytes),
                             &path,
+                            None,
                         );
                         both.push(crate::render::settle(
                             stage,

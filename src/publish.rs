@@ -66,7 +66,11 @@ pub(crate) fn render_site_files(ctx: &Ctx, out: &mut Output) -> Result<(), Vec<D
     }
     match not_found_page(ctx, false).and_then(|standard| {
         let care = not_found_page(ctx, true)?;
-        let care = render::point_assets_at_standard(&String::from_utf8_lossy(&care), "404.html");
+        let care = render::point_assets_at_standard(
+            &String::from_utf8_lossy(&care),
+            "404.html",
+            ctx.site.config.base_url.as_deref(),
+        );
         Ok([
             ("404.html".into(), standard),
             ("care/404.html".into(), care.into_bytes()),
@@ -260,35 +264,7 @@ fn not_found_page(ctx: &Ctx, care: bool) -> Result<Vec<u8>, Diagnostic> {
         site => ctx.site_view.clone(),
         page => Value::from(Serde(page)),
     };
-    let html = render::render_template(ctx, "404.html", value)?;
-    Ok(if care && !base.is_empty() {
-        point_absolute_assets_at_standard(&String::from_utf8_lossy(&html), &base).into_bytes()
-    } else {
-        html
-    })
-}
-
-/// The 关怀版 404 page links absolutely under `<base>care/`; what is not a page exists there
-/// only at its standard address (care/ holds pages only), so such links drop the `care/`.
-fn point_absolute_assets_at_standard(html: &str, base: &str) -> String {
-    let care = crate::escape::escape_html(&format!("{base}care/"));
-    let base = crate::escape::escape_html(base);
-    let mut out = String::with_capacity(html.len());
-    let mut rest = html;
-    while let Some(i) = rest.find(&care) {
-        let after = &rest[i + care.len()..];
-        let value = &after[..after.find('"').unwrap_or(after.len())];
-        let path = value.split(['#', '?']).next().unwrap_or("");
-        out.push_str(&rest[..i]);
-        out.push_str(if path.is_empty() || path.ends_with(".html") {
-            &care
-        } else {
-            &base
-        });
-        rest = after;
-    }
-    out.push_str(rest);
-    out
+    render::render_template(ctx, "404.html", value)
 }
 
 fn robots(ctx: &Ctx) -> String {

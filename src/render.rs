@@ -275,7 +275,7 @@ pub(crate) fn render_page(
 ) -> Result<Files, Diagnostic> {
     let standard = render_string(ctx, template, value(head(false)))?;
     let care = render_string(ctx, template, value(head(true)))?;
-    let care = point_assets_at_standard(&care, path);
+    let care = point_assets_at_standard(&care, path, ctx.site.config.base_url.as_deref());
     Ok(vec![
         (path.to_string(), standard.into_bytes()),
         (format!("care/{path}"), care.into_bytes()),
@@ -285,11 +285,14 @@ pub(crate) fn render_page(
 /// Points the links of the 关怀版 copy of `page` (written for `care/<page>`) that lead to files
 /// other than pages (charts, data, stylesheets, images) at the standard site's copies, so
 /// care/ holds only pages: a second copy of every chart would double the output.
-pub(crate) fn point_assets_at_standard(html: &str, page: &str) -> String {
+pub(crate) fn point_assets_at_standard(html: &str, page: &str, base_url: Option<&str>) -> String {
     use crate::validate::links::{is_external, resolve, unescape};
     let dir = page.rsplit_once('/').map_or("", |(d, _)| d);
     // From care/<dir>/ back to the site root.
     let up = "../".repeat(page.matches('/').count() + 1);
+    // A page that must link absolutely (the 404 page, with a base URL) links the copy's
+    // files under <base>/care/.
+    let base = base_url.map(|b| format!("{}/", b.trim_end_matches('/')));
     let mut out = String::with_capacity(html.len() + 256);
     let mut rest = html;
     // Attribute values are always double-quoted by the templates and the sanitiser.
@@ -314,21 +317,24 @@ pub(crate) fn point_assets_at_standard(html: &str, page: &str) -> String {
             out.push_str(raw);
             continue;
         }
-        let link = if is_link {
-            unescape(raw)
-        } else {
-            String::new()
-        };
+        let link = unescape(raw);
         let (path, suffix) = link
             .find(['#', '?'])
             .map_or((link.as_str(), ""), |k| link.split_at(k));
-        let target = (is_link && !path.is_empty() && !is_external(&link))
-            .then(|| resolve(dir, path))
-            .flatten()
-            .filter(|t| !t.ends_with(".html"));
-        match target {
+        let standard = match base
+            .as_deref()
+            .and_then(|b| Some((b, path.strip_prefix(b)?)))
+        {
+            Some((b, site_path)) => site_path
+                .strip_prefix("care/")
+                .map(|own| format!("{b}{own}")),
+            None if !path.is_empty() && !is_external(&link) => {
+                resolve(dir, path).map(|t| format!("{up}{t}"))
+            }
+            None => None,
+        };
+        match standard {
             Some(t) => {
-                out.push_str(&up);
                 out.push_str(&crate::escape::escape_html(&t));
                 out.push_str(&crate::escape::escape_html(suffix));
             }
