@@ -370,9 +370,7 @@ pub fn next_version(archive_dir: &std::path::Path, year: i32) -> u32 {
 
 /// Every correction recorded in the current manifests of `files` (a rendered site), newest
 /// first, with the year of its edition.
-pub fn recorded<B: std::ops::Deref<Target = Vec<u8>>>(
-    files: &BTreeMap<String, B>,
-) -> Vec<(i32, Correction)> {
+pub fn recorded(files: &BTreeMap<String, crate::render::Bytes>) -> Vec<(i32, Correction)> {
     let mut all: Vec<(i32, Correction)> = files
         .iter()
         .filter_map(|(path, bytes)| {
