@@ -91,6 +91,12 @@ pub fn run(args: &BuildArgs) -> Result<String, Failure> {
     };
     let cannot_write =
         |e: std::io::Error| Failure::Io(format!("cannot write {}: {e}", out_dir.display()));
+    // Before anything is rendered: a mistyped --out must not replace the project, a theme
+    // or a folder gongkai did not write.
+    if args.root.join("content").is_dir() {
+        crate::output::check_site_output(&args.root, &out_dir)
+            .map_err(|r| Failure::Io(r.to_string()))?;
+    }
     // Pages go to disk as they are rendered, into a folder that replaces the output only
     // when the whole build succeeded. Column mode reads the rendered pages again, so it
     // keeps them in memory.
@@ -98,7 +104,7 @@ pub fn run(args: &BuildArgs) -> Result<String, Failure> {
         None
     } else {
         Some(std::sync::Arc::new(
-            crate::output::Staging::new(&out_dir).map_err(cannot_write)?,
+            crate::output::Staging::new(&out_dir, true).map_err(cannot_write)?,
         ))
     };
     let options = RenderOptions {
@@ -120,10 +126,13 @@ pub fn run(args: &BuildArgs) -> Result<String, Failure> {
     let sources = site.sources;
     let (written, write_time) = crate::timings::timed(|| match &stage {
         Some(stage) => stage.commit(&files),
-        None => crate::output::write_atomic(&out_dir, &files),
+        None => crate::output::Staging::new(&out_dir, true).and_then(|s| s.commit(&files)),
     });
-    written.map_err(cannot_write)?;
+    let leftover = written.map_err(cannot_write)?;
     let mut report = warnings.render(&sources);
+    if let Some(warning) = leftover {
+        report.push_str(&format!("warning: {warning}\n"));
+    }
     for note in &output.notes {
         report.push_str(note);
         report.push('\n');

@@ -23,6 +23,13 @@ pub fn run(args: &BundleArgs) -> Result<String, Failure> {
                 "the {year} edition is not archived: a bundle hands over a frozen edition with its manifest; run `gongkai archive {year}` first"
             ))
         })?;
+    let out = match &args.out {
+        Some(p) if p.is_absolute() => p.clone(),
+        Some(p) => root.join(p),
+        None => root.join(format!("gongkai-{year}.tar.gz")),
+    };
+    crate::output::check_file_output(root, &out, is_bundle)
+        .map_err(|r| Failure::Io(r.to_string()))?;
     let (output, site, _) = super::build::build_site(root, &RenderOptions::default(), None)?;
     let files = select(
         &crate::render::unshare(output.files),
@@ -33,12 +40,11 @@ pub fn run(args: &BundleArgs) -> Result<String, Failure> {
     let mtime = Date::parse(&manifest.frozen).map_or(0, epoch_seconds);
     let bytes = tar_gz(&folder, &files, mtime)
         .map_err(|e| Failure::Io(format!("cannot pack the bundle: {e}")))?;
-    let out = match &args.out {
-        Some(p) if p.is_absolute() => p.clone(),
-        Some(p) => root.join(p),
-        None => root.join(format!("{folder}.tar.gz")),
-    };
-    let tmp = out.with_extension("gongkai-tmp");
+    let tmp = out.with_file_name(format!(
+        ".{}.gongkai-new-{}",
+        out.file_name().unwrap_or_default().to_string_lossy(),
+        std::process::id()
+    ));
     std::fs::write(&tmp, &bytes)
         .and_then(|()| std::fs::rename(&tmp, &out))
         .map_err(|e| {
@@ -51,6 +57,28 @@ pub fn run(args: &BundleArgs) -> Result<String, Failure> {
         out.display(),
         bytes.len()
     ))
+}
+
+/// Whether `path` is a bundle gongkai wrote (so `bundle` may replace it): a gzip-compressed
+/// tar whose first entry is a `gongkai-<year>/` folder.
+fn is_bundle(path: &std::path::Path) -> bool {
+    let Ok(file) = std::fs::File::open(path) else {
+        return false;
+    };
+    let mut archive = tar::Archive::new(flate2::read::GzDecoder::new(file));
+    let first = archive
+        .entries()
+        .ok()
+        .and_then(|mut e| e.next())
+        .and_then(Result::ok);
+    first.is_some_and(|entry| {
+        entry.path().is_ok_and(|p| {
+            let p = p.to_string_lossy();
+            p.strip_prefix("gongkai-")
+                .and_then(|rest| rest.strip_suffix('/'))
+                .is_some_and(|year| year.len() == 4 && year.bytes().all(|b| b.is_ascii_digit()))
+        })
+    })
 }
 
 /// The files of the bundle for edition `year`, by path under the bundle's folder.

@@ -10,6 +10,7 @@ mod errors;
 mod fragments;
 mod hostile;
 mod narrative;
+mod output_rules;
 mod pages;
 mod serve;
 mod site;
