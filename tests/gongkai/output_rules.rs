@@ -177,48 +177,6 @@ fn stale_staging_folders_of_a_killed_build_are_removed() {
     assert!(p.path(".public-notes/x").exists());
 }
 
-#[test]
-fn a_build_killed_by_sigterm_leaves_nothing_for_long() {
-    let p = Project::example();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_gongkai"))
-        .args(["build", "--root"])
-        .arg(p.dir.path())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let staging = p.path(&format!(".public.gongkai-new-{}", child.id()));
-    // Wait (bounded) until the build writes into its staging folder, then kill it there.
-    let mut seen = false;
-    for _ in 0..4000 {
-        if staging.join("static").exists() {
-            seen = true;
-            break;
-        }
-        if child.try_wait().unwrap().is_some() {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(1));
-    }
-    Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    child.wait().unwrap();
-    assert!(
-        seen,
-        "the build finished before its staging folder was seen"
-    );
-    assert!(staging.exists(), "the killed build left its staging folder");
-    assert!(
-        !p.path("public").exists(),
-        "a killed build published nothing"
-    );
-    p.build().ok();
-    assert!(!staging.exists(), "the next build removed it");
-    assert!(p.path("public/index.html").is_file());
-}
-
 /// The folder a build cannot empty stops it before the swap: the previous output stays
 /// whole. As root every folder is removable, so the build then runs as `nobody`.
 #[test]
