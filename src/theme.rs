@@ -4,6 +4,7 @@
 //! same name replaces) and as `default/<name>` (which stays), so an override can
 //! `{% extends "default/page.html" %}` and change one block instead of copying the file.
 
+use crate::content::publishable;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::source::{FileId, Sources};
 use std::collections::BTreeMap;
@@ -63,6 +64,9 @@ pub struct Theme {
     pub templates: BTreeMap<String, (String, Option<FileId>)>,
     /// Path under `static/` → bytes.
     pub static_files: BTreeMap<String, Vec<u8>>,
+    /// Files of the theme folder that are not used: hidden files and editor backups, and
+    /// static files outside the allow-list (`check` names them).
+    pub skipped: Vec<std::path::PathBuf>,
 }
 
 impl Theme {
@@ -92,10 +96,18 @@ impl Theme {
         };
         for (sub, is_template) in [("templates", true), ("static", false)] {
             let base = dir.join(sub);
+            let mut hidden = Vec::new();
             for entry in WalkDir::new(&base)
                 .min_depth(1)
                 .sort_by_file_name()
                 .into_iter()
+                .filter_entry(|e| {
+                    let visible = !e.file_name().to_string_lossy().starts_with('.');
+                    if !visible {
+                        hidden.push(e.path().to_path_buf());
+                    }
+                    visible
+                })
                 .filter_map(Result::ok)
                 .filter(|e| e.file_type().is_file())
             {
@@ -106,6 +118,15 @@ impl Theme {
                     .to_string_lossy()
                     .replace('\\', "/");
                 let shown = entry.path().strip_prefix(root).unwrap_or(entry.path());
+                let file_name = entry.file_name().to_string_lossy();
+                // A template backup (`base.html~`) is never rendered, but a stray static file
+                // is published: static files need the list.
+                let used =
+                    is_template || publishable::allowed(&file_name, publishable::THEME_STATIC);
+                if !used {
+                    theme.skipped.push(shown.to_path_buf());
+                    continue;
+                }
                 match std::fs::read(entry.path()) {
                     Ok(bytes) if is_template => match String::from_utf8(bytes) {
                         Ok(text) => {
@@ -129,6 +150,11 @@ impl Theme {
                     ),
                 }
             }
+            theme.skipped.extend(
+                hidden
+                    .iter()
+                    .map(|p| p.strip_prefix(root).unwrap_or(p).to_path_buf()),
+            );
         }
         theme
     }

@@ -2,6 +2,7 @@
 //! load error as a diagnostic instead of stopping at the first.
 
 use super::model::{Edition, IndicatorsFile, Page, Site};
+use super::publishable;
 use crate::config::{PageFront, ReportFront, SiteConfig};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::source::{FileId, Sources};
@@ -43,6 +44,7 @@ pub fn load_with(root: &Path, cache: Option<&ParseCache>) -> Result<Site, (Sourc
         });
 
     let mut pending = Vec::new();
+    let mut skipped = Vec::new();
     if content.is_dir() {
         for entry in WalkDir::new(&content)
             .min_depth(1)
@@ -58,7 +60,14 @@ pub fn load_with(root: &Path, cache: Option<&ParseCache>) -> Result<Site, (Sourc
             let Some(year) = edition_year(&name) else {
                 continue;
             };
-            if let Some(e) = load_edition(root, entry.path(), year, &mut sources, &mut diags) {
+            if let Some(e) = load_edition(
+                root,
+                entry.path(),
+                year,
+                &mut sources,
+                &mut diags,
+                &mut skipped,
+            ) {
                 pending.push(e);
             }
         }
@@ -112,6 +121,7 @@ pub fn load_with(root: &Path, cache: Option<&ParseCache>) -> Result<Site, (Sourc
             sources,
             wordlist_file,
             theme,
+            skipped,
         }),
         _ => Err((sources, diags)),
     }
@@ -196,12 +206,15 @@ fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
+/// Reads an edition folder. Files that are neither a page nor an allowed attachment are
+/// added to `skipped`, by their path as shown to the user.
 fn load_edition(
     root: &Path,
     dir: &Path,
     year: i32,
     sources: &mut Sources,
     diags: &mut Diagnostics,
+    skipped: &mut Vec<PathBuf>,
 ) -> Option<PendingEdition> {
     let report = read(root, &dir.join("report.md"), sources, diags)
         .and_then(|f| load_page::<ReportFront>(sources, f, "index".into(), diags));
@@ -209,11 +222,19 @@ fn load_edition(
 
     let mut pages = Vec::new();
     let mut assets = Vec::new();
+    let mut hidden = Vec::new();
     for entry in WalkDir::new(dir)
         .min_depth(1)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| !e.file_name().to_string_lossy().starts_with('.'))
+        .filter_entry(|e| {
+            // Hidden folders (.git, .vscode) are skipped whole and named once.
+            let visible = !e.file_name().to_string_lossy().starts_with('.');
+            if !visible {
+                hidden.push(e.path().to_path_buf());
+            }
+            visible
+        })
         .filter_map(Result::ok)
     {
         // Symlinks are not followed: an edition must not publish files from outside content/.
@@ -245,10 +266,17 @@ fn load_edition(
             if let Some(p) = load_page::<PageFront>(sources, file, slug, diags) {
                 pages.push(p);
             }
-        } else {
+        } else if publishable::allowed(
+            &entry.file_name().to_string_lossy(),
+            publishable::ATTACHMENTS,
+        ) {
             assets.push((rel, entry.path().to_path_buf()));
+        } else {
+            skipped.push(shown(root, entry.path()));
         }
     }
+    skipped.extend(hidden.iter().map(|p| shown(root, p)));
+    skipped.sort();
     Some(PendingEdition {
         year,
         report,
@@ -305,6 +333,11 @@ fn is_slug(s: &str) -> bool {
 /// The largest source file gongkai reads.
 pub const MAX_SOURCE_BYTES: u64 = 16_000_000;
 
+/// A path as shown to the user: relative to the project root.
+fn shown(root: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(root).unwrap_or(path).to_path_buf()
+}
+
 /// Reads a UTF-8 file into `sources`, with its path shown relative to the project root.
 fn read(
     root: &Path,
@@ -312,7 +345,7 @@ fn read(
     sources: &mut Sources,
     diags: &mut Diagnostics,
 ) -> Option<FileId> {
-    let shown: PathBuf = path.strip_prefix(root).unwrap_or(path).to_path_buf();
+    let shown = shown(root, path);
     // A yearly report is kilobytes; a file this large is a mistake (or an attack), and
     // parsing it would only exhaust memory before saying so.
     if let Ok(meta) = std::fs::metadata(path) {

@@ -2,6 +2,7 @@
 
 mod load;
 mod model;
+pub(crate) mod publishable;
 
 pub(crate) use load::{find_nth_value, split_front_matter};
 pub use load::{load, load_with, ParseCache};

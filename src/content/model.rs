@@ -21,6 +21,9 @@ pub struct Site {
     pub wordlist_file: Option<FileId>,
     /// The default theme with the project's overrides laid over it.
     pub theme: crate::theme::Theme,
+    /// Files beside the sources that are not published (backups, sources in subfolders,
+    /// kinds outside the attachment allow-list), as shown to the user: `check` names them.
+    pub skipped: Vec<PathBuf>,
 }
 
 impl Site {

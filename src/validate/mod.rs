@@ -24,7 +24,20 @@ pub fn validate(site: &Site) -> Diagnostics {
         narrative::check_edition(site, edition, &words, &mut diags);
     }
     front::check_site(site, &mut diags);
+    check_skipped(site, &mut diags);
     diags
+}
+
+/// Names every file beside the sources that the build leaves out, so a web officer who meant
+/// to publish an attachment learns why it is missing (W012).
+fn check_skipped(site: &Site, diags: &mut Diagnostics) {
+    let content = site.skipped.iter().map(|p| (p, "an edition publishes its pages and attachments of the listed kinds only (pdf, ofd, docx, xlsx, png, jpg, zip…: see the README); a backup or copy of a source file would publish withheld figures, so move it out of content/"));
+    let theme = site.theme.skipped.iter().map(|p| (p, "a theme's static/ folder publishes css, js, images and fonts only; hidden files and backups are left out"));
+    for (path, help) in content.chain(theme) {
+        diags.push(
+            Diagnostic::warning("W012", format!("{} is not published", path.display())).help(help),
+        );
+    }
 }
 
 pub(crate) fn is_valid_id(id: &str) -> bool {

@@ -9,6 +9,7 @@ mod editions;
 mod errors;
 mod fragments;
 mod hostile;
+mod leaks;
 mod narrative;
 mod output_rules;
 mod pages;

@@ -1,0 +1,62 @@
+//! Which files beside the sources may be published as they are: an allow-list by extension.
+//!
+//! An office keeps backup copies next to its sources (`indicators.yaml~`, `indicators.yaml.bak`,
+//! `indicators 副本.yaml`, `report.md.orig`, editor swap files), and those hold withheld figures
+//! in clear. A deny-list always misses the next editor's pattern, so only the kinds of file a
+//! disclosure page links to are copied; everything else is skipped and `check` names it.
+
+/// Extensions (lower case) of the attachments an edition may publish: documents as offices
+/// issue them (including the domestic OFD and WPS formats), images, tables and archives.
+pub(crate) const ATTACHMENTS: &[&str] = &[
+    "pdf", "ofd", "doc", "docx", "wps", "rtf", "odt", "xls", "xlsx", "et", "ods", "csv", "ppt",
+    "pptx", "dps", "odp", "png", "jpg", "jpeg", "gif", "svg", "webp", "zip", "rar", "7z", "mp3",
+    "mp4",
+];
+
+/// Extensions (lower case) a theme's `static/` folder may publish: what a page loads.
+pub(crate) const THEME_STATIC: &[&str] = &[
+    "css", "js", "png", "jpg", "jpeg", "gif", "svg", "webp", "ico", "woff", "woff2", "ttf", "otf",
+];
+
+/// Whether a file named `name` (its last path component) with an extension in `allowed` may be
+/// published. Hidden files, Office lock files (`~$…`) and Emacs autosaves (`#…#`) never are,
+/// whatever their extension.
+pub(crate) fn allowed(name: &str, allowed: &[&str]) -> bool {
+    if name.starts_with('.') || name.starts_with("~$") || name.starts_with('#') {
+        return false;
+    }
+    let Some((stem, ext)) = name.rsplit_once('.') else {
+        return false;
+    };
+    !stem.is_empty() && allowed.iter().any(|a| ext.eq_ignore_ascii_case(a))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_listed_kinds_are_published() {
+        for ok in ["附件1.pdf", "图 1.PNG", "表.xlsx", "通知.ofd", "a.b.jpg"] {
+            assert!(allowed(ok, ATTACHMENTS), "{ok}");
+        }
+        for skipped in [
+            "indicators.yaml~",
+            "indicators.yaml.bak",
+            "indicators 副本.yaml",
+            "report.md.orig",
+            ".report.md.swp",
+            "notes.md",
+            "data.yml",
+            "~$表.xlsx",
+            "#report.md#",
+            ".htaccess",
+            "Thumbs.db",
+            "README",
+            ".pdf",
+            "x.pdf~",
+        ] {
+            assert!(!allowed(skipped, ATTACHMENTS), "{skipped}");
+        }
+    }
+}
