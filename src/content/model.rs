@@ -184,7 +184,7 @@ pub struct Indicator {
     #[serde(default)]
     pub target: Option<Figure>,
     /// A published completion rate (%), for when value or target is withheld.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "optional_amount")]
     pub completion: Option<f64>,
     #[serde(default)]
     pub parts: Vec<String>,
@@ -211,7 +211,7 @@ pub struct Indicator {
     #[serde(default)]
     pub allow_over_100: bool,
     /// The real figure behind a withheld value, for internal review only: never written out.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "optional_amount")]
     pub withheld_value: Option<f64>,
 }
 
@@ -281,17 +281,13 @@ impl<'de> Deserialize<'de> for Figure {
                 f.write_str("a number, or \"*\" for a withheld figure")
             }
             fn visit_f64<E: de::Error>(self, v: f64) -> Result<Figure, E> {
-                if v.is_finite() {
-                    Ok(Figure::Number(v))
-                } else {
-                    Err(E::custom("a figure must be a finite number"))
-                }
+                amount(v).map(Figure::Number).map_err(E::custom)
             }
             fn visit_i64<E: de::Error>(self, v: i64) -> Result<Figure, E> {
-                Ok(Figure::Number(v as f64))
+                self.visit_f64(v as f64)
             }
             fn visit_u64<E: de::Error>(self, v: u64) -> Result<Figure, E> {
-                Ok(Figure::Number(v as f64))
+                self.visit_f64(v as f64)
             }
             // `value: ~` is the 待填报 placeholder `gongkai new` writes; the loader reports
             // every one of them with its position (see `load::pending_figures`).
@@ -310,6 +306,56 @@ impl<'de> Deserialize<'de> for Figure {
         }
         d.deserialize_any(FigureVisitor)
     }
+}
+
+/// The largest magnitude a figure may have: more than any count or sum of money a report
+/// states (10^15 元 is a thousand times China's GDP), and small enough that sums, changes and
+/// rates computed from figures stay finite and exact to the digits printed.
+pub const MAX_AMOUNT: f64 = 1e15;
+
+/// The smallest non-zero magnitude: below it a figure is a typing accident (`1e-300`), and
+/// dividing by it would overflow a completion rate or a change.
+pub const MIN_AMOUNT: f64 = 1e-6;
+
+/// A number as written in indicators.yaml, or why it cannot be a figure: `.nan`, `.inf` and
+/// magnitudes outside [`MIN_AMOUNT`, `MAX_AMOUNT`] would print as `NaN％`, `inf％` or an empty chart.
+pub(crate) fn amount(v: f64) -> Result<f64, String> {
+    if !v.is_finite() {
+        return Err(format!(
+            "`{v}` is not a figure: write a finite number, or \"*\" for a withheld figure"
+        ));
+    }
+    if v.abs() > MAX_AMOUNT || (v != 0.0 && v.abs() < MIN_AMOUNT) {
+        return Err(format!(
+            "`{v:e}` is out of range: a figure is 0 or between 0.000001 and 10^15 in size; check the digits and the unit (万元, 亿元)"
+        ));
+    }
+    Ok(v)
+}
+
+/// An optional plain number held to the same rules as a figure (`completion`, `withheld_value`).
+/// The check runs inside the visitor so the parser still points at the number.
+fn optional_amount<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
+    struct AmountVisitor;
+    impl<'de> Visitor<'de> for AmountVisitor {
+        type Value = Option<f64>;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a number")
+        }
+        fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+            amount(v).map(Some).map_err(E::custom)
+        }
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+            self.visit_f64(v as f64)
+        }
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+            self.visit_f64(v as f64)
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+    }
+    d.deserialize_any(AmountVisitor)
 }
 
 /// `series` keeps the order it was written in, so a check can tell the user it is unsorted.

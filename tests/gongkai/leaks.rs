@@ -97,3 +97,41 @@ fn theme_static_files_are_an_allow_list_too() {
         .iter()
         .any(|n| n.ends_with('~') || n.ends_with(".DS_Store") || n.ends_with("notes.yaml")));
 }
+
+#[test]
+fn non_finite_and_overflowing_figures_are_located_errors() {
+    // (what replaces `value: 1100` of jobs.total at 2023/indicators.yaml:8, where the error points)
+    for (written, at) in [
+        ("value: .nan", "8:16"),
+        ("value: .inf", "8:16"),
+        ("value: -.inf", "8:16"),
+        ("value: 1.79e308", "8:16"),
+        ("value: 1e300\n        completion: 100", "8:16"),
+        // A tiny target makes value/target overflow the completion rate.
+        ("value: 1e15\n        target: 1e-300", "9:17"),
+        ("value: 1100\n        completion: .nan", "9:21"),
+        ("value: 1100\n        withheld_value: .inf", "9:25"),
+    ] {
+        let p = Project::fixture("basic");
+        p.build();
+        let before = p.output_files();
+        let target_line = if written.contains("target") {
+            "value: 1100\n        target: 1000"
+        } else {
+            "value: 1100"
+        };
+        let yaml = p
+            .read("content/2023/indicators.yaml")
+            .replacen(target_line, written, 1);
+        p.write("content/2023/indicators.yaml", &yaml);
+        let run = p.run(&["build"]);
+        run.fails_at("E001", &format!("content/2023/indicators.yaml:{at}"));
+        assert!(
+            run.stderr
+                .contains("= help: write the figure as a plain number"),
+            "{written}: {}",
+            run.stderr
+        );
+        assert_eq!(p.output_files(), before, "{written}: output changed");
+    }
+}
