@@ -55,7 +55,9 @@ pub(crate) fn csv_record(
     ]
 }
 
-/// CSV bytes with a BOM, so Excel opens the UTF-8 file with the right encoding.
+/// CSV bytes with a BOM, so Excel opens the UTF-8 file with the right encoding. Every cell
+/// passes through [`crate::escape::csv_cell`]: a name or note starting with `=` must not run
+/// as a formula when the file is opened.
 pub(crate) fn csv_bytes(
     header: &[&str],
     records: impl IntoIterator<Item = Vec<String>>,
@@ -63,7 +65,10 @@ pub(crate) fn csv_bytes(
     let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
     let _ = w.write_record(header);
     for r in records {
-        let _ = w.write_record(&r);
+        let _ = w.write_record(
+            r.iter()
+                .map(|cell| crate::escape::csv_cell(cell).into_owned()),
+        );
     }
     let mut out = "\u{feff}".as_bytes().to_vec();
     out.extend(w.into_inner().unwrap_or_default());

@@ -29,7 +29,9 @@ pub fn render(markdown: &str) -> (String, Vec<Heading>) {
     let html = html
         .replace("<table>", "<div class=\"table-scroll\"><table>")
         .replace("</table>", "</table></div>");
-    (sanitizer().clean(&html).to_string(), headings)
+    // Control characters from YAML escapes or pasted text would make the page invalid.
+    let clean = sanitizer().clean(&html).to_string();
+    (crate::escape::strip_illegal(&clean).into_owned(), headings)
 }
 
 fn sanitizer() -> &'static ammonia::Builder<'static> {

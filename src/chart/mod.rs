@@ -5,7 +5,7 @@
 //! Text inside the SVG is figures, years and short labels in a CJK-capable font stack; the
 //! Chinese caption lives in the HTML around it.
 
-use crate::escape::escape_xml;
+use crate::escape::{escape_xml, strip_illegal};
 
 mod history;
 mod series;
@@ -61,7 +61,8 @@ pub(crate) fn finish_svg(raw: &str, title: &str, desc: &str) -> String {
     // opaque: drop both. (A regex doing this took half of the charts' time.)
     let font_attr = format!(" font-family=\"{FONT}\"");
     let without_font = remove_all(&raw[body_start..], &font_attr);
-    out.push_str(&remove_all(&without_font, " opacity=\"1\""));
+    // plotters escapes markup in labels but passes control characters, which no XML may hold.
+    out.push_str(&strip_illegal(&remove_all(&without_font, " opacity=\"1\"")));
     out
 }
 

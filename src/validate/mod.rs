@@ -6,6 +6,7 @@
 //! - `front`: front matter metadata (索引号, 文号, dates);
 //! - `links`: internal links and anchors of the rendered pages.
 
+mod characters;
 mod data;
 mod front;
 pub mod links;
@@ -25,6 +26,7 @@ pub fn validate(site: &Site) -> Diagnostics {
     }
     front::check_site(site, &mut diags);
     check_skipped(site, &mut diags);
+    characters::check_site(site, &mut diags);
     diags
 }
 

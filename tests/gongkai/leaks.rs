@@ -135,3 +135,143 @@ fn non_finite_and_overflowing_figures_are_located_errors() {
         assert_eq!(p.output_files(), before, "{written}: output changed");
     }
 }
+
+#[test]
+fn control_characters_reach_no_output_and_check_says_where() {
+    let p = Project::fixture("basic");
+    p.edit(
+        "content/2023/indicators.yaml",
+        "name: 城乡就业",
+        "name: \"城乡\\uFFFE就业\\x01\"",
+    );
+    // A part's name is drawn in the history chart's legend.
+    p.edit(
+        "content/2023/indicators.yaml",
+        "name: 城镇就业",
+        "name: \"城镇\\u0007就业\\uFFFF\"",
+    );
+    let report = p.read("content/2023/report.md");
+    let title = report.lines().find(|l| l.starts_with("title:")).unwrap();
+    p.edit(
+        "content/2023/report.md",
+        title,
+        &format!(
+            "title: \"{}\\x1b\"",
+            title["title:".len()..].trim().trim_matches('"')
+        ),
+    );
+    p.write(
+        "content/2023/report.md",
+        &format!(
+            "{}\n铃声\u{7}与删除\u{7f}字符。\n",
+            p.read("content/2023/report.md")
+        ),
+    );
+
+    let check = p.run(&["check"]);
+    assert_eq!(check.code, 0, "{}", check.stderr);
+    let w013: Vec<&str> = check
+        .stdout
+        .split("warning[")
+        .filter(|b| b.starts_with("W013]"))
+        .collect();
+    assert_eq!(w013.len(), 7, "{}", check.stdout);
+    for at in [
+        "content/2023/indicators.yaml:6:",
+        "content/2023/indicators.yaml:17:",
+        "content/2023/report.md:2:",
+    ] {
+        assert!(
+            w013.iter().any(|b| b.contains(at)),
+            "{at}:\n{}",
+            check.stdout
+        );
+    }
+
+    p.run(&["build", "--base-url", "https://example.gov.cn/"])
+        .ok();
+    let mut xml = 0;
+    for (name, bytes) in p.output_files() {
+        let text = String::from_utf8_lossy(&bytes);
+        if name.ends_with(".svg") || name.ends_with(".xml") {
+            roxmltree::Document::parse(&text)
+                .unwrap_or_else(|e| panic!("{name} is not well-formed: {e}"));
+            xml += 1;
+        }
+        if name.ends_with(".json") {
+            continue; // JSON escapes control characters itself (\u0001), which is valid.
+        }
+        let bad: Vec<char> = text
+            .chars()
+            .filter(|&c| {
+                (c < ' ' && !matches!(c, '\t' | '\n' | '\r'))
+                    || ('\u{7f}'..='\u{9f}').contains(&c)
+                    || c == '\u{fffe}'
+                    || c == '\u{ffff}'
+            })
+            .collect();
+        assert!(bad.is_empty(), "{name} holds {bad:?}");
+    }
+    assert!(xml > 10, "{xml} XML files");
+    assert!(p.read("public/2023/index.html").contains("铃声与删除字符"));
+    assert!(p
+        .read("public/2023/indicators/jobs.total.html")
+        .contains("城乡就业"));
+}
+
+#[test]
+fn csv_cells_that_excel_would_run_are_quoted_as_text() {
+    let p = Project::fixture("basic");
+    p.edit(
+        "content/2023/indicators.yaml",
+        "name: 城乡就业",
+        "name: '=HYPERLINK(\"http://evil.example\",\"点击\")'",
+    );
+    p.edit(
+        "content/2023/indicators.yaml",
+        "note: 含灵活就业",
+        "note: '@SUM(1+1)'",
+    );
+    p.edit(
+        "content/2023/indicators.yaml",
+        "source: 区就业服务中心",
+        "source: \"\\t-2+3\"",
+    );
+    p.build();
+    for file in [
+        "public/2023/data.csv",
+        "public/data/all.csv",
+        "public/indicators/jobs.total.csv",
+    ] {
+        let text = p.read(file);
+        let mut reader =
+            csv::ReaderBuilder::new().from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+        let headers = reader.headers().unwrap().clone();
+        let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
+        let row = reader
+            .records()
+            .map(Result::unwrap)
+            .find(|r| {
+                r[col("id")] == *"jobs.total"
+                    && (!headers.iter().any(|h| h == "edition") || r[col("edition")] == *"2023")
+            })
+            .unwrap();
+        assert_eq!(
+            &row[col("name")],
+            "'=HYPERLINK(\"http://evil.example\",\"点击\")",
+            "{file}"
+        );
+        assert_eq!(&row[col("note")], "'@SUM(1+1)", "{file}");
+        assert_eq!(&row[col("source")], "'\t-2+3", "{file}");
+        // Figures stay numbers, negative ones too.
+        assert_eq!(&row[col("value")], "1100", "{file}");
+        for r in reader.records() {
+            for cell in r.unwrap().iter() {
+                assert!(
+                    !cell.starts_with(['=', '+', '@', '\t', '\r']),
+                    "{file}: {cell}"
+                );
+            }
+        }
+    }
+}
