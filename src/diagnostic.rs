@@ -126,18 +126,29 @@ impl Diagnostic {
             );
             let text = src.line_text(loc.line);
             if !text.is_empty() {
-                let before: String = text.chars().take(loc.col.saturating_sub(1)).collect();
-                let marked: String = text
-                    .chars()
-                    .skip(loc.col.saturating_sub(1))
-                    .take(loc.len)
+                // A minified or hostile line can be megabytes: quote a window around the span.
+                const WINDOW: usize = 160;
+                let chars: Vec<char> = text.chars().collect();
+                let col = loc.col.saturating_sub(1).min(chars.len());
+                let start = if chars.len() > WINDOW {
+                    col.saturating_sub(WINDOW / 3)
+                } else {
+                    0
+                };
+                let end = (start + WINDOW).min(chars.len());
+                let open = if start > 0 { "…" } else { "" };
+                let close = if end < chars.len() { "…" } else { "" };
+                let shown: String = chars[start..end].iter().collect();
+                let before: String = chars[start..col].iter().collect();
+                let marked: String = chars[col..(col + loc.len).min(end).max(col)]
+                    .iter()
                     .collect();
                 let _ = writeln!(out, "{pad} |");
-                let _ = writeln!(out, "{line_no} | {text}");
+                let _ = writeln!(out, "{line_no} | {open}{shown}{close}");
                 let _ = writeln!(
                     out,
                     "{pad} | {}{}",
-                    " ".repeat(display_width(&before)),
+                    " ".repeat(display_width(open) + display_width(&before)),
                     "^".repeat(display_width(&marked).max(1))
                 );
             }

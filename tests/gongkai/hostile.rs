@@ -180,7 +180,7 @@ fn huge_and_hostile_yaml_end_in_clear_errors() {
     );
     let run = p.run(&["build"]);
     assert_eq!(run.code, 1, "{}", run.stderr);
-    assert!(run.stderr.contains("error[E001]"), "{}", run.stderr);
+    assert!(run.stderr.contains("error[E033]"), "{}", run.stderr);
 
     // Invalid UTF-8.
     let p = Project::fixture("basic");

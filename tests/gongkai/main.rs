@@ -2,6 +2,7 @@
 
 mod support;
 
+mod bounded;
 mod care;
 mod charts;
 mod check;
