@@ -2,6 +2,7 @@
 
 mod support;
 
+mod base_url;
 mod care;
 mod charts;
 mod check;
