@@ -102,8 +102,9 @@ pub struct BuildArgs {
     /// Include editions and pages whose front matter says `status: draft`.
     #[arg(long)]
     pub drafts: bool,
-    /// Absolute URL the site is published under (overrides site.yaml `base_url`).
-    #[arg(long)]
+    /// Absolute URL the site is published under (overrides site.yaml `base_url`): http or
+    /// https, with a host, no credentials, query or fragment.
+    #[arg(long, value_parser = base_url)]
     pub base_url: Option<String>,
     /// Print the time spent in each phase (load, validate, render, links, write).
     #[arg(long)]
@@ -156,4 +157,12 @@ pub struct ServeArgs {
     /// containers and virtual machines).
     #[arg(long)]
     pub poll: bool,
+}
+
+/// `--base-url`, refused like any other malformed argument (usage error, exit 2).
+fn base_url(url: &str) -> Result<String, String> {
+    match crate::config::base_url_problem(url) {
+        Some(problem) => Err(format!("{problem}; {}", crate::config::BASE_URL_HELP)),
+        None => Ok(url.to_string()),
+    }
 }

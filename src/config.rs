@@ -33,6 +33,88 @@ pub struct SiteConfig {
     pub checks: Checks,
 }
 
+/// How to write a base URL, for the help line of a refused one.
+pub const BASE_URL_HELP: &str =
+    "write the address the site is published under, e.g. https://www.example.gov.cn/gzbg/";
+
+/// Why `url` cannot be the address a site is published under, or None when it can: an
+/// absolute http or https URL with a host, without credentials, query or fragment. It ends up
+/// in canonical links, the feed, the sitemap, the 404 page and stand-in pages, so a
+/// `javascript:` or `data:` URL here would be a link every visitor may follow, and
+/// `user:pass@` would publish a password.
+pub fn base_url_problem(url: &str) -> Option<String> {
+    let problem = Some;
+    if url.is_empty() {
+        return problem("the base URL is empty".into());
+    }
+    if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return problem("the base URL contains a space or a control character".into());
+    }
+    let lower = url.to_ascii_lowercase();
+    let Some(rest) = ["https://", "http://"]
+        .iter()
+        .find_map(|scheme| lower.starts_with(scheme).then(|| &url[scheme.len()..]))
+    else {
+        let scheme = url
+            .split_once(':')
+            .map(|(s, _)| s)
+            .filter(|s| s.starts_with(|c: char| c.is_ascii_alphabetic()))
+            .filter(|s| {
+                s.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+            });
+        return problem(match scheme {
+            Some(s) => format!("`{s}:` is not http or https"),
+            None => "the base URL is not absolute: it must start with https:// or http://".into(),
+        });
+    };
+    if rest.contains('?') {
+        return problem("the base URL has a query (`?…`)".into());
+    }
+    if rest.contains('#') {
+        return problem("the base URL has a fragment (`#…`)".into());
+    }
+    let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    if authority.contains('@') {
+        return problem("the base URL contains credentials (`user:password@`)".into());
+    }
+    let (host, port) = match authority.strip_prefix('[') {
+        Some(v6) => match v6.split_once(']') {
+            Some((ip, port)) if ip.parse::<std::net::Ipv6Addr>().is_ok() => (ip, port),
+            _ => return problem("the base URL's IPv6 host is not valid".into()),
+        },
+        None => authority.split_at(authority.rfind(':').unwrap_or(authority.len())),
+    };
+    if !authority.starts_with('[') {
+        let labels: Vec<&str> = host.strip_suffix('.').unwrap_or(host).split('.').collect();
+        if host.is_empty() {
+            return problem("the base URL has no host".into());
+        }
+        let label_ok =
+            |l: &&str| !l.is_empty() && l.chars().all(|c| c.is_alphanumeric() || c == '-');
+        if !labels.iter().all(label_ok) {
+            return problem(format!("`{host}` is not a host name"));
+        }
+    }
+    if let Some(digits) = port.strip_prefix(':') {
+        if digits.is_empty()
+            || !digits.bytes().all(|b| b.is_ascii_digit())
+            || digits.parse::<u16>().is_err()
+        {
+            return problem(format!("`{digits}` is not a port number"));
+        }
+    } else if !port.is_empty() {
+        return problem("the base URL's IPv6 host is not valid".into());
+    }
+    // Browsers read a backslash as a slash; the others cannot stand in a URL unescaped.
+    if let Some(c) = path.chars().find(|c| "\\\"<>^`{|}".contains(*c)) {
+        return problem(format!(
+            "the base URL contains `{c}`, which must be percent-encoded"
+        ));
+    }
+    None
+}
+
 /// Thresholds of `check`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -223,7 +305,54 @@ impl<'de> Deserialize<'de> for Date {
 
 #[cfg(test)]
 mod tests {
-    use super::Date;
+    use super::{base_url_problem, Date};
+
+    #[test]
+    fn base_urls_are_absolute_http_without_credentials_query_or_fragment() {
+        for good in [
+            "https://www.example.gov.cn/gzbg/",
+            "http://example.gov.cn",
+            "HTTPS://Example.gov.cn:8443/a&b='c'/",
+            "http://127.0.0.1:8000/",
+            "http://[::1]:8000/x/",
+            "https://政府.中国/年报/",
+            "https://example.gov.cn./%E5%B9%B4/",
+        ] {
+            assert_eq!(base_url_problem(good), None, "{good}");
+        }
+        for (bad, why) in [
+            (
+                "data:text/html,<script>alert(1)</script>",
+                "`data:` is not http",
+            ),
+            ("javascript:alert(1)", "`javascript:` is not http"),
+            ("ftp://example.gov.cn/", "`ftp:` is not http"),
+            ("//evil.example/", "not absolute"),
+            ("example.gov.cn/gzbg/", "not absolute"),
+            ("/gzbg/", "not absolute"),
+            ("", "empty"),
+            ("https://", "no host"),
+            ("https:///x", "no host"),
+            ("https://user:pass@example.gov.cn/", "credentials"),
+            ("https://@example.gov.cn/", "credentials"),
+            ("https://example.gov.cn/?a=1", "query"),
+            ("https://example.gov.cn/#top", "fragment"),
+            ("https://example.gov.cn:99999/", "not a port"),
+            ("https://example.gov.cn:/", "not a port"),
+            ("https://exa mple.gov.cn/", "space"),
+            ("https://example.gov.cn/\n", "control"),
+            ("https://example.gov.cn\\@evil/", "credentials"),
+            ("https://example.gov.cn\\evil/", "not a host name"),
+            ("https://example.gov.cn/a\\b", "`\\`"),
+            ("https://example.gov.cn/\"><script>", "`\"`"),
+            ("https://[::1/", "IPv6"),
+            ("https://[::1]x/", "IPv6"),
+            ("https://a..b/", "not a host name"),
+        ] {
+            let problem = base_url_problem(bad).unwrap_or_else(|| panic!("{bad} accepted"));
+            assert!(problem.contains(why), "{bad}: {problem}");
+        }
+    }
 
     #[test]
     fn dates_parse_strictly_and_print_both_ways() {

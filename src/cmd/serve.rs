@@ -50,12 +50,23 @@ pub fn run(args: &ServeArgs) -> Result<String, Failure> {
         open_browser(&url);
     }
 
-    for stream in listener.incoming() {
-        let Ok(stream) = stream else { continue };
-        let preview = Arc::clone(&preview);
-        std::thread::spawn(move || http::handle(stream, &preview));
-    }
+    http::serve(&listener, preview, limits());
     Ok(String::new())
+}
+
+/// The server's limits. The head deadline can be shortened for tests (which must not wait
+/// ten seconds to see a slow client cut off) with `GONGKAI_SERVE_HEAD_DEADLINE_MS`, on
+/// purpose not a documented option.
+fn limits() -> http::Limits {
+    let mut limits = http::Limits::default();
+    if let Some(ms) = std::env::var("GONGKAI_SERVE_HEAD_DEADLINE_MS")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+        .filter(|&ms| ms > 0)
+    {
+        limits.head_deadline = std::time::Duration::from_millis(ms);
+    }
+    limits
 }
 
 fn open_browser(url: &str) {

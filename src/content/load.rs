@@ -35,7 +35,12 @@ pub fn load_with(root: &Path, cache: Option<&ParseCache>) -> Result<Site, (Sourc
     let config =
         read(root, &content.join("site.yaml"), &mut sources, &mut diags).and_then(|file| {
             match yaml::parse::<SiteConfig>(&sources, file, &sources.get(file).text, 1) {
-                Ok(c) => Some((c, file)),
+                Ok(c) => {
+                    if let Some(url) = &c.base_url {
+                        diags.extend(base_url_error(&sources, file, url));
+                    }
+                    Some((c, file))
+                }
                 Err(d) => {
                     diags.push(d);
                     None
@@ -125,6 +130,28 @@ pub fn load_with(root: &Path, cache: Option<&ParseCache>) -> Result<Site, (Sourc
         }),
         _ => Err((sources, diags)),
     }
+}
+
+/// E055 at site.yaml's `base_url` when it is not a URL the site can be published under.
+fn base_url_error(sources: &Sources, file: FileId, url: &str) -> Option<Diagnostic> {
+    let problem = crate::config::base_url_problem(url)?;
+    let text = &sources.get(file).text;
+    // A value written with YAML escapes is not found as is: then point at the key.
+    let (start, end) = find_nth_value(text, "base_url", url, 0).unwrap_or_else(|| {
+        let key = text.find("base_url").unwrap_or(0);
+        (key, key + "base_url".len())
+    });
+    Some(
+        Diagnostic::error(
+            "E055",
+            format!("base_url is not a URL the site can be published under: {problem}"),
+        )
+        .at_span(sources, file, start, end)
+        .help(format!(
+            "{} (or remove base_url: links work without it)",
+            crate::config::BASE_URL_HELP
+        )),
+    )
 }
 
 /// A folder named by a four-digit year is an edition; anything else in content/ is not.

@@ -5,44 +5,293 @@
 //! (also percent-encoded), backslashes, NUL, colons, empty segments and anything not starting
 //! with `/` are refused with 404. Files only ever come from the rendered map, never from the
 //! file system, so nothing outside the site can be served, whatever links exist on disk.
+//!
+//! The preview shows drafts, so it answers only requests addressed to itself: the Host header
+//! must name the address it listens on (a web page on another site that rebinds its own DNS
+//! name to 127.0.0.1 sends its own name, and is refused with 421 before anything is read).
+//! A fixed number of connections is served at once, and each must send its whole request
+//! head within a deadline, however slowly the bytes trickle in; live-reload streams (one per
+//! open tab) are exempt from the deadline once their head is read, and may take only part of
+//! the connections, so pages still load with many tabs open.
 
 use super::preview::{self, EVENTS_PATH, REVIEW_PATH};
 use super::Preview;
 use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
-use std::time::Duration;
+use std::net::{IpAddr, SocketAddr, TcpListener, TcpStream};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
-/// How long a client may take to send its request, and a stalled reader to take a response.
+/// How long a stalled reader of the event stream may block one write.
 const IO_TIMEOUT: Duration = Duration::from_secs(10);
 /// The longest request head accepted.
 const MAX_HEAD: u64 = 16 * 1024;
-/// How often an idle event stream sends a comment, which also notices closed tabs.
+/// How often an idle event stream sends a comment, for proxies and firewalls that drop
+/// silent connections.
 const KEEP_ALIVE: Duration = Duration::from_secs(15);
+/// How often an idle event stream looks whether its tab was closed.
+const TAB_CHECK: Duration = Duration::from_secs(1);
+
+/// What one preview server allows, fixed when it starts.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Limits {
+    /// Connections served at once; more are refused with 503 at once.
+    pub(crate) connections: usize,
+    /// How many of those may be live-reload streams, which stay open as long as their tab:
+    /// the rest are kept for loading pages.
+    pub(crate) streams: usize,
+    /// From accepting a connection until its whole request head has arrived.
+    pub(crate) head_deadline: Duration,
+    /// From the end of the request head until the whole response is sent.
+    pub(crate) response_deadline: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            connections: 64,
+            streams: 48,
+            head_deadline: Duration::from_secs(10),
+            response_deadline: Duration::from_secs(30),
+        }
+    }
+}
+
+/// The server's shared state: the site, where it listens, what it allows, what is in use.
+struct Server {
+    preview: Arc<Preview>,
+    /// The address it listens on, port included (the real one when started on port 0).
+    bound: SocketAddr,
+    limits: Limits,
+    connections: Arc<AtomicUsize>,
+    streams: Arc<AtomicUsize>,
+}
+
+/// One unit of a counted limit, given back when dropped (also when a connection panics).
+struct Slot(Arc<AtomicUsize>);
+
+impl Slot {
+    fn take(counter: &Arc<AtomicUsize>, limit: usize) -> Option<Slot> {
+        counter
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| {
+                (n < limit).then_some(n + 1)
+            })
+            .ok()
+            .map(|_| Slot(Arc::clone(counter)))
+    }
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// Accepts connections until the listener fails, each served on its own thread.
+pub(crate) fn serve(listener: &TcpListener, preview: Arc<Preview>, limits: Limits) {
+    let Ok(bound) = listener.local_addr() else {
+        return;
+    };
+    let server = Arc::new(Server {
+        preview,
+        bound,
+        limits,
+        connections: Arc::default(),
+        streams: Arc::default(),
+    });
+    for stream in listener.incoming() {
+        let Ok(stream) = stream else { continue };
+        // Counted here, in the order connections arrive, so the limit is exact.
+        let Some(slot) = Slot::take(&server.connections, limits.connections) else {
+            refuse_busy(&stream);
+            continue;
+        };
+        let server = Arc::clone(&server);
+        // When no thread can be started, the closure is dropped: the connection closes and
+        // its slot is given back.
+        let _ = std::thread::Builder::new()
+            .name("gongkai-http".into())
+            .spawn(move || {
+                handle(&stream, &server);
+                drop(slot);
+            });
+    }
+}
+
+/// Answers a connection over the limit with 503 without waiting for it: the accepting
+/// thread must never block on a client.
+fn refuse_busy(stream: &TcpStream) {
+    if stream.set_nonblocking(true).is_err() {
+        return;
+    }
+    // What the client already sent is taken off the socket, so closing it ends the
+    // connection normally and the client sees the answer instead of a reset.
+    let mut sink = [0u8; 4096];
+    let mut drained = 0;
+    while drained < MAX_HEAD as usize {
+        match (&*stream).read(&mut sink) {
+            Ok(n) if n > 0 => drained += n,
+            _ => break,
+        }
+    }
+    let _ = respond(
+        stream,
+        503,
+        &[retry_after(), text_type()],
+        "503 too many connections to the preview at once; try again in a moment.\n".as_bytes(),
+        false,
+    );
+    let _ = stream.shutdown(std::net::Shutdown::Write);
+}
+
+/// Reads from or writes to a connection until a fixed moment, however slowly the bytes go:
+/// every call waits at most for the time left, so a client sending or taking one byte at a
+/// time is cut off at the deadline like one sending nothing.
+struct Deadline<'a> {
+    stream: &'a TcpStream,
+    until: Instant,
+}
+
+impl Deadline<'_> {
+    fn left(&self) -> std::io::Result<Duration> {
+        let left = self.until.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            Err(std::io::ErrorKind::TimedOut.into())
+        } else {
+            Ok(left)
+        }
+    }
+}
+
+impl Read for Deadline<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        self.stream.set_read_timeout(Some(self.left()?))?;
+        (&*self.stream).read(buf)
+    }
+}
+
+impl Write for Deadline<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.stream.set_write_timeout(Some(self.left()?))?;
+        (&*self.stream).write(buf)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        (&*self.stream).flush()
+    }
+}
 
 struct Request {
     method: String,
     target: String,
+    /// The Host header, when there was exactly one.
+    host: Option<String>,
+    /// HTTP/1.1 requires a Host header; HTTP/1.0 clients may leave it out.
+    requires_host: bool,
 }
 
 /// Serves one connection to completion; errors just end it.
-pub fn handle(stream: TcpStream, preview: &Preview) {
-    let _ = stream.set_read_timeout(Some(IO_TIMEOUT));
-    let _ = stream.set_write_timeout(Some(IO_TIMEOUT));
-    let request = match read_request(&stream) {
+fn handle(stream: &TcpStream, server: &Server) {
+    let arrived = Instant::now();
+    let mut reading = Deadline {
+        stream,
+        until: arrived + server.limits.head_deadline,
+    };
+    let request = read_request(&mut reading);
+    let mut out = Deadline {
+        stream,
+        until: Instant::now() + server.limits.response_deadline,
+    };
+    let request = match request {
         Ok(Some(r)) => r,
         Ok(None) => return,
         Err(status) => {
-            let _ = respond(&stream, status, &[], b"", false);
+            let why = match status {
+                408 => "408 the request did not arrive in time.\n",
+                431 => "431 the request head is too large.\n",
+                _ => "400 malformed request.\n",
+            };
+            let _ = respond(&mut out, status, &[text_type()], why.as_bytes(), false);
             return;
         }
     };
-    let _ = route(&stream, &request, preview);
+    match &request.host {
+        None if request.requires_host => {
+            let why = "400 an HTTP/1.1 request needs a Host header.\n";
+            let _ = respond(&mut out, 400, &[text_type()], why.as_bytes(), false);
+            return;
+        }
+        Some(host) if !addressed_to_us(host, server.bound, stream.local_addr().ok()) => {
+            let ip = match server.bound.ip() {
+                ip if ip.is_unspecified() => "127.0.0.1".to_string(),
+                IpAddr::V6(ip) => format!("[{ip}]"),
+                ip => ip.to_string(),
+            };
+            let why = format!(
+                "421 this is a gongkai preview: it answers only requests addressed to the \
+address it listens on, so that other web sites cannot read drafts through it. Open \
+http://{ip}:{port}/ (or http://localhost:{port}/).\n",
+                port = server.bound.port()
+            );
+            let _ = respond(&mut out, 421, &[text_type()], why.as_bytes(), false);
+            return;
+        }
+        _ => {}
+    }
+    let _ = route(stream, &mut out, &request, server);
 }
 
-fn read_request(stream: &TcpStream) -> Result<Option<Request>, u16> {
-    let mut reader = BufReader::new(stream.take(MAX_HEAD));
+/// Whether a Host header names this server: `localhost`, 127.0.0.1, [::1], the address it is
+/// bound to, or the one this connection reached (when bound to all interfaces), each with the
+/// port it listens on. Any other name may be a DNS name an attacker points at 127.0.0.1.
+fn addressed_to_us(host: &str, bound: SocketAddr, reached: Option<SocketAddr>) -> bool {
+    let (name, port) = match host.strip_prefix('[') {
+        Some(v6) => match v6.split_once(']') {
+            Some((ip, port)) => (ip, port),
+            None => return false,
+        },
+        None => host.split_at(host.rfind(':').unwrap_or(host.len())),
+    };
+    let port = match port.strip_prefix(':') {
+        Some(digits) if digits.bytes().all(|b| b.is_ascii_digit()) => digits.parse::<u16>().ok(),
+        Some(_) => None,
+        None if port.is_empty() => Some(80),
+        None => None,
+    };
+    if port != Some(bound.port()) {
+        return false;
+    }
+    if !host.starts_with('[') && name.eq_ignore_ascii_case("localhost") {
+        return true;
+    }
+    let ip = if host.starts_with('[') {
+        name.parse::<std::net::Ipv6Addr>().map(IpAddr::V6)
+    } else {
+        name.parse::<std::net::Ipv4Addr>().map(IpAddr::V4)
+    };
+    let Ok(ip) = ip.map(|ip| ip.to_canonical()) else {
+        return false;
+    };
+    let ours = [
+        Some(IpAddr::from([127, 0, 0, 1])),
+        Some(IpAddr::from(std::net::Ipv6Addr::LOCALHOST)),
+        Some(bound.ip()).filter(|ip| !ip.is_unspecified()),
+        reached.map(|r| r.ip()),
+    ];
+    ours.into_iter()
+        .flatten()
+        .any(|ours| ours.to_canonical() == ip)
+}
+
+fn read_request(from: &mut Deadline) -> Result<Option<Request>, u16> {
+    // A read error here is the deadline passing (or the client leaving).
+    let failed = |e: std::io::Error| match e.kind() {
+        std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock => 408u16,
+        _ => 400,
+    };
+    let mut reader = BufReader::new(from.take(MAX_HEAD));
     let mut line = String::new();
-    if reader.read_line(&mut line).map_err(|_| 400u16)? == 0 {
+    if reader.read_line(&mut line).map_err(failed)? == 0 {
         return Ok(None);
     }
     let mut parts = line.split_whitespace();
@@ -53,33 +302,67 @@ fn read_request(stream: &TcpStream) -> Result<Option<Request>, u16> {
     if !version.starts_with("HTTP/1.") {
         return Err(400);
     }
-    let request = Request {
+    let mut request = Request {
         method: method.to_string(),
         target: target.to_string(),
+        host: None,
+        requires_host: version != "HTTP/1.0",
     };
-    // Read (and ignore) the headers, so the client sees its request consumed.
+    // Read the headers (the Host header is the only one looked at), so the client sees its
+    // request consumed.
+    let mut hosts = 0;
     loop {
         let mut header = String::new();
         match reader.read_line(&mut header) {
             Ok(0) => return Err(431),
-            Ok(_) if header == "\r\n" || header == "\n" => return Ok(Some(request)),
+            Ok(_) if header == "\r\n" || header == "\n" => break,
             Ok(_) if !header.ends_with('\n') => return Err(431),
-            Ok(_) => {}
-            Err(_) => return Err(400),
+            Ok(_) => {
+                if let Some((name, value)) = header.split_once(':') {
+                    if name.eq_ignore_ascii_case("host") {
+                        hosts += 1;
+                        request.host = Some(value.trim().to_string());
+                    }
+                }
+            }
+            Err(e) => return Err(failed(e)),
         }
+    }
+    match hosts {
+        // Two Host headers may be read differently by a proxy in front: refuse both.
+        0 | 1 if request.host.as_deref() != Some("") => Ok(Some(request)),
+        _ => Err(400),
     }
 }
 
-fn route(stream: &TcpStream, request: &Request, preview: &Preview) -> std::io::Result<()> {
+fn route(
+    stream: &TcpStream,
+    out: &mut Deadline,
+    request: &Request,
+    server: &Server,
+) -> std::io::Result<()> {
+    let preview = &*server.preview;
     let head = match request.method.as_str() {
         "GET" => false,
         "HEAD" => true,
-        _ => return respond(stream, 405, &[("Allow", "GET, HEAD".into())], b"", false),
+        _ => return respond(out, 405, &[("Allow", "GET, HEAD".into())], b"", false),
     };
     let Some(path) = resolve(&request.target) else {
-        return not_found(stream, preview, head);
+        return not_found(out, preview, head);
     };
     if path == EVENTS_PATH {
+        // Tabs stay open for hours: a stream is freed from the head deadline, but only so
+        // many may be open, so that pages still load.
+        let Some(_stream_slot) = Slot::take(&server.streams, server.limits.streams) else {
+            let why = "503 too many open preview tabs; close some and reload this one.\n";
+            return respond(
+                out,
+                503,
+                &[retry_after(), text_type()],
+                why.as_bytes(),
+                head,
+            );
+        };
         return events(stream, preview, &request.target, head);
     }
     let status = preview.status();
@@ -89,41 +372,43 @@ fn route(stream: &TcpStream, request: &Request, preview: &Preview) -> std::io::R
             None => preview::plain_page("指标审阅", "尚无成功的构建。"),
         };
         let body = preview::inject(html.as_bytes(), &path, &status);
-        return respond(stream, 200, &[content_type("review.html")], &body, head);
+        return respond(out, 200, &[content_type("review.html")], &body, head);
     }
     let Some(site) = &status.site else {
         // Nothing has built yet: every page shows the overlay until the first success.
         let html = preview::plain_page("构建失败", "修正错误后页面自动刷新。");
         let body = preview::inject(html.as_bytes(), &path, &status);
-        return respond(stream, 503, &[content_type("x.html")], &body, head);
+        return respond(out, 503, &[content_type("x.html")], &body, head);
     };
     match site.files.get(&path) {
         Some(bytes) => {
             if path.ends_with(".html") {
                 let body = preview::inject(bytes, &path, &status);
-                respond(stream, 200, &[content_type(&path)], &body, head)
+                respond(out, 200, &[content_type(&path)], &body, head)
             } else {
-                respond(stream, 200, &[content_type(&path)], bytes, head)
+                respond(out, 200, &[content_type(&path)], bytes, head)
             }
         }
         None if site.files.contains_key(&format!("{path}/index.html")) => {
             // A folder asked for without its slash: relative links need the slash.
             let plain = request.target.split(['?', '#']).next().unwrap_or("/");
-            respond(stream, 301, &[("Location", format!("{plain}/"))], b"", head)
+            respond(out, 301, &[("Location", format!("{plain}/"))], b"", head)
         }
-        None => not_found(stream, preview, head),
+        None => not_found(out, preview, head),
     }
 }
 
-fn not_found(stream: &TcpStream, preview: &Preview, head: bool) -> std::io::Result<()> {
+fn not_found(out: &mut Deadline, preview: &Preview, head: bool) -> std::io::Result<()> {
     // Injected too, so a page that an edit is about to create appears by itself.
     let html = preview::plain_page("404 未找到", "预览中没有这个文件。");
     let body = preview::inject(html.as_bytes(), "", &preview.status());
-    respond(stream, 404, &[content_type("x.html")], &body, head)
+    respond(out, 404, &[content_type("x.html")], &body, head)
 }
 
 /// The live-reload stream: one event per rebuild after generation `since` (from the query).
 fn events(stream: &TcpStream, preview: &Preview, target: &str, head: bool) -> std::io::Result<()> {
+    let _ = stream.set_read_timeout(None);
+    let _ = stream.set_write_timeout(Some(IO_TIMEOUT));
     let mut out = stream;
     out.write_all(
         b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream; charset=utf-8\r\n\
@@ -150,20 +435,45 @@ Cache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nConnection: close\
         _ => status.generation,
     };
     drop(status);
+    let mut quiet = Duration::ZERO;
     loop {
-        match preview.wait_change(seen, KEEP_ALIVE) {
+        match preview.wait_change(seen, TAB_CHECK) {
             Some(status) => {
                 seen = status.generation;
+                quiet = Duration::ZERO;
                 out.write_all(preview::event(&status).as_bytes())?;
             }
-            None => out.write_all(b": keep-alive\n\n")?,
+            None => {
+                // A closed tab gives its place back within a second, not at the next write.
+                if tab_closed(stream) {
+                    return Ok(());
+                }
+                quiet += TAB_CHECK;
+                if quiet < KEEP_ALIVE {
+                    continue;
+                }
+                quiet = Duration::ZERO;
+                out.write_all(b": keep-alive\n\n")?;
+            }
         }
         out.flush()?;
     }
 }
 
+/// Whether the client ended the event stream: a tab sends nothing after its request, so
+/// anything readable (the end of the connection, or bytes it should not send) ends it.
+fn tab_closed(stream: &TcpStream) -> bool {
+    if stream.set_nonblocking(true).is_err() {
+        return true;
+    }
+    let mut byte = [0u8; 1];
+    let pending =
+        !matches!(stream.peek(&mut byte), Err(e) if e.kind() == std::io::ErrorKind::WouldBlock);
+    stream.set_nonblocking(false).is_err() || pending
+}
+
 fn respond(
-    stream: &TcpStream,
+    mut out: impl Write,
     status: u16,
     headers: &[(&str, String)],
     body: &[u8],
@@ -173,27 +483,36 @@ fn respond(
         200 => "OK",
         301 => "Moved Permanently",
         400 => "Bad Request",
+        408 => "Request Timeout",
+        421 => "Misdirected Request",
         404 => "Not Found",
         405 => "Method Not Allowed",
         431 => "Request Header Fields Too Large",
         503 => "Service Unavailable",
         _ => "Error",
     };
-    let mut out = format!(
+    let mut head_text = format!(
         "HTTP/1.1 {status} {reason}\r\nContent-Length: {}\r\nCache-Control: no-store\r\n\
 X-Content-Type-Options: nosniff\r\nConnection: close\r\n",
         body.len()
     );
     for (name, value) in headers {
-        out.push_str(&format!("{name}: {value}\r\n"));
+        head_text.push_str(&format!("{name}: {value}\r\n"));
     }
-    out.push_str("\r\n");
-    let mut w = stream;
-    w.write_all(out.as_bytes())?;
+    head_text.push_str("\r\n");
+    out.write_all(head_text.as_bytes())?;
     if !head {
-        w.write_all(body)?;
+        out.write_all(body)?;
     }
-    w.flush()
+    out.flush()
+}
+
+fn text_type() -> (&'static str, String) {
+    ("Content-Type", "text/plain; charset=utf-8".into())
+}
+
+fn retry_after() -> (&'static str, String) {
+    ("Retry-After", "1".into())
 }
 
 /// The Content-Type header for an output path, by extension.
@@ -264,6 +583,46 @@ fn percent_decode(s: &str) -> Option<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_host_header_must_name_this_server_and_its_port() {
+        let loopback: SocketAddr = "127.0.0.1:8000".parse().unwrap();
+        let all: SocketAddr = "0.0.0.0:8000".parse().unwrap();
+        let lan: SocketAddr = "192.168.1.5:8000".parse().unwrap();
+        let v6: SocketAddr = "[::]:8000".parse().unwrap();
+        let mapped: SocketAddr = "[::ffff:192.168.1.5]:8000".parse().unwrap();
+        for (host, bound, reached) in [
+            ("127.0.0.1:8000", loopback, None),
+            ("localhost:8000", loopback, None),
+            ("[::1]:8000", loopback, None),
+            ("[0:0:0:0:0:0:0:1]:8000", loopback, None),
+            // Bound to every interface: the address this connection came in on.
+            ("192.168.1.5:8000", all, Some(lan)),
+            ("192.168.1.5:8000", v6, Some(mapped)),
+            ("192.168.1.5:8000", lan, None),
+        ] {
+            assert!(addressed_to_us(host, bound, reached), "{host} {bound}");
+        }
+        for (host, bound, reached) in [
+            ("evil.example:8000", loopback, None),
+            ("127.0.0.1:8001", loopback, None),
+            ("127.0.0.1", loopback, None),
+            ("127.0.0.1:", loopback, None),
+            ("127.0.0.1:+8000", loopback, None),
+            ("127.0.0.1:08000x", loopback, None),
+            ("0.0.0.0:8000", all, Some(lan)),
+            ("192.168.1.6:8000", all, Some(lan)),
+            ("[::1:8000", loopback, None),
+            ("::1:8000", loopback, None),
+            ("[localhost]:8000", loopback, None),
+            ("127.1:8000", loopback, None),
+            ("", loopback, None),
+        ] {
+            assert!(!addressed_to_us(host, bound, reached), "{host} {bound}");
+        }
+        let port80: SocketAddr = "127.0.0.1:80".parse().unwrap();
+        assert!(addressed_to_us("localhost", port80, None));
+    }
 
     #[test]
     fn resolves_plain_paths_and_refuses_escapes() {

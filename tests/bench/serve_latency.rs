@@ -72,9 +72,10 @@ fn main() {
         .set_read_timeout(Some(Duration::from_secs(60)))
         .unwrap();
     // since=0 never matches: the first event says the initial build is done.
+    // The preview answers only requests addressed to itself.
     write!(
         stream,
-        "GET /__gongkai/events?since=0 HTTP/1.1\r\nHost: x\r\n\r\n"
+        "GET /__gongkai/events?since=0 HTTP/1.1\r\nHost: {addr}\r\n\r\n"
     )
     .unwrap();
     let mut events = BufReader::new(stream);

@@ -2,6 +2,7 @@
 
 mod support;
 
+mod base_url;
 mod bounded;
 mod care;
 mod charts;

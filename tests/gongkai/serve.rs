@@ -22,10 +22,15 @@ struct Serve {
 
 impl Serve {
     fn start(p: &Project, extra: &[&str]) -> Serve {
+        Serve::start_env(p, extra, &[])
+    }
+
+    fn start_env(p: &Project, extra: &[&str], env: &[(&str, &str)]) -> Serve {
         let mut child = Command::new(env!("CARGO_BIN_EXE_gongkai"))
             .args(["serve", "--port", "0", "--root"])
             .arg(p.dir.path())
             .args(extra)
+            .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -67,7 +72,7 @@ impl Serve {
             .strip_prefix("serving http://")
             .and_then(|u| u.strip_suffix('/'))
             .unwrap_or_else(|| panic!("unexpected first line: {line}"));
-        assert!(url.starts_with("127.0.0.1:"), "{url}");
+        assert!(url.starts_with("127.0.0."), "{url}");
         serve.addr = url.to_string();
         serve
     }
@@ -87,7 +92,10 @@ impl Serve {
     }
 
     fn get(&self, path: &str) -> Response {
-        self.raw(&format!("GET {path} HTTP/1.1\r\nHost: localhost\r\n\r\n"))
+        self.raw(&format!(
+            "GET {path} HTTP/1.1\r\nHost: {}\r\n\r\n",
+            self.addr
+        ))
     }
 
     /// Opens the live-reload stream as a page served at `generation` would.
@@ -96,7 +104,8 @@ impl Serve {
         s.set_read_timeout(Some(WAIT)).unwrap();
         write!(
             s,
-            "GET /__gongkai/events?since={generation} HTTP/1.1\r\nHost: localhost\r\n\r\n"
+            "GET /__gongkai/events?since={generation} HTTP/1.1\r\nHost: {}\r\n\r\n",
+            self.addr
         )
         .unwrap();
         let mut reader = BufReader::new(s);
@@ -348,17 +357,24 @@ fn serves_only_files_of_the_site_with_their_types() {
         assert_eq!(r.status, 404, "{path}");
         assert!(!r.text().contains("TOP-SECRET"), "{path}");
     }
-    let absolute = s.raw("GET http://localhost/secret.txt HTTP/1.1\r\nHost: x\r\n\r\n");
+    let absolute = s.raw(&format!(
+        "GET http://{0}/secret.txt HTTP/1.1\r\nHost: {0}\r\n\r\n",
+        s.addr
+    ));
     assert_eq!(absolute.status, 404);
 
     for method in ["POST", "PUT", "DELETE", "OPTIONS"] {
         let r = s.raw(&format!(
-            "{method} /index.html HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n"
+            "{method} /index.html HTTP/1.1\r\nHost: {}\r\nContent-Length: 0\r\n\r\n",
+            s.addr
         ));
         assert_eq!(r.status, 405, "{method}");
         assert_eq!(r.header("allow"), Some("GET, HEAD"));
     }
-    let head = s.raw("HEAD /2023/data.csv HTTP/1.1\r\nHost: x\r\n\r\n");
+    let head = s.raw(&format!(
+        "HEAD /2023/data.csv HTTP/1.1\r\nHost: {}\r\n\r\n",
+        s.addr
+    ));
     assert_eq!(head.status, 200);
     assert!(head.body.is_empty());
     let csv = s.get("/2023/data.csv");
@@ -448,4 +464,220 @@ fn polls_and_recovers_from_a_broken_start() {
     let home = s.get("/");
     assert_eq!(home.status, 200);
     assert_eq!(overlay(&home.html()), None);
+}
+
+/// A request for `/` with the given Host header line (or none).
+fn for_host(host: Option<&str>) -> String {
+    match host {
+        Some(h) => format!("GET / HTTP/1.1\r\nHost: {h}\r\n\r\n"),
+        None => "GET / HTTP/1.1\r\n\r\n".into(),
+    }
+}
+
+#[test]
+fn answers_only_requests_addressed_to_itself() {
+    let p = Project::fixture("basic");
+    // Bound to another loopback address than 127.0.0.1, so `--bind` is what is accepted.
+    let s = Serve::start(&p, &["--bind", "127.0.0.2"]);
+    let port: u16 = s.addr.rsplit_once(':').unwrap().1.parse().unwrap();
+    let title = "测试局信息公开";
+    assert!(s.get("/").text().contains(title));
+
+    for host in [
+        format!("127.0.0.2:{port}"),
+        format!("localhost:{port}"),
+        format!("LocalHost:{port}"),
+        format!("127.0.0.1:{port}"),
+        format!("[::1]:{port}"),
+    ] {
+        let r = s.raw(&for_host(Some(&host)));
+        assert_eq!(r.status, 200, "{host}");
+        assert!(r.text().contains(title), "{host}");
+    }
+    // HTTP/1.0 had no Host header; HTTP/1.1 requires one.
+    assert_eq!(s.raw("GET / HTTP/1.0\r\n\r\n").status, 200);
+    let missing = s.raw(&for_host(None));
+    assert_eq!(missing.status, 400);
+    assert!(!missing.text().contains(title));
+
+    // DNS rebinding: a page of evil.example whose name now points at the preview sends its
+    // own name; so does anything else that is not this server's address and port.
+    for host in [
+        format!("evil.example:{port}"),
+        "evil.example".to_string(),
+        format!("localhost.evil.example:{port}"),
+        format!("127.0.0.2.evil.example:{port}"),
+        format!("127.0.0.3:{port}"),
+        format!("localhost:{}", port.wrapping_add(1)),
+        format!("127.0.0.2:{port}0"),
+        "127.0.0.2".to_string(),
+        "localhost".to_string(),
+        format!("localhost:{port}@evil.example"),
+        format!("[::1]:{port}x"),
+    ] {
+        for path in [
+            "/",
+            "/2023/data.csv",
+            "/__gongkai/review",
+            "/__gongkai/events",
+        ] {
+            let r = s.raw(&format!("GET {path} HTTP/1.1\r\nHost: {host}\r\n\r\n"));
+            assert_eq!(r.status, 421, "{host} {path}");
+            assert_eq!(
+                r.header("content-type"),
+                Some("text/plain; charset=utf-8"),
+                "{host}"
+            );
+            let text = r.text();
+            assert!(text.contains(&format!("http://{}/", s.addr)), "{text}");
+            assert!(
+                !text.contains(title) && !text.contains("jobs") && !text.contains("evil"),
+                "{host} {path}: {text}"
+            );
+        }
+    }
+    // Two Host headers may be read differently on the way: neither is trusted.
+    let two = s.raw(&format!(
+        "GET / HTTP/1.1\r\nHost: {}\r\nHost: evil.example\r\n\r\n",
+        s.addr
+    ));
+    assert_eq!(two.status, 400);
+    assert!(!two.text().contains(title));
+}
+
+#[test]
+fn a_client_trickling_its_request_is_cut_off_at_the_deadline() {
+    let p = Project::fixture("basic");
+    // A short deadline, so the test does not wait ten seconds.
+    let s = Serve::start_env(&p, &[], &[("GONGKAI_SERVE_HEAD_DEADLINE_MS", "1000")]);
+    let mut head = format!("GET / HTTP/1.1\r\nHost: {}\r\n", s.addr);
+    for i in 0..40 {
+        head.push_str(&format!("X-Padding-{i}: slowly\r\n"));
+    }
+    head.push_str("\r\n");
+
+    let mut trickler = TcpStream::connect(&s.addr).unwrap();
+    // Reads until the server closes the connection (no read timeout: a timeout is not a
+    // close; the server is killed at the end of the test in any case).
+    let mut reader = trickler.try_clone().unwrap();
+    let (tx, closed) = mpsc::channel();
+    std::thread::spawn(move || {
+        let mut answer = Vec::new();
+        let _ = reader.read_to_end(&mut answer);
+        let _ = tx.send(answer);
+    });
+    // One byte at a time, each well within any per-read timeout: sending the whole head this
+    // way takes far longer than the deadline.
+    let mut sent = 0;
+    let answer = loop {
+        if let Ok(answer) = closed.try_recv() {
+            break answer;
+        }
+        assert!(
+            sent < head.len(),
+            "the whole head was trickled in without the connection being closed"
+        );
+        if trickler.write_all(&head.as_bytes()[sent..=sent]).is_err() {
+            break closed.recv_timeout(WAIT).unwrap_or_default();
+        }
+        sent += 1;
+        std::thread::sleep(Duration::from_millis(25));
+    };
+    assert!(sent < head.len(), "cut off after the last byte: {sent}");
+    // Cut off with a 408, or just closed; never served.
+    let text = String::from_utf8_lossy(&answer);
+    assert!(
+        text.is_empty() || text.starts_with("HTTP/1.1 408 "),
+        "{text}"
+    );
+
+    // Requests sent at once are served as before.
+    assert_eq!(s.get("/").status, 200);
+}
+
+/// Opens a connection that sends part of a request head and then nothing.
+fn idle(addr: &str) -> TcpStream {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.write_all(b"GET / HTTP/1.1\r\n").unwrap();
+    s
+}
+
+/// Retries `get` until it is served, for a bounded time (the server frees the places of
+/// closed connections as it notices them).
+fn served_eventually(s: &Serve, path: &str) -> Response {
+    let until = std::time::Instant::now() + WAIT;
+    loop {
+        let mut c = TcpStream::connect(&s.addr).unwrap();
+        c.set_read_timeout(Some(WAIT)).unwrap();
+        write!(c, "GET {path} HTTP/1.1\r\nHost: {}\r\n\r\n", s.addr).unwrap();
+        let mut bytes = Vec::new();
+        let _ = c.read_to_end(&mut bytes);
+        if bytes.starts_with(b"HTTP/1.1 200 ") || std::time::Instant::now() > until {
+            return Response::parse(&bytes);
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn holds_a_limited_number_of_connections_and_keeps_room_for_pages() {
+    let p = Project::fixture("basic");
+    // Idle connections must stay open while the test opens the others.
+    let s = Serve::start_env(&p, &[], &[("GONGKAI_SERVE_HEAD_DEADLINE_MS", "600000")]);
+    let generation = s.get("/").generation();
+
+    // Open tabs: at most 48 event streams, the 49th is turned away...
+    let tabs: Vec<Events> = (0..48).map(|_| s.events(generation)).collect();
+    let refused_tab = s.raw(&format!(
+        "GET /__gongkai/events?since={generation} HTTP/1.1\r\nHost: {}\r\n\r\n",
+        s.addr
+    ));
+    assert_eq!(refused_tab.status, 503);
+    assert!(
+        refused_tab.text().contains("tabs"),
+        "{}",
+        refused_tab.text()
+    );
+    // ...and pages still load beside them.
+    assert_eq!(s.get("/2023/").status, 200);
+
+    // 64 connections in all: the next one is answered 503 at once, without a request.
+    let held: Vec<TcpStream> = (0..16).map(|_| idle(&s.addr)).collect();
+    let mut excess = TcpStream::connect(&s.addr).unwrap();
+    excess.set_read_timeout(Some(WAIT)).unwrap();
+    let mut bytes = Vec::new();
+    excess.read_to_end(&mut bytes).unwrap();
+    let busy = Response::parse(&bytes);
+    assert_eq!(busy.status, 503);
+    assert_eq!(busy.header("retry-after"), Some("1"));
+
+    // Once they are gone, pages are served and tabs can listen again.
+    drop(held);
+    assert_eq!(served_eventually(&s, "/").status, 200);
+    drop(tabs);
+    let until = std::time::Instant::now() + WAIT;
+    let mut tabs = Vec::new();
+    while tabs.len() < 48 {
+        let r = served_eventually(&s, "/");
+        assert_eq!(r.status, 200);
+        let mut c = TcpStream::connect(&s.addr).unwrap();
+        c.set_read_timeout(Some(WAIT)).unwrap();
+        write!(
+            c,
+            "GET /__gongkai/events?since={generation} HTTP/1.1\r\nHost: {}\r\n\r\n",
+            s.addr
+        )
+        .unwrap();
+        let mut status = String::new();
+        BufReader::new(&c).read_line(&mut status).unwrap();
+        if status.starts_with("HTTP/1.1 200 ") {
+            tabs.push(c);
+        } else {
+            assert!(
+                std::time::Instant::now() < until,
+                "closed tabs were never given back: {status}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
 }
