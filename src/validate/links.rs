@@ -3,6 +3,7 @@
 
 use crate::content::Site;
 use crate::diagnostic::Diagnostic;
+use crate::html_scan;
 use crate::render::Output;
 use crate::source::FileId;
 use rayon::prelude::*;
@@ -37,15 +38,18 @@ impl PageLinks {
         let mut ids = HashSet::new();
         let mut raw_links = Vec::new();
         // One pass over the page: it is scanned on the rendering threads for every page.
-        for (attr, value) in attributes(html) {
-            match attr {
-                "href" | "src" if seen.insert(value) => raw_links.push(value),
-                "id" => {
-                    ids.insert(unescape(value));
+        // The tokenizer is the one the 关怀版 rewrite uses, so both read the same links.
+        html_scan::start_tags(html, |tag| {
+            for attr in &tag.attrs {
+                if attr.is("href") || attr.is("src") {
+                    if seen.insert(attr.value) {
+                        raw_links.push(attr.value);
+                    }
+                } else if attr.is("id") {
+                    ids.insert(unescape(attr.value));
                 }
-                _ => {}
             }
-        }
+        });
         let links = raw_links
             .into_iter()
             .map(unescape)
@@ -143,52 +147,31 @@ fn problem(link: &Link, out: &Output, to_come: &[String]) -> Option<String> {
     }
 }
 
-/// Every double-quoted attribute of `html` as (name, raw value): our templates and the
-/// sanitiser always quote attributes so.
-pub(crate) fn attributes(html: &str) -> impl Iterator<Item = (&str, &str)> + '_ {
-    let mut rest = html;
-    std::iter::from_fn(move || loop {
-        let i = rest.find("=\"")?;
-        let before = &rest[..i];
-        let after = &rest[i + 2..];
-        let end = after.find('"')?;
-        let value = &after[..end];
-        rest = &after[end..];
-        // The name runs back to the whitespace before it.
-        let name = before
-            .rsplit(|c: char| c.is_ascii_whitespace())
-            .next()
-            .unwrap_or("");
-        if before.len() > name.len() {
-            return Some((name, value));
+/// The `href` and `src` values of a page in document order, raw; `src` only when `only_src`.
+fn link_values(text: &str, only_src: bool) -> Vec<&str> {
+    let mut values = Vec::new();
+    html_scan::start_tags(text, |tag| {
+        for attr in &tag.attrs {
+            if attr.is("src") || !only_src && attr.is("href") {
+                values.push(attr.value);
+            }
         }
-    })
-}
-
-/// The double-quoted values of every `prefix` (e.g. ` href="`) in `text`: our templates and
-/// the sanitiser always quote attributes so.
-fn attr_values<'a>(text: &'a str, prefix: &'a str) -> impl Iterator<Item = &'a str> + 'a {
-    let mut rest = text;
-    std::iter::from_fn(move || {
-        let i = rest.find(prefix)?;
-        let after = &rest[i + prefix.len()..];
-        let end = after.find('"')?;
-        rest = &after[end..];
-        Some(&after[..end])
-    })
+    });
+    values
 }
 
 /// Every internal href and src value of a page, entities decoded.
 pub(crate) fn internal_links(text: &str) -> impl Iterator<Item = String> + '_ {
-    attr_values(text, " href=\"")
-        .chain(attr_values(text, " src=\""))
+    link_values(text, false)
+        .into_iter()
         .map(unescape)
         .filter(|s| !is_external(s))
 }
 
 /// The `src` values of a page, entities decoded, external ones left out.
 pub(crate) fn sources(text: &str) -> impl Iterator<Item = String> + '_ {
-    attr_values(text, " src=\"")
+    link_values(text, true)
+        .into_iter()
         .map(unescape)
         .filter(|s| !is_external(s))
 }

@@ -9,6 +9,7 @@ mod editions;
 mod errors;
 mod fragments;
 mod hostile;
+mod links;
 mod narrative;
 mod output_rules;
 mod pages;
