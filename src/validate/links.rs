@@ -56,14 +56,16 @@ impl PageLinks {
             .filter(|link| !is_external(link))
             .map(|text| {
                 let (path, fragment) = match text.split_once('#') {
-                    Some((p, f)) => (p, Some(f.to_string())),
+                    Some((p, f)) => (p, Some(percent_decode(f))),
                     None => (text.as_str(), None),
                 };
                 let path = path.split('?').next().unwrap_or("");
+                // pulldown-cmark writes `附件1.pdf` as `%E9%99%84…`: the file has the
+                // decoded name, and a browser asks for that.
                 let target = if path.is_empty() {
                     Some(name.to_string())
                 } else {
-                    resolve(dir, path)
+                    resolve(dir, &percent_decode(path))
                 };
                 Link {
                     target,
@@ -102,6 +104,8 @@ pub fn check(site: &Site, out: &Output, to_come: &[String]) -> Vec<Diagnostic> {
         })
         .collect();
 
+    // Where each Markdown file's links are, worked out once per file that has a problem.
+    let mut destinations: HashMap<FileId, Vec<Destination>> = HashMap::new();
     found
         .into_iter()
         .map(|(name, link, problem)| {
@@ -109,12 +113,11 @@ pub fn check(site: &Site, out: &Output, to_come: &[String]) -> Vec<Diagnostic> {
                 .help("correct the link; links between pages are relative, e.g. plan.html or indicators/<id>.html#…");
             if let Some(&file) = origin.get(name) {
                 let src = &site.sources.get(file).text;
-                if let Some(at) = src
-                    .find(&format!("]({link}"))
-                    .map(|i| i + 2)
-                    .or_else(|| src.find(link))
-                {
-                    d = d.at_span(&site.sources, file, at, at + link.len());
+                let dests = destinations
+                    .entry(file)
+                    .or_insert_with(|| destinations_in(src));
+                if let Some((start, end)) = locate(src, dests, link) {
+                    d = d.at_span(&site.sources, file, start, end);
                 }
             }
             d
@@ -122,9 +125,45 @@ pub fn check(site: &Site, out: &Output, to_come: &[String]) -> Vec<Diagnostic> {
         .collect()
 }
 
+/// A link destination of a Markdown file: as a browser reads it (entities and
+/// percent-escapes decoded), and where it is written.
+struct Destination {
+    decoded: String,
+    start: usize,
+    end: usize,
+}
+
+fn destinations_in(src: &str) -> Vec<Destination> {
+    crate::markdown::link_destinations(src)
+        .into_iter()
+        .map(|(dest, start, end)| Destination {
+            decoded: percent_decode(&unescape(&dest)),
+            start,
+            end,
+        })
+        .collect()
+}
+
+/// Where `link` (as written on the rendered page, entities decoded) is written in the
+/// Markdown `src`: the page writes `附件1.pdf` as `%E9%99%84…`, `<附件 1.pdf>` as `%20`, so
+/// the two are compared decoded.
+fn locate(src: &str, destinations: &[Destination], link: &str) -> Option<(usize, usize)> {
+    let decoded = percent_decode(link);
+    if let Some(d) = destinations.iter().find(|d| d.decoded == decoded) {
+        return Some((d.start, d.end));
+    }
+    // Not a Markdown link (e.g. the theme's or a narrative function's): the text itself.
+    [link, decoded.as_str()].iter().find_map(|l| {
+        src.find(&format!("]({l}"))
+            .map(|i| i + 2)
+            .or_else(|| src.find(*l))
+            .map(|at| (at, at + l.len()))
+    })
+}
+
 /// What is wrong with one link, if anything.
 fn problem(link: &Link, out: &Output, to_come: &[String]) -> Option<String> {
-    let text = &link.text;
+    let text = percent_decode(&link.text);
     let Some(target) = &link.target else {
         return Some(format!("link `{text}` points outside the site"));
     };
@@ -174,6 +213,34 @@ pub(crate) fn sources(text: &str) -> impl Iterator<Item = String> + '_ {
         .into_iter()
         .map(unescape)
         .filter(|s| !is_external(s))
+}
+
+/// Decodes the percent-escapes of a URL path or fragment (`%E9%99%84` → `附`, `%20` → ` `);
+/// `s` as it is when they do not spell UTF-8.
+pub(crate) fn percent_decode(s: &str) -> String {
+    if !s.contains('%') {
+        return s.to_string();
+    }
+    let hex = |c: u8| (c as char).to_digit(16).map(|d| d as u8);
+    let b = s.as_bytes();
+    let mut bytes = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let escaped = (b[i] == b'%')
+            .then(|| Some(hex(*b.get(i + 1)?)? << 4 | hex(*b.get(i + 2)?)?))
+            .flatten();
+        match escaped {
+            Some(byte) => {
+                bytes.push(byte);
+                i += 3;
+            }
+            None => {
+                bytes.push(b[i]);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(bytes).unwrap_or_else(|_| s.to_string())
 }
 
 pub(crate) fn is_external(link: &str) -> bool {
@@ -247,6 +314,18 @@ pub(crate) fn unescape(s: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn decodes_percent_escapes_that_spell_utf8() {
+        assert_eq!(
+            super::percent_decode("%E9%99%84%E4%BB%B6%201.pdf"),
+            "附件 1.pdf"
+        );
+        assert_eq!(super::percent_decode("100%.pdf"), "100%.pdf");
+        assert_eq!(super::percent_decode("%zz%4"), "%zz%4");
+        // Not UTF-8: left as written.
+        assert_eq!(super::percent_decode("%FF.pdf"), "%FF.pdf");
+    }
+
     #[test]
     fn resolves_relative_links() {
         assert_eq!(
