@@ -44,6 +44,13 @@ pub(crate) struct Tag<'a> {
     pub(crate) end: usize,
 }
 
+impl<'a> Tag<'a> {
+    /// The first attribute called `name`.
+    pub(crate) fn attr(&self, name: &str) -> Option<&Attr<'a>> {
+        self.attrs.iter().find(|a| a.is(name))
+    }
+}
+
 /// Elements whose content is text up to their end tag, never tags.
 const RAW_TEXT: [&str; 8] = [
     "script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes",
@@ -126,6 +133,20 @@ pub(crate) fn start_tags<'a>(html: &'a str, mut visit: impl FnMut(&Tag<'a>)) {
             _ => pos = i + 1,
         }
     }
+}
+
+/// The start tag that begins at `at` (a `<` followed by a letter), if it is complete.
+pub(crate) fn tag_at(html: &str, at: usize) -> Option<Tag<'_>> {
+    let b = html.as_bytes();
+    if b.get(at) != Some(&b'<') || !b.get(at + 1).is_some_and(u8::is_ascii_alphabetic) {
+        return None;
+    }
+    let mut tag = Tag {
+        name: "",
+        attrs: Vec::new(),
+        end: 0,
+    };
+    parse_tag(html, at, &mut tag).then_some(tag)
 }
 
 /// Just past the first `end` at or after `from`, or the end of the input.
@@ -282,7 +303,7 @@ mod tests {
         // Positions point at the value itself.
         let html = "<img alt=a src='b'>";
         let tags = all_start_tags(html);
-        let src = tags[0].attrs.iter().find(|a| a.is("SRC")).unwrap();
+        let src = tags[0].attr("SRC").unwrap();
         assert_eq!(&html[src.at..src.at + src.value.len()], "b");
         assert_eq!(src.quote, Quote::Single);
     }
@@ -307,5 +328,7 @@ mod tests {
             attrs(r#"<a href="1" HREF="2">x < y <b id="z"#),
             [triple("a", "href", "1")]
         );
+        assert!(tag_at("<img alt=a", 0).is_none());
+        assert_eq!(tag_at("x<img alt=a>", 1).unwrap().end, 12);
     }
 }

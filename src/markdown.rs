@@ -129,6 +129,15 @@ pub fn slug(text: &str) -> String {
 }
 
 fn rewrite_footnotes(events: Vec<Event>) -> Vec<Event> {
+    // A definition links back to its reference only when there is one: a footnote defined
+    // but never referenced would otherwise link to an id no page has.
+    let referenced: HashSet<String> = events
+        .iter()
+        .filter_map(|e| match e {
+            Event::FootnoteReference(name) => Some(name.to_string()),
+            _ => None,
+        })
+        .collect();
     let mut numbers: HashMap<String, usize> = HashMap::new();
     let mut number_of = |name: &str| {
         let next = numbers.len() + 1;
@@ -150,9 +159,14 @@ fn rewrite_footnotes(events: Vec<Event>) -> Vec<Event> {
             Event::Start(Tag::FootnoteDefinition(name)) => {
                 let n = number_of(&name);
                 let id = slug(&name);
+                let label = if referenced.contains(name.as_ref()) {
+                    format!("<a href=\"#fnref-{id}\">[{n}]</a>")
+                } else {
+                    format!("[{n}]")
+                };
                 Event::Html(
                     format!(
-                        "<div class=\"footnote\" id=\"fn-{id}\"><span class=\"footnote-label\"><a href=\"#fnref-{id}\">[{n}]</a></span>"
+                        "<div class=\"footnote\" id=\"fn-{id}\"><span class=\"footnote-label\">{label}</span>"
                     )
                     .into(),
                 )

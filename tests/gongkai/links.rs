@@ -1,8 +1,8 @@
 //! The link check and the links it reads: attachments named in Chinese or with spaces, every
-//! E022 located in the Markdown, and no false E022 from HTML written in a way a browser
-//! accepts.
+//! E022 located in the Markdown, and no false E022/E023 from gongkai's own markup or from
+//! HTML written in a way a browser accepts.
 
-use crate::support::{attrs, Project};
+use crate::support::{attrs, texts, Project};
 
 /// Appends `text` to the fixture's 2023 report and returns the line number of its first line.
 fn append_to_report(p: &Project, text: &str) -> usize {
@@ -129,6 +129,19 @@ fn a_broken_attachment_link_is_located_in_the_markdown() {
 }
 
 #[test]
+fn a_footnote_defined_but_never_referenced_does_not_break_the_build() {
+    // Issue 11, defect 13: its back-link pointed at a #fnref-… no reference made.
+    let p = Project::fixture("basic");
+    append_to_report(&p, "[^unused]: 没有被引用的注释。\n");
+    p.build();
+    let doc = p.html("2023/index.html");
+    assert_eq!(attrs(&doc, "#fn-unused a", "href"), Vec::<String>::new());
+    assert_eq!(texts(&doc, "#fn-unused .footnote-label"), ["[2]"]);
+    // The referenced footnote keeps its back-link.
+    assert_eq!(attrs(&doc, "#fn-a a", "href"), ["#fnref-a"]);
+}
+
+#[test]
 fn a_quote_in_an_autolink_does_not_hide_the_next_heading() {
     // Issue 11, defect 13: the autolink's text `q="x` was read as an attribute running into
     // the heading's id, and the table of contents' link to it was "broken".
@@ -140,4 +153,45 @@ fn a_quote_in_an_autolink_does_not_hide_the_next_heading() {
     p.build();
     let doc = p.html("2023/index.html");
     assert_eq!(attrs(&doc, "h2#三后续", "id"), ["三后续"]);
+}
+
+#[test]
+fn an_unquoted_alt_is_alt_text() {
+    // Issue 11, defect 13: `alt=a` without quotes was taken for a missing alt.
+    let p = Project::fixture("basic");
+    p.write("content/2023/x.png", "png");
+    append_to_report(
+        &p,
+        "<img alt=示意图 src=x.png> <IMG ALT='图二' src=x.png> <img alt=\"a>b\" src=x.png>\n",
+    );
+    p.build();
+    let doc = p.html("2023/index.html");
+    assert_eq!(
+        attrs(&doc, ".narrative img[src='x.png']", "alt"),
+        ["示意图", "图二", "a>b"]
+    );
+}
+
+#[test]
+fn an_image_without_alt_is_still_found_however_it_is_quoted() {
+    let p = Project::fixture("basic");
+    p.write("content/2023/x.png", "png");
+    let line = append_to_report(
+        &p,
+        "<img src=x.png>\n\n<img alt=\"\" src=x.png>\n\n<img title='alt=\"y\"' src=x.png>\n",
+    );
+    let e023: Vec<(u64, u64, u64)> = findings(&p, "E023")
+        .iter()
+        .map(|f| {
+            (
+                f["line"].as_u64().unwrap(),
+                f["column"].as_u64().unwrap(),
+                f["length"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let line = line as u64;
+    assert_eq!(e023, [(line, 1, 15), (line + 2, 1, 22), (line + 4, 1, 31)]);
+    p.run(&["build"])
+        .fails_at("E023", &format!("content/2023/report.md:{}:1", line + 4));
 }
