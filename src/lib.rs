@@ -35,6 +35,7 @@ pub mod diagnostic;
 pub mod escape;
 pub mod format;
 pub mod fragments;
+mod html_scan;
 pub mod markdown;
 pub mod narrative;
 pub mod output;

@@ -131,6 +131,15 @@ pub fn slug(text: &str) -> String {
 }
 
 fn rewrite_footnotes(events: Vec<Event>) -> Vec<Event> {
+    // A definition links back to its reference only when there is one: a footnote defined
+    // but never referenced would otherwise link to an id no page has.
+    let referenced: HashSet<String> = events
+        .iter()
+        .filter_map(|e| match e {
+            Event::FootnoteReference(name) => Some(name.to_string()),
+            _ => None,
+        })
+        .collect();
     let mut numbers: HashMap<String, usize> = HashMap::new();
     let mut number_of = |name: &str| {
         let next = numbers.len() + 1;
@@ -152,9 +161,14 @@ fn rewrite_footnotes(events: Vec<Event>) -> Vec<Event> {
             Event::Start(Tag::FootnoteDefinition(name)) => {
                 let n = number_of(&name);
                 let id = slug(&name);
+                let label = if referenced.contains(name.as_ref()) {
+                    format!("<a href=\"#fnref-{id}\">[{n}]</a>")
+                } else {
+                    format!("[{n}]")
+                };
                 Event::Html(
                     format!(
-                        "<div class=\"footnote\" id=\"fn-{id}\"><span class=\"footnote-label\"><a href=\"#fnref-{id}\">[{n}]</a></span>"
+                        "<div class=\"footnote\" id=\"fn-{id}\"><span class=\"footnote-label\">{label}</span>"
                     )
                     .into(),
                 )
@@ -164,6 +178,51 @@ fn rewrite_footnotes(events: Vec<Event>) -> Vec<Event> {
             e => e,
         })
         .collect()
+}
+
+/// Every link and image destination of the Markdown `text`, raw HTML included, with the
+/// byte range where it is written (the whole link when the destination is not written
+/// inside it, as with a reference link), for pointing a diagnostic at it.
+pub(crate) fn link_destinations(text: &str) -> Vec<(String, usize, usize)> {
+    let options = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_STRIKETHROUGH;
+    let mut found = Vec::new();
+    for (event, range) in Parser::new_ext(text, options).into_offset_iter() {
+        match event {
+            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
+                let written = &text[range.clone()];
+                let (start, end) = match written.rfind(dest_url.as_ref()) {
+                    Some(i) if !dest_url.is_empty() => {
+                        (range.start + i, range.start + i + dest_url.len())
+                    }
+                    _ => (range.start, range.end),
+                };
+                found.push((dest_url.to_string(), start, end));
+            }
+            Event::Html(html) | Event::InlineHtml(html) => {
+                crate::html_scan::start_tags(&html, |tag| {
+                    for attr in &tag.attrs {
+                        if !(attr.is("href") || attr.is("src")) {
+                            continue;
+                        }
+                        // The event's text is the source's own from the range's start, but
+                        // inside a list or a quote the markers are left out of it.
+                        let value = attr.value;
+                        let start = Some(range.start + attr.at)
+                            .filter(|&at| text.get(at..at + value.len()) == Some(value))
+                            .or_else(|| Some(range.start + text[range.clone()].find(value)?));
+                        if let Some(start) = start {
+                            found.push((value.to_string(), start, start + value.len()));
+                        }
+                    }
+                });
+            }
+            _ => {}
+        }
+    }
+    found
 }
 
 #[cfg(test)]

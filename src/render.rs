@@ -294,54 +294,57 @@ pub(crate) fn point_assets_at_standard(html: &str, page: &str, base_url: Option<
     // files under <base>/care/.
     let base = base_url.map(|b| format!("{}/", b.trim_end_matches('/')));
     let mut out = String::with_capacity(html.len() + 256);
-    let mut rest = html;
-    // Attribute values are always double-quoted by the templates and the sanitiser.
-    while let Some(i) = rest.find("=\"") {
-        let (before, tail) = rest.split_at(i + 2);
-        out.push_str(before);
-        let Some(len) = tail.find('"') else {
-            out.push_str(tail);
-            return out;
-        };
-        let raw = &tail[..len];
-        rest = &tail[len..];
-        let is_link = before.ends_with(" href=\"") || before.ends_with(" src=\"");
-        // Links between pages stay as they are: most links of a page, and no need to
-        // decode and resolve them to know.
-        if !is_link
-            || raw
-                .split(['#', '?'])
-                .next()
-                .is_some_and(|p| p.ends_with(".html"))
-        {
-            out.push_str(raw);
-            continue;
-        }
-        let link = unescape(raw);
-        let (path, suffix) = link
-            .find(['#', '?'])
-            .map_or((link.as_str(), ""), |k| link.split_at(k));
-        let standard = match base
-            .as_deref()
-            .and_then(|b| Some((b, path.strip_prefix(b)?)))
-        {
-            Some((b, site_path)) => site_path
-                .strip_prefix("care/")
-                .map(|own| format!("{b}{own}")),
-            None if !path.is_empty() && !is_external(&link) => {
-                resolve(dir, path).map(|t| format!("{up}{t}"))
+    let mut copied = 0;
+    // A real tokenizer, not a scan for `="`: a quote in the narrative's text, a `>` in a
+    // value or a link in a comment or script must not put the rewrite out of step.
+    crate::html_scan::start_tags(html, |tag| {
+        for attr in &tag.attrs {
+            let raw = attr.value;
+            // Links between pages stay as they are: most links of a page, and no need to
+            // decode and resolve them to know.
+            if !(attr.is("href") || attr.is("src"))
+                || attr.quote == crate::html_scan::Quote::Bare
+                || raw
+                    .split(['#', '?'])
+                    .next()
+                    .is_some_and(|p| p.ends_with(".html"))
+            {
+                continue;
             }
-            None => None,
-        };
-        match standard {
-            Some(t) => {
-                out.push_str(&crate::escape::escape_html(&t));
-                out.push_str(&crate::escape::escape_html(suffix));
-            }
-            None => out.push_str(raw),
+            let link = unescape(raw);
+            let (path, suffix) = link
+                .find(['#', '?'])
+                .map_or((link.as_str(), ""), |k| link.split_at(k));
+            let standard = match base
+                .as_deref()
+                .and_then(|b| Some((b, path.strip_prefix(b)?)))
+            {
+                Some((b, site_path)) => site_path
+                    .strip_prefix("care/")
+                    .map(|own| format!("{b}{own}")),
+                None if !path.is_empty() && !is_external(&link) => {
+                    resolve(dir, path).map(|t| format!("{up}{t}"))
+                }
+                None => None,
+            };
+            let Some(standard) = standard else {
+                continue;
+            };
+            // An unquoted value gets quotes: the escaped link may not be a valid bare value.
+            let quote = if attr.quote == crate::html_scan::Quote::Unquoted {
+                "\""
+            } else {
+                ""
+            };
+            out.push_str(&html[copied..attr.at]);
+            out.push_str(quote);
+            out.push_str(&crate::escape::escape_html(&standard));
+            out.push_str(&crate::escape::escape_html(suffix));
+            out.push_str(quote);
+            copied = attr.at + raw.len();
         }
-    }
-    out.push_str(rest);
+    });
+    out.push_str(&html[copied..]);
     out
 }
 

@@ -3,6 +3,7 @@
 
 use crate::content::Site;
 use crate::diagnostic::Diagnostic;
+use crate::html_scan;
 use crate::render::Output;
 use crate::source::FileId;
 use rayon::prelude::*;
@@ -37,29 +38,34 @@ impl PageLinks {
         let mut ids = HashSet::new();
         let mut raw_links = Vec::new();
         // One pass over the page: it is scanned on the rendering threads for every page.
-        for (attr, value) in attributes(html) {
-            match attr {
-                "href" | "src" if seen.insert(value) => raw_links.push(value),
-                "id" => {
-                    ids.insert(unescape(value));
+        // The tokenizer is the one the 关怀版 rewrite uses, so both read the same links.
+        html_scan::start_tags(html, |tag| {
+            for attr in &tag.attrs {
+                if attr.is("href") || attr.is("src") {
+                    if seen.insert(attr.value) {
+                        raw_links.push(attr.value);
+                    }
+                } else if attr.is("id") {
+                    ids.insert(unescape(attr.value));
                 }
-                _ => {}
             }
-        }
+        });
         let links = raw_links
             .into_iter()
             .map(unescape)
             .filter(|link| !is_external(link))
             .map(|text| {
                 let (path, fragment) = match text.split_once('#') {
-                    Some((p, f)) => (p, Some(f.to_string())),
+                    Some((p, f)) => (p, Some(percent_decode(f))),
                     None => (text.as_str(), None),
                 };
                 let path = path.split('?').next().unwrap_or("");
+                // pulldown-cmark writes `附件1.pdf` as `%E9%99%84…`: the file has the
+                // decoded name, and a browser asks for that.
                 let target = if path.is_empty() {
                     Some(name.to_string())
                 } else {
-                    resolve(dir, path)
+                    resolve(dir, &percent_decode(path))
                 };
                 Link {
                     target,
@@ -98,6 +104,8 @@ pub fn check(site: &Site, out: &Output, to_come: &[String]) -> Vec<Diagnostic> {
         })
         .collect();
 
+    // Where each Markdown file's links are, worked out once per file that has a problem.
+    let mut destinations: HashMap<FileId, Vec<Destination>> = HashMap::new();
     found
         .into_iter()
         .map(|(name, link, problem)| {
@@ -105,12 +113,11 @@ pub fn check(site: &Site, out: &Output, to_come: &[String]) -> Vec<Diagnostic> {
                 .help("correct the link; links between pages are relative, e.g. plan.html or indicators/<id>.html#…");
             if let Some(&file) = origin.get(name) {
                 let src = &site.sources.get(file).text;
-                if let Some(at) = src
-                    .find(&format!("]({link}"))
-                    .map(|i| i + 2)
-                    .or_else(|| src.find(link))
-                {
-                    d = d.at_span(&site.sources, file, at, at + link.len());
+                let dests = destinations
+                    .entry(file)
+                    .or_insert_with(|| destinations_in(src));
+                if let Some((start, end)) = locate(src, dests, link) {
+                    d = d.at_span(&site.sources, file, start, end);
                 }
             }
             d
@@ -118,9 +125,45 @@ pub fn check(site: &Site, out: &Output, to_come: &[String]) -> Vec<Diagnostic> {
         .collect()
 }
 
+/// A link destination of a Markdown file: as a browser reads it (entities and
+/// percent-escapes decoded), and where it is written.
+struct Destination {
+    decoded: String,
+    start: usize,
+    end: usize,
+}
+
+fn destinations_in(src: &str) -> Vec<Destination> {
+    crate::markdown::link_destinations(src)
+        .into_iter()
+        .map(|(dest, start, end)| Destination {
+            decoded: percent_decode(&unescape(&dest)),
+            start,
+            end,
+        })
+        .collect()
+}
+
+/// Where `link` (as written on the rendered page, entities decoded) is written in the
+/// Markdown `src`: the page writes `附件1.pdf` as `%E9%99%84…`, `<附件 1.pdf>` as `%20`, so
+/// the two are compared decoded.
+fn locate(src: &str, destinations: &[Destination], link: &str) -> Option<(usize, usize)> {
+    let decoded = percent_decode(link);
+    if let Some(d) = destinations.iter().find(|d| d.decoded == decoded) {
+        return Some((d.start, d.end));
+    }
+    // Not a Markdown link (e.g. the theme's or a narrative function's): the text itself.
+    [link, decoded.as_str()].iter().find_map(|l| {
+        src.find(&format!("]({l}"))
+            .map(|i| i + 2)
+            .or_else(|| src.find(*l))
+            .map(|at| (at, at + l.len()))
+    })
+}
+
 /// What is wrong with one link, if anything.
 fn problem(link: &Link, out: &Output, to_come: &[String]) -> Option<String> {
-    let text = &link.text;
+    let text = percent_decode(&link.text);
     let Some(target) = &link.target else {
         return Some(format!("link `{text}` points outside the site"));
     };
@@ -143,54 +186,61 @@ fn problem(link: &Link, out: &Output, to_come: &[String]) -> Option<String> {
     }
 }
 
-/// Every double-quoted attribute of `html` as (name, raw value): our templates and the
-/// sanitiser always quote attributes so.
-pub(crate) fn attributes(html: &str) -> impl Iterator<Item = (&str, &str)> + '_ {
-    let mut rest = html;
-    std::iter::from_fn(move || loop {
-        let i = rest.find("=\"")?;
-        let before = &rest[..i];
-        let after = &rest[i + 2..];
-        let end = after.find('"')?;
-        let value = &after[..end];
-        rest = &after[end..];
-        // The name runs back to the whitespace before it.
-        let name = before
-            .rsplit(|c: char| c.is_ascii_whitespace())
-            .next()
-            .unwrap_or("");
-        if before.len() > name.len() {
-            return Some((name, value));
+/// The `href` and `src` values of a page in document order, raw; `src` only when `only_src`.
+fn link_values(text: &str, only_src: bool) -> Vec<&str> {
+    let mut values = Vec::new();
+    html_scan::start_tags(text, |tag| {
+        for attr in &tag.attrs {
+            if attr.is("src") || !only_src && attr.is("href") {
+                values.push(attr.value);
+            }
         }
-    })
-}
-
-/// The double-quoted values of every `prefix` (e.g. ` href="`) in `text`: our templates and
-/// the sanitiser always quote attributes so.
-fn attr_values<'a>(text: &'a str, prefix: &'a str) -> impl Iterator<Item = &'a str> + 'a {
-    let mut rest = text;
-    std::iter::from_fn(move || {
-        let i = rest.find(prefix)?;
-        let after = &rest[i + prefix.len()..];
-        let end = after.find('"')?;
-        rest = &after[end..];
-        Some(&after[..end])
-    })
+    });
+    values
 }
 
 /// Every internal href and src value of a page, entities decoded.
 pub(crate) fn internal_links(text: &str) -> impl Iterator<Item = String> + '_ {
-    attr_values(text, " href=\"")
-        .chain(attr_values(text, " src=\""))
+    link_values(text, false)
+        .into_iter()
         .map(unescape)
         .filter(|s| !is_external(s))
 }
 
 /// The `src` values of a page, entities decoded, external ones left out.
 pub(crate) fn sources(text: &str) -> impl Iterator<Item = String> + '_ {
-    attr_values(text, " src=\"")
+    link_values(text, true)
+        .into_iter()
         .map(unescape)
         .filter(|s| !is_external(s))
+}
+
+/// Decodes the percent-escapes of a URL path or fragment (`%E9%99%84` → `附`, `%20` → ` `);
+/// `s` as it is when they do not spell UTF-8.
+pub(crate) fn percent_decode(s: &str) -> String {
+    if !s.contains('%') {
+        return s.to_string();
+    }
+    let hex = |c: u8| (c as char).to_digit(16).map(|d| d as u8);
+    let b = s.as_bytes();
+    let mut bytes = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let escaped = (b[i] == b'%')
+            .then(|| Some(hex(*b.get(i + 1)?)? << 4 | hex(*b.get(i + 2)?)?))
+            .flatten();
+        match escaped {
+            Some(byte) => {
+                bytes.push(byte);
+                i += 3;
+            }
+            None => {
+                bytes.push(b[i]);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(bytes).unwrap_or_else(|_| s.to_string())
 }
 
 pub(crate) fn is_external(link: &str) -> bool {
@@ -264,6 +314,18 @@ pub(crate) fn unescape(s: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn decodes_percent_escapes_that_spell_utf8() {
+        assert_eq!(
+            super::percent_decode("%E9%99%84%E4%BB%B6%201.pdf"),
+            "附件 1.pdf"
+        );
+        assert_eq!(super::percent_decode("100%.pdf"), "100%.pdf");
+        assert_eq!(super::percent_decode("%zz%4"), "%zz%4");
+        // Not UTF-8: left as written.
+        assert_eq!(super::percent_decode("%FF.pdf"), "%FF.pdf");
+    }
+
     #[test]
     fn resolves_relative_links() {
         assert_eq!(

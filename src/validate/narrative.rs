@@ -213,20 +213,23 @@ impl Prose<'_> {
 
     fn images_without_alt(&self, diags: &mut Diagnostics) {
         static IMG: OnceLock<Regex> = OnceLock::new();
-        static ALT: OnceLock<Regex> = OnceLock::new();
-        let re = IMG.get_or_init(|| Regex::new(r#"!\[\s*\]\(|<img\b[^>]*>"#).unwrap());
-        let alt = ALT.get_or_init(|| Regex::new(r#"\balt\s*=\s*["'][^"']+["']"#).unwrap());
+        let re = IMG.get_or_init(|| Regex::new(r#"!\[\s*\]\(|(?i)<img\b"#).unwrap());
         for m in re.find_iter(self.raw) {
-            let tag = m.as_str();
-            if tag.starts_with("<img") && alt.is_match(tag) {
-                continue;
-            }
+            // A raw <img> is read as a browser reads it: `alt=a` unquoted, `>` inside a
+            // quoted value.
+            let end = match crate::html_scan::tag_at(self.raw, m.start()) {
+                Some(tag) if tag.attr("alt").is_some_and(|a| !a.value.trim().is_empty()) => {
+                    continue;
+                }
+                Some(tag) => tag.end,
+                None => m.end(),
+            };
             diags.push(self.at(
                 Diagnostic::error("E023", "image without alt text").help(
                     "describe the image for readers who cannot see it: ![说明文字](file.png)",
                 ),
                 m.start(),
-                m.end(),
+                end,
             ));
         }
     }

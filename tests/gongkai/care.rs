@@ -114,3 +114,87 @@ fn care_copy_holds_pages_only_and_uses_the_standard_charts_data_and_stylesheets(
         run.stdout
     );
 }
+
+/// Every `src` of `selector` on the 关怀版 page `care` leads to the standard site's `want`.
+#[track_caller]
+fn sources_lead_to(p: &Project, care: &str, selector: &str, want: &str) -> usize {
+    let doc = p.html(care);
+    let sources = attrs(&doc, selector, "src");
+    for src in &sources {
+        assert_eq!(resolve(care, src), want, "{care}: src={src}");
+    }
+    sources.len()
+}
+
+#[test]
+fn an_unbalanced_quote_in_the_narrative_does_not_put_the_care_rewrite_out_of_step() {
+    // Issue 11, defect 6: the rewrite looked for `="` and took the narrative's `a="b` for an
+    // attribute, so the image after it kept `src="x.png"`, broken under care/.
+    let p = Project::fixture("basic");
+    p.write("content/2023/x.png", "png");
+    let notes = p.read("content/2023/notes.md");
+    p.write(
+        "content/2023/notes.md",
+        &format!("{notes}\n配置 a=\"b 说明。\n\n![示意图](x.png)\n"),
+    );
+    p.build();
+    assert_eq!(
+        attrs(&p.html("2023/notes.html"), "img[alt=示意图]", "src"),
+        ["x.png"]
+    );
+    assert_eq!(
+        sources_lead_to(&p, "care/2023/notes.html", "img[alt=示意图]", "2023/x.png"),
+        1
+    );
+}
+
+#[test]
+fn the_care_rewrite_reads_attributes_as_a_browser_does() {
+    // Issue 11, defect 6: single-quoted, unquoted and `>`-holding values are links too;
+    // comments, scripts, styles and data-src are not.
+    let p = Project::fixture("basic");
+    p.write("content/2023/x.png", "png");
+    p.edit(
+        "content/site.yaml",
+        "title: 测试局信息公开",
+        "title: 测试局信息公开\ntheme: hostile",
+    );
+    let hostile = concat!(
+        "<!-- <img src=\"c.png\"> -->\n",
+        "<script>var s = '<img src=\"s.png\">'; var q = \"a=\\\"b\";</script>\n",
+        "<style>a[title=\"x\"]::after { content: \">\" }</style>\n",
+        "<div class=\"hostile\">\n",
+        "<img alt='单引号' src='x.png'>\n",
+        "<img alt=无引号 src=x.png>\n",
+        "<img alt=\"大于号\" title=\"a>b\" src=\"x.png\">\n",
+        "<img alt=\"数据\" data-src=\"x.png\" SRC=\"x.png\">\n",
+        "<a class=\"data\" href=data.csv>数据</a>\n",
+        "</div>\n",
+    );
+    p.write(
+        "themes/hostile/templates/page.html",
+        &format!(
+            "{{% extends \"default/page.html\" %}}{{% block content %}}{{{{ super() }}}}\n{hostile}{{% endblock %}}"
+        ),
+    );
+    // The link check reads the same tokens: the comment's and the script's images are no
+    // links, so the build passes.
+    p.build();
+    let standard = p.read("public/2023/notes.html");
+    assert!(standard.contains(hostile), "{standard}");
+    let care = "care/2023/notes.html";
+    assert_eq!(sources_lead_to(&p, care, ".hostile img", "2023/x.png"), 4);
+    let doc = p.html(care);
+    assert_eq!(attrs(&doc, "img[data-src]", "data-src"), ["x.png"]);
+    let data = attrs(&doc, "a.data", "href");
+    assert_eq!(resolve(care, &data[0]), "2023/data.csv");
+    let text = p.read(&format!("public/{care}"));
+    for untouched in [
+        "<!-- <img src=\"c.png\"> -->",
+        "<script>var s = '<img src=\"s.png\">'; var q = \"a=\\\"b\";</script>",
+        "<style>a[title=\"x\"]::after { content: \">\" }</style>",
+        "title=\"a>b\"",
+    ] {
+        assert!(text.contains(untouched), "{untouched} changed in {text}");
+    }
+}

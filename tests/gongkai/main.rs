@@ -12,6 +12,7 @@ mod errors;
 mod fragments;
 mod hostile;
 mod leaks;
+mod links;
 mod narrative;
 mod output_rules;
 mod pages;
