@@ -114,6 +114,28 @@ impl<'a> Locator<'a> {
         }
     }
 
+    /// Span of the `k`-th (0-based) entry `entry` of the indicator's `key:` list, matched as
+    /// a whole id (`jobs.a` is not found inside `jobs.ab`); the first one if there are fewer.
+    pub fn entry(&self, id: &str, nth: usize, key: &str, entry: &str, k: usize) -> (usize, usize) {
+        let (fs, _) = self.field(id, nth, key);
+        let (_, be) = self.block(id, nth);
+        let region = &self.text[fs..be.max(fs)];
+        let is_id_byte = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-');
+        let whole: Vec<usize> = region
+            .match_indices(entry)
+            .map(|(i, _)| i)
+            .filter(|&i| {
+                let before = i.checked_sub(1).map(|j| region.as_bytes()[j]);
+                let after = region.as_bytes().get(i + entry.len()).copied();
+                !before.is_some_and(is_id_byte) && !after.is_some_and(is_id_byte)
+            })
+            .collect();
+        match whole.get(k).or(whole.first()) {
+            Some(&i) => (fs + i, fs + i + entry.len()),
+            None => self.field(id, nth, key),
+        }
+    }
+
     pub fn at(&self, d: Diagnostic, span: (usize, usize)) -> Diagnostic {
         d.at_span(self.sources, self.file, span.0, span.1)
     }

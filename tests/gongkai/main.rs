@@ -14,3 +14,4 @@ mod output_rules;
 mod pages;
 mod serve;
 mod site;
+mod withheld;
