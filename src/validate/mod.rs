@@ -4,12 +4,14 @@
 //! - `data`: indicators.yaml (ids, sums, units, rates, jumps, series, derivable withheld values);
 //! - `narrative`: the Markdown pages (function calls, stray `*`, leaks, personal data, words);
 //! - `front`: front matter metadata (索引号, 文号, dates);
+//! - `withheld`: withheld figures written into any published text, of any edition;
 //! - `links`: internal links and anchors of the rendered pages.
 
 mod data;
 mod front;
 pub mod links;
 mod narrative;
+mod withheld;
 
 use crate::content::{find_nth_value, Site};
 use crate::diagnostic::{Diagnostic, Diagnostics};
@@ -24,6 +26,7 @@ pub fn validate(site: &Site) -> Diagnostics {
         narrative::check_edition(site, edition, &words, &mut diags);
     }
     front::check_site(site, &mut diags);
+    withheld::check_site(site, &mut diags);
     diags
 }
 
