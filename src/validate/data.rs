@@ -106,6 +106,138 @@ pub(super) fn check_edition(site: &Site, edition: &Edition, diags: &mut Diagnost
             }
         }
     }
+    part_cycles(edition, &loc, diags);
+}
+
+/// `parts` that lead back to where they started (a → b → a): the figures cannot add up, and
+/// the stacked charts would draw a total inside itself. One error per circle, at the entry
+/// of its first indicator (in file order) that starts it; a self-reference is E051 in `parts`.
+fn part_cycles(edition: &Edition, loc: &Locator, diags: &mut Diagnostics) {
+    // The first indicator of each id, in edition order (later duplicates are E002).
+    let mut order: Vec<&Indicator> = Vec::new();
+    let mut node: HashMap<&str, usize> = HashMap::new();
+    for ind in edition.indicators() {
+        if !node.contains_key(ind.id.as_str()) {
+            node.insert(&ind.id, order.len());
+            order.push(ind);
+        }
+    }
+    let edges: Vec<Vec<usize>> = order
+        .iter()
+        .enumerate()
+        .map(|(v, ind)| {
+            let mut out: Vec<usize> = ind
+                .parts
+                .iter()
+                .filter_map(|p| node.get(p.as_str()).copied())
+                .filter(|&w| w != v)
+                .collect();
+            out.dedup();
+            out
+        })
+        .collect();
+    for component in strongly_connected(&edges) {
+        if component.len() < 2 {
+            continue;
+        }
+        // The shortest circle through the component's first indicator, by breadth-first search.
+        let start = component[0];
+        let member: std::collections::HashSet<usize> = component.iter().copied().collect();
+        let mut came_from: HashMap<usize, usize> = HashMap::new();
+        let mut queue = std::collections::VecDeque::from([start]);
+        let mut last = None;
+        'search: while let Some(v) = queue.pop_front() {
+            for &w in &edges[v] {
+                if w == start {
+                    last = Some(v);
+                    break 'search;
+                }
+                if member.contains(&w) && !came_from.contains_key(&w) {
+                    came_from.insert(w, v);
+                    queue.push_back(w);
+                }
+            }
+        }
+        let Some(mut v) = last else { continue };
+        let mut path = vec![start];
+        while v != start {
+            path.push(v);
+            v = came_from[&v];
+        }
+        path[1..].reverse();
+        path.push(start);
+        let names: Vec<&str> = path.iter().map(|&i| order[i].id.as_str()).collect();
+        let first = order[start];
+        let nth = usize::from(edition.sections.iter().any(|s| s.id == first.id));
+        diags.push(loc.at(
+            Diagnostic::error(
+                "E051",
+                format!("the parts of `{}` lead back to it: {}", first.id, names.join(" → ")),
+            )
+            .help("an indicator cannot be part of its own parts: remove the `parts` entry that closes the circle"),
+            loc.entry(&first.id, nth, "parts", names[1], 0),
+        ));
+    }
+}
+
+/// The strongly connected components of a graph (Tarjan's algorithm, without recursion so a
+/// long chain of parts cannot overflow the stack), each sorted, in order of their first node.
+fn strongly_connected(edges: &[Vec<usize>]) -> Vec<Vec<usize>> {
+    let n = edges.len();
+    let mut index: Vec<Option<usize>> = vec![None; n];
+    let mut low = vec![0; n];
+    let mut on_stack = vec![false; n];
+    let mut stack = Vec::new();
+    let mut components = Vec::new();
+    let mut counter = 0;
+    for root in 0..n {
+        if index[root].is_some() {
+            continue;
+        }
+        let mut calls: Vec<(usize, usize)> = Vec::new();
+        index[root] = Some(counter);
+        low[root] = counter;
+        counter += 1;
+        stack.push(root);
+        on_stack[root] = true;
+        calls.push((root, 0));
+        while let Some(&mut (v, ref mut next)) = calls.last_mut() {
+            if let Some(&w) = edges[v].get(*next) {
+                *next += 1;
+                match index[w] {
+                    None => {
+                        index[w] = Some(counter);
+                        low[w] = counter;
+                        counter += 1;
+                        stack.push(w);
+                        on_stack[w] = true;
+                        calls.push((w, 0));
+                    }
+                    Some(iw) if on_stack[w] => low[v] = low[v].min(iw),
+                    Some(_) => {}
+                }
+                continue;
+            }
+            calls.pop();
+            if let Some(&(u, _)) = calls.last() {
+                low[u] = low[u].min(low[v]);
+            }
+            if Some(low[v]) == index[v] {
+                let mut component = Vec::new();
+                while let Some(w) = stack.pop() {
+                    on_stack[w] = false;
+                    component.push(w);
+                    if w == v {
+                        break;
+                    }
+                }
+                component.sort_unstable();
+                components.push(component);
+            }
+        }
+    }
+    components.sort_by_key(|c| c[0]);
+    components
 }
 
 struct IndicatorCheck<'a> {
@@ -132,6 +264,31 @@ impl IndicatorCheck<'_> {
     fn parts(&self, diags: &mut Diagnostics) {
         let ind = self.ind;
         if ind.parts.is_empty() {
+            return;
+        }
+        // A part listed twice or the indicator itself among its parts: the sum means nothing,
+        // and with a published total a part counted twice gives itself away (total ÷ 2).
+        let mut structural = false;
+        for (j, part) in ind.parts.iter().enumerate() {
+            let earlier = ind.parts[..j].iter().filter(|p| *p == part).count();
+            let span = || self.loc.entry(&ind.id, self.nth, "parts", part, earlier);
+            if part == &ind.id && earlier == 0 {
+                structural = true;
+                diags.push(self.loc.at(
+                    Diagnostic::error("E051", format!("`{}` lists itself among its parts", ind.id))
+                        .help("remove this entry: parts are the smaller indicators whose values add up to this one"),
+                    span(),
+                ));
+            } else if earlier > 0 {
+                structural = true;
+                diags.push(self.loc.at(
+                    Diagnostic::error("E050", format!("`{part}` is listed twice in the parts of `{}`", ind.id))
+                        .help("list each part once: a part counted twice is doubled in the sum and the chart, and a published total then gives a withheld part away"),
+                    span(),
+                ));
+            }
+        }
+        if structural {
             return;
         }
         let mut parts = Vec::new();
@@ -328,19 +485,19 @@ impl IndicatorCheck<'_> {
                     }
                 }
             }
-            // The total published with every other part published gives this part away.
+            // The total published with every other part published gives this part away, also
+            // when the part is listed more than once (the total is then a multiple of it).
             for total in e.wholes_of(&ind.id) {
-                let others: Vec<&Indicator> = total
-                    .parts
-                    .iter()
-                    .filter(|p| **p != ind.id)
-                    .filter_map(|p| e.indicator(p))
-                    .collect();
+                let mut others = total.parts.iter().filter(|p| **p != ind.id).peekable();
+                let alone = others.peek().is_none();
                 if total.value != Figure::Withheld
-                    && others.len() + 1 == total.parts.len()
-                    && others.iter().all(|o| o.value != Figure::Withheld)
+                    && others.all(|p| e.indicator(p).is_some_and(|o| o.value != Figure::Withheld))
                 {
-                    leaks.push(format!("`{}` minus its other parts gives it", total.id));
+                    leaks.push(if alone {
+                        format!("`{}` gives it (it is the only part)", total.id)
+                    } else {
+                        format!("`{}` minus its other parts gives it", total.id)
+                    });
                 }
             }
         }

@@ -4,6 +4,8 @@
 //! - `data`: indicators.yaml (ids, sums, units, rates, jumps, series, derivable withheld values);
 //! - `narrative`: the Markdown pages (function calls, stray `*`, leaks, personal data, words);
 //! - `front`: front matter metadata (索引号, 文号, dates);
+//! - `withheld`: withheld figures written into any published text, of any edition;
+//! - `characters`: control characters and non-characters written in any source;
 //! - `links`: internal links and anchors of the rendered pages.
 
 mod characters;
@@ -11,6 +13,7 @@ mod data;
 mod front;
 pub mod links;
 mod narrative;
+mod withheld;
 
 use crate::content::{find_nth_value, Site};
 use crate::diagnostic::{Diagnostic, Diagnostics};
@@ -25,6 +28,7 @@ pub fn validate(site: &Site) -> Diagnostics {
         narrative::check_edition(site, edition, &words, &mut diags);
     }
     front::check_site(site, &mut diags);
+    withheld::check_site(site, &mut diags);
     check_skipped(site, &mut diags);
     characters::check_site(site, &mut diags);
     diags
@@ -125,6 +129,28 @@ impl<'a> Locator<'a> {
         let (_, be) = self.block(id, nth);
         match self.text[fs..be.max(fs)].find(needle) {
             Some(i) => (fs + i, fs + i + needle.len()),
+            None => self.field(id, nth, key),
+        }
+    }
+
+    /// Span of the `k`-th (0-based) entry `entry` of the indicator's `key:` list, matched as
+    /// a whole id (`jobs.a` is not found inside `jobs.ab`); the first one if there are fewer.
+    pub fn entry(&self, id: &str, nth: usize, key: &str, entry: &str, k: usize) -> (usize, usize) {
+        let (fs, _) = self.field(id, nth, key);
+        let (_, be) = self.block(id, nth);
+        let region = &self.text[fs..be.max(fs)];
+        let is_id_byte = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-');
+        let whole: Vec<usize> = region
+            .match_indices(entry)
+            .map(|(i, _)| i)
+            .filter(|&i| {
+                let before = i.checked_sub(1).map(|j| region.as_bytes()[j]);
+                let after = region.as_bytes().get(i + entry.len()).copied();
+                !before.is_some_and(is_id_byte) && !after.is_some_and(is_id_byte)
+            })
+            .collect();
+        match whole.get(k).or(whole.first()) {
+            Some(&i) => (fs + i, fs + i + entry.len()),
             None => self.field(id, nth, key),
         }
     }

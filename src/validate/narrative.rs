@@ -1,7 +1,7 @@
 //! Rules over the Markdown pages: narrative function calls (ids, completion, change, chart
-//! placement), and the prose around them: stray `*` from masked documents, withheld figures
-//! leaking as literals, literal rates that contradict the data, images without alt text,
-//! personal data, the user's word list, and mixed ％/%.
+//! placement), and the prose around them: stray `*` from masked documents, literal rates that
+//! contradict the data, images without alt text, personal data, the user's word list, and
+//! mixed ％/%. Withheld figures leaking into any text are `withheld`'s.
 
 use crate::content::{Edition, Figure, Site};
 use crate::diagnostic::{Diagnostic, Diagnostics};
@@ -44,7 +44,6 @@ pub(super) fn check_edition(
             raw: body,
         };
         prose.stray_stars(diags);
-        prose.withheld_leaks(edition, diags);
         prose.literal_rates(edition, diags);
         prose.images_without_alt(diags);
         prose.personal_data(diags);
@@ -123,38 +122,6 @@ impl Prose<'_> {
                 i,
                 i + 1,
             ));
-        }
-    }
-
-    fn numbers(&self) -> impl Iterator<Item = (usize, usize, f64)> + '_ {
-        static NUM: OnceLock<Regex> = OnceLock::new();
-        let re = NUM.get_or_init(|| Regex::new(r"\d+(?:\.\d+)?").unwrap());
-        re.find_iter(&self.text).filter_map(|m| {
-            m.as_str()
-                .parse::<f64>()
-                .ok()
-                .map(|v| (m.start(), m.end(), v))
-        })
-    }
-
-    fn withheld_leaks(&self, edition: &Edition, diags: &mut Diagnostics) {
-        let secrets: Vec<(&str, f64)> = edition
-            .indicators()
-            .filter(|i| i.value == Figure::Withheld)
-            .filter_map(|i| i.withheld_value.map(|w| (i.id.as_str(), w)))
-            .collect();
-        if secrets.is_empty() {
-            return;
-        }
-        for (s, e, v) in self.numbers() {
-            if let Some((id, _)) = secrets.iter().find(|(_, w)| (w - v).abs() < 1e-9) {
-                diags.push(self.at(
-                    Diagnostic::error("E021", format!("this figure is the withheld value of `{id}`"))
-                        .help(format!("withheld figures must not leak through the text: write {{{{ value(\"{id}\") }}}}, which prints *")),
-                    s,
-                    e,
-                ));
-            }
         }
     }
 

@@ -18,3 +18,4 @@ mod output_rules;
 mod pages;
 mod serve;
 mod site;
+mod withheld;

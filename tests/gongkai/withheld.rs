@@ -1,0 +1,368 @@
+//! The withheld-figure safety net (E020, E021, E050, E051): `parts` lists that would give a
+//! withheld figure away or make no sense (a part listed twice, an indicator among its own
+//! parts, a cycle), and a withheld figure's real value written into any text that reaches the
+//! published site, in any of the forms a reader would recognise, in its own edition or a later
+//! one. Each finding is asserted by code, file, line and column.
+
+use crate::support::Project;
+
+/// One seeded mistake: edits to the `basic` fixture and where check must point.
+struct Case {
+    what: &'static str,
+    edits: &'static [(&'static str, &'static str, &'static str)],
+    code: &'static str,
+    at: &'static str,
+}
+
+const I23: &str = "content/2023/indicators.yaml";
+const R23: &str = "content/2023/report.md";
+const I24: &str = "content/2024/indicators.yaml";
+const R24: &str = "content/2024/report.md";
+const PARTS: &str = "parts: [jobs.urban, jobs.rural]";
+
+/// The paragraph of report.md line 12 every narrative case rewrites.
+const P: &str = "开篇段落";
+
+const CASES: &[Case] = &[
+    // `parts` lists (2023: jobs.total = jobs.urban + jobs.rural, line 10).
+    Case {
+        what: "a part listed twice",
+        edits: &[(I23, PARTS, "parts: [jobs.urban, jobs.urban]")],
+        code: "E050",
+        at: "content/2023/indicators.yaml:10:29",
+    },
+    Case {
+        what: "a withheld part listed twice under a published total",
+        edits: &[
+            (I23, PARTS, "parts: [jobs.urban, jobs.urban]"),
+            (I23, "        value: 700\n", "        value: \"*\"\n"),
+        ],
+        code: "E020",
+        at: "content/2023/indicators.yaml:19:16",
+    },
+    Case {
+        what: "an indicator among its own parts",
+        edits: &[(I23, PARTS, "parts: [jobs.urban, jobs.total]")],
+        code: "E051",
+        at: "content/2023/indicators.yaml:10:29",
+    },
+    Case {
+        what: "a cycle of two",
+        edits: &[(
+            I23,
+            "        value: 700\n",
+            "        value: 700\n        parts: [jobs.total]\n",
+        )],
+        code: "E051",
+        at: "content/2023/indicators.yaml:10:17",
+    },
+    Case {
+        what: "a cycle of three, one list in block style",
+        edits: &[
+            (
+                I23,
+                "        value: 400\n",
+                "        value: 400\n        parts:\n          - jobs.rate\n",
+            ),
+            (
+                I23,
+                "        value: 3.2\n",
+                "        value: 3.2\n        parts: [jobs.total]\n",
+            ),
+        ],
+        code: "E051",
+        at: "content/2023/indicators.yaml:10:29",
+    },
+    // indicators.yaml texts (2023 withholds jobs.hidden = 765432, jobs.secret = 876543).
+    Case {
+        what: "a note",
+        edits: &[(I23, "note: 含灵活就业", "note: 含灵活就业765432户")],
+        code: "E021",
+        at: "content/2023/indicators.yaml:15:20",
+    },
+    Case {
+        what: "a source",
+        edits: &[(
+            I23,
+            "source: 区就业服务中心",
+            "source: 区就业服务中心（765432户）",
+        )],
+        code: "E021",
+        at: "content/2023/indicators.yaml:14:25",
+    },
+    Case {
+        what: "a description",
+        edits: &[(
+            I23,
+            "        note: 含灵活就业\n",
+            "        note: 含灵活就业\n        description: 口径同上年，实际876543人\n",
+        )],
+        code: "E021",
+        at: "content/2023/indicators.yaml:16:30",
+    },
+    Case {
+        what: "a section title",
+        edits: &[(I23, "title: 就业", "title: 就业（765432户）")],
+        code: "E021",
+        at: "content/2023/indicators.yaml:3:15",
+    },
+    Case {
+        what: "an indicator name",
+        edits: &[(I23, "name: 另一保密指标", "name: 另一保密指标765432")],
+        code: "E021",
+        at: "content/2023/indicators.yaml:40:21",
+    },
+    Case {
+        what: "a break note, in a block scalar",
+        edits: &[(
+            I23,
+            "        break: 自2023年起含贴息部分\n",
+            "        break: |\n          自2023年起含贴息部分，\n          另有876543人\n",
+        )],
+        code: "E021",
+        at: "content/2023/indicators.yaml:55:13",
+    },
+    // Front matter.
+    Case {
+        what: "the report's title",
+        edits: &[(
+            R23,
+            "title: 测试局2023年工作报告",
+            "title: 测试局2023年工作报告765432",
+        )],
+        code: "E021",
+        at: "content/2023/report.md:2:20",
+    },
+    Case {
+        what: "the report's summary",
+        edits: &[(R23, "summary: 测试概述。", "summary: 测试概述765432。")],
+        code: "E021",
+        at: "content/2023/report.md:10:14",
+    },
+    Case {
+        what: "the 文号",
+        edits: &[(
+            R23,
+            "doc_no: 测发〔2023〕1号",
+            "doc_no: 测发〔2023〕765432号",
+        )],
+        code: "E021",
+        at: "content/2023/report.md:9:17",
+    },
+    Case {
+        what: "a further page's title",
+        edits: &[(
+            "content/2023/notes.md",
+            "title: 2024年重点工作",
+            "title: 2024年重点工作765432",
+        )],
+        code: "E021",
+        at: "content/2023/notes.md:2:17",
+    },
+    // The narrative beyond plain text.
+    Case {
+        what: "a raw-HTML attribute",
+        edits: &[(R23, P, "<span title=\"765432\">开篇段落</span>")],
+        code: "E021",
+        at: "content/2023/report.md:12:14",
+    },
+    Case {
+        what: "a code span",
+        edits: &[(R23, P, "`765432`开篇段落")],
+        code: "E021",
+        at: "content/2023/report.md:12:2",
+    },
+    Case {
+        what: "a link URL",
+        edits: &[(R23, P, "[外链](https://example.com/765432)开篇段落")],
+        code: "E021",
+        at: "content/2023/report.md:12:26",
+    },
+    Case {
+        what: "thousands separators",
+        edits: &[(R23, P, "开篇765,432段落")],
+        code: "E021",
+        at: "content/2023/report.md:12:3",
+    },
+    Case {
+        what: "full-width thousands separators",
+        edits: &[(R23, P, "开篇765，432段落")],
+        code: "E021",
+        at: "content/2023/report.md:12:3",
+    },
+    Case {
+        what: "spaces as thousands separators",
+        edits: &[(R23, P, "开篇 765 432 段落")],
+        code: "E021",
+        at: "content/2023/report.md:12:4",
+    },
+    Case {
+        what: "full-width digits",
+        edits: &[(R23, P, "开篇７６５４３２段落")],
+        code: "E021",
+        at: "content/2023/report.md:12:3",
+    },
+    Case {
+        what: "a decimal form",
+        edits: &[(R23, P, "开篇765432.00段落")],
+        code: "E021",
+        at: "content/2023/report.md:12:3",
+    },
+    Case {
+        what: "written in 万",
+        edits: &[(R23, P, "开篇76.5432万户段落")],
+        code: "E021",
+        at: "content/2023/report.md:12:3",
+    },
+    // Later editions.
+    Case {
+        what: "the next edition's narrative",
+        edits: &[(R24, "。", "。上年该项为765432户。")],
+        code: "E021",
+        at: "content/2024/report.md:9:34",
+    },
+    Case {
+        what: "an edition two years later",
+        edits: &[(R24, "。", "。前年为987654人。")],
+        code: "E021",
+        at: "content/2024/report.md:9:32",
+    },
+    Case {
+        what: "the next edition's indicators.yaml",
+        edits: &[(
+            I24,
+            "        value: 1200\n",
+            "        value: 1200\n        note: 上年保密指标876543人\n",
+        )],
+        code: "E021",
+        at: "content/2024/indicators.yaml:9:21",
+    },
+    // site.yaml is on every page.
+    Case {
+        what: "site.yaml",
+        edits: &[(
+            "content/site.yaml",
+            "address: 测试路1号",
+            "address: 测试路765432号",
+        )],
+        code: "E021",
+        at: "content/site.yaml:13:15",
+    },
+];
+
+fn findings(p: &Project) -> (i32, Vec<serde_json::Value>) {
+    let run = p.run(&["check", "--format", "json"]);
+    let list = run
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    (run.code, list)
+}
+
+#[test]
+fn each_gap_of_the_safety_net_is_an_error_at_its_source_position() {
+    let mut missed = Vec::new();
+    for case in CASES {
+        let p = Project::fixture("basic");
+        for (file, from, to) in case.edits {
+            p.edit(file, from, to);
+        }
+        let (code, list) = findings(&p);
+        let (path, rest) = case.at.split_once(':').unwrap();
+        let (line, col) = rest.split_once(':').unwrap();
+        let found = list.iter().any(|f| {
+            f["code"] == case.code
+                && f["severity"] == "error"
+                && f["file"] == path
+                && f["line"] == line.parse::<u64>().unwrap()
+                && f["column"] == col.parse::<u64>().unwrap()
+                && f["help"].as_str().is_some_and(|h| !h.is_empty())
+        });
+        if !found || code != 1 {
+            missed.push(format!(
+                "{} ({}): {} at {} not reported (exit {code}); got:\n{}",
+                case.what,
+                case.code,
+                case.code,
+                case.at,
+                list.iter()
+                    .map(|f| f.to_string())
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            ));
+        }
+    }
+    assert!(missed.is_empty(), "{}", missed.join("\n\n"));
+}
+
+/// Numbers that merely contain the digits, comments that never reach the output, published
+/// figures and the edition before the one that withholds: none of these is a leak.
+#[test]
+fn only_the_whole_number_in_published_text_counts() {
+    let p = Project::fixture("basic");
+    p.edit(
+        R23,
+        P,
+        "开篇1765432、7654321、765432.5、7,654,320、12.765432段落{# 内部：实为765432户 #}<!-- 765432 -->",
+    );
+    p.edit(
+        I23,
+        "note: 含灵活就业",
+        "note: 含灵活就业  # 内部：保密指标实为876543人",
+    );
+    p.edit(
+        "content/2022/report.md",
+        "2022年完成就业",
+        "2022年（下年保密指标为765432户）完成就业",
+    );
+    let (code, list) = findings(&p);
+    let leaks: Vec<_> = list
+        .iter()
+        .filter(|f| f["code"] == "E021" || f["code"] == "E050" || f["code"] == "E051")
+        .collect();
+    assert!(leaks.is_empty(), "{leaks:?}");
+    assert_eq!(code, 0, "{list:?}");
+}
+
+#[test]
+fn a_leak_in_a_summary_fails_the_build_and_keeps_the_previous_output() {
+    let p = Project::fixture("basic");
+    p.build();
+    let before = p.output_files();
+    p.edit(
+        R23,
+        "summary: 测试概述。",
+        "summary: 测试概述，另有765,432户。",
+    );
+    p.run(&["build"])
+        .fails_at("E021", "content/2023/report.md:10:17");
+    assert!(p.output_files() == before, "a failed build changed public/");
+    // The summary reaches feed.xml with a base URL: the build refuses there too.
+    p.run(&["build", "--base-url", "https://example.gov.cn/"])
+        .fails_at("E021", "content/2023/report.md:10:17");
+    assert!(p.output_files() == before, "a failed build changed public/");
+}
+
+/// A small withheld figure must not turn every later date into an error no one can reword.
+#[test]
+fn a_date_is_not_a_figure() {
+    let p = Project::fixture("basic");
+    p.edit(I23, "withheld_value: 765432", "withheld_value: 20");
+    // 2023-12-20 and 2024-12-20 are the 发布日期 of both editions' front matter.
+    p.edit(R24, "。", "。截至2024年11月20日，2024/11/20。");
+    let (code, list) = findings(&p);
+    let leaks: Vec<_> = list.iter().filter(|f| f["code"] == "E021").collect();
+    assert!(leaks.is_empty(), "{leaks:?}");
+    assert_eq!(code, 0, "{list:?}");
+    p.edit(R24, "。截至", "。另有20户，截至");
+    let (code, list) = findings(&p);
+    assert_eq!(code, 1);
+    assert!(
+        list.iter().any(|f| f["code"] == "E021"
+            && f["file"] == R24
+            && f["line"] == 9
+            && f["column"] == 31),
+        "{list:?}"
+    );
+}
