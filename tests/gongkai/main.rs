@@ -2,6 +2,7 @@
 
 mod support;
 
+mod archive_integrity;
 mod care;
 mod charts;
 mod check;
