@@ -1,8 +1,10 @@
 //! Archived editions stay what was frozen: `build` and `check` refuse an archive/ folder that
 //! no longer matches its manifest (issue 11, defect 3), `verify` cannot be fooled by hidden
-//! files, symlinks, self-made manifests or a deleted manifest (defect 4).
+//! files, symlinks, self-made manifests or a deleted manifest (defect 4), and withholding a
+//! published figure by `archive --amend` warns that the kept version still shows it
+//! (defect 12).
 
-use crate::support::Project;
+use crate::support::{rows, Project};
 use std::path::Path;
 
 /// The basic fixture with its 2022 and 2023 editions archived and built.
@@ -226,4 +228,82 @@ fn verify_walks_every_entry_and_knows_which_folders_must_have_a_manifest() {
         "{}",
         run.stderr
     );
+}
+
+#[test]
+fn withholding_a_published_figure_by_amend_warns_and_withdrawing_it_works() {
+    let p = Project::fixture("basic");
+    p.run(&["archive", "2023"]).ok();
+    let frozen: serde_json::Value =
+        serde_json::from_str(&p.read("archive/2023/manifest.json")).unwrap();
+    p.edit("content/2023/indicators.yaml", "value: 42", "value: \"*\"");
+    let yaml = p.read("content/2023/indicators.yaml");
+    let block = yaml.find("id: money.new").unwrap();
+    let at = block + yaml[block..].find("value: \"*\"").unwrap() + "value: ".len();
+    let line = yaml[..at].matches('\n').count() + 1;
+    let col = at - yaml[..at].rfind('\n').map_or(0, |i| i + 1) + 1;
+    let run = p
+        .run(&[
+            "archive",
+            "2023",
+            "--amend",
+            "--note",
+            "新增指标数据依法不予公开",
+            "--date",
+            "2024-03-01",
+        ])
+        .ok();
+    let warning = run
+        .stdout
+        .split("\nwarning[")
+        .find(|b| b.contains("W040]"))
+        .unwrap_or_else(|| panic!("no W040 in:\n{}", run.stdout));
+    assert!(warning.contains("`money.new`"), "{warning}");
+    assert!(warning.contains("archive/2023-v1/"), "{warning}");
+    assert!(
+        warning.contains(&format!("--> content/2023/indicators.yaml:{line}:{col}\n")),
+        "{warning}"
+    );
+    assert!(warning.contains("= help: "), "{warning}");
+    assert!(warning.contains("Withdrawing a figure"), "{warning}");
+    p.build();
+    let old = rows(
+        &p.html("2023-v1/indicators/money.new.html"),
+        "table.history",
+    );
+    assert_eq!(
+        old.last().unwrap()[1],
+        "42",
+        "the kept version still shows it"
+    );
+
+    // Removing the kept version alone breaks the record of the correction: refused.
+    std::fs::remove_dir_all(p.path("archive/2023-v1")).unwrap();
+    let build = p.run(&["build"]);
+    assert_eq!(build.code, 1);
+    assert!(
+        build
+            .stderr
+            .contains("error[E042]: archive/2023-v1/ is missing: archive/2023/manifest.json records a correction"),
+        "{}",
+        build.stderr
+    );
+
+    // The README's way to withdraw: remove the edition's archive folders and freeze it
+    // again on its original date.
+    std::fs::remove_dir_all(p.path("archive/2023")).unwrap();
+    let date = frozen["frozen"].as_str().unwrap();
+    p.run(&["archive", "2023", "--date", date]).ok();
+    p.build();
+    assert!(!p.path("public/2023-v1").exists());
+    let now = rows(&p.html("2023/indicators/money.new.html"), "table.history");
+    assert_eq!(now.last().unwrap()[1], "*");
+    for (name, bytes) in p.output_files() {
+        if name.contains("money.new") {
+            let text = String::from_utf8_lossy(&bytes);
+            assert!(!text.contains(">42<"), "{name} still shows the figure");
+        }
+    }
+    p.run(&["verify"]).ok();
+    p.run(&["verify", "archive"]).ok();
 }
