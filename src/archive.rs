@@ -272,8 +272,19 @@ impl Archives {
         {
             Ok(m) => m,
             Err(msg) => {
-                let d = if found.links.iter().any(|l| l == MANIFEST || l == ".") {
-                    Diagnostic::error("E041", format!("{shown}{MANIFEST} is a symlink: an archived edition holds only regular files"))
+                let d = if let Some(link) = found.links.iter().find(|l| *l == MANIFEST || *l == ".")
+                {
+                    let what = if link == "." {
+                        shown.clone()
+                    } else {
+                        format!("{shown}{MANIFEST}")
+                    };
+                    Diagnostic::error(
+                        "E041",
+                        format!(
+                            "{what} is a symlink: an archived edition holds only regular files"
+                        ),
+                    )
                 } else {
                     Diagnostic::error("E032", format!("{shown}: {msg}"))
                 };
@@ -301,7 +312,7 @@ impl Archives {
         }
         for rel in &m.links {
             self.diagnostics.push(
-                Diagnostic::error("E041", format!("{shown}{} is a symlink (or another entry that is not a file): an archived edition holds only the files of its manifest", rel.trim_start_matches("./")))
+                Diagnostic::error("E041", format!("{shown}{rel} is a symlink (or another entry that is not a file): an archived edition holds only the files of its manifest"))
                     .help("remove the link; if it replaced a file of the edition, restore that file from version control"),
             );
         }
