@@ -148,6 +148,7 @@ fn amend(args: &ArchiveArgs, date: Date) -> Result<String, Failure> {
             .map_err(|e| Failure::Io(format!("cannot read content/{year}/: {e}")))?,
         kept,
     };
+    let withdrawn = withdrawn_figures(&old, &fresh);
     let a = correction::amend(request, &old_manifest, &old, fresh).map_err(Failure::Refused)?;
     let previous_dir = archive_dir.join(&a.version);
     crate::output::write_atomic(&previous_dir, &a.previous)
@@ -160,6 +161,10 @@ fn amend(args: &ArchiveArgs, date: Date) -> Result<String, Failure> {
             folder.display()
         )));
     }
+    let mut warnings = warnings;
+    for (id, field) in withdrawn {
+        warnings.push(withdrawal_warning(&sources, year, &a.version, &id, field));
+    }
     let mut report = warnings.render(&sources);
     report.push_str(&format!(
         "amended the {year} edition ({date}): {} file(s) changed, a 更正说明 box on {} page(s); the replaced copy is kept as archive/{}/ marked 已更正; commit archive/ and run `gongkai build`\n",
@@ -168,4 +173,68 @@ fn amend(args: &ArchiveArgs, date: Date) -> Result<String, Failure> {
         a.version
     ));
     Ok(report)
+}
+
+/// The figures a correction turns from a number into "*": `(indicator id, "value" or
+/// "target")`, read from the edition's data.json before and after.
+fn withdrawn_figures(
+    old: &BTreeMap<String, Vec<u8>>,
+    fresh: &BTreeMap<String, Vec<u8>>,
+) -> Vec<(String, &'static str)> {
+    const FIELDS: [(&str, &str); 2] = [("value", "withheld"), ("target", "target_withheld")];
+    let indicators = |files: &BTreeMap<String, Vec<u8>>| -> BTreeMap<String, serde_json::Value> {
+        let data: serde_json::Value = files
+            .get("data.json")
+            .and_then(|b| serde_json::from_slice(b).ok())
+            .unwrap_or_default();
+        data["indicators"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|i| Some((i["id"].as_str()?.to_string(), i.clone())))
+            .collect()
+    };
+    let (before, after) = (indicators(old), indicators(fresh));
+    let mut out = Vec::new();
+    for (id, then) in &before {
+        let Some(now) = after.get(id) else { continue };
+        for (field, withheld) in FIELDS {
+            if then[field].is_number() && now[withheld].as_bool() == Some(true) {
+                out.push((id.clone(), field));
+            }
+        }
+    }
+    out
+}
+
+/// W040: a correction withholds a figure, but the version it replaces stays published as
+/// it was, the figure in it; located at the figure in content/<year>/indicators.yaml.
+fn withdrawal_warning(
+    sources: &Sources,
+    year: i32,
+    version: &str,
+    id: &str,
+    field: &str,
+) -> crate::diagnostic::Diagnostic {
+    let d = crate::diagnostic::Diagnostic::warning(
+        "W040",
+        format!(
+            "the {field} of `{id}` is withheld (\"*\") from now on, but the replaced version archive/{version}/ keeps it as it was published: a correction leaves the earlier version public"
+        ),
+    )
+    .help(format!(
+        "if the figure only needed correcting, nothing is to be done; if it must be withdrawn from publication, the kept version must go too: follow \"Withdrawing a figure\" in the README (remove archive/{year}/ and every archive/{year}-v<n>/, record why, freeze the edition again with `gongkai archive {year} --date <its frozen date>`); later archived editions show it in their history tables too"
+    ));
+    let path = format!("content/{year}/indicators.yaml");
+    match sources
+        .iter()
+        .find(|(_, s)| s.path.to_string_lossy().replace('\\', "/") == path)
+    {
+        Some((file, _)) => {
+            let at = crate::validate::Locator::new(sources, file);
+            let span = at.field(id, 0, field);
+            at.at(d, span)
+        }
+        None => d,
+    }
 }
