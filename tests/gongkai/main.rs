@@ -11,6 +11,7 @@ mod check;
 mod editions;
 mod errors;
 mod fragments;
+mod golden;
 mod hostile;
 mod leaks;
 mod links;
