@@ -450,7 +450,7 @@ impl Archives {
                         // The 关怀版 copy of a frozen page is the page itself, its links to
                         // anything but pages led back to the standard files (frozen pages
                         // link relatively, so no base URL is needed).
-                        let care = crate::render::point_assets_at_standard(
+                        let care = crate::html::care::point_assets_at_standard(
                             &String::from_utf8_lossy(bytes),
                             &path,
                             None,

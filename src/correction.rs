@@ -8,7 +8,7 @@
 use crate::archive::{FileEntry, Manifest, MANIFEST};
 use crate::config::Date;
 use crate::diagnostic::Diagnostic;
-use crate::escape::escape_html;
+use crate::html::escape::escape_html;
 use crate::render::{self, Ctx, Output};
 use crate::view::{Link, LinkGroup};
 use minijinja::value::Serde;
@@ -267,8 +267,8 @@ pub fn amend(
         if rel.ends_with(".html") && !changed.contains(rel) {
             let text = String::from_utf8_lossy(bytes);
             let dir = rel.rsplit_once('/').map_or("", |(d, _)| d);
-            let shows_changed = crate::validate::links::sources(&text)
-                .filter_map(|src| crate::validate::links::resolve(dir, &src))
+            let shows_changed = crate::html::links::sources(&text)
+                .filter_map(|src| crate::html::links::resolve(dir, &src))
                 .any(|t| changed.contains(&t));
             if shows_changed {
                 changed.insert(rel.clone());

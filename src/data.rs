@@ -56,7 +56,7 @@ pub(crate) fn csv_record(
 }
 
 /// CSV bytes with a BOM, so Excel opens the UTF-8 file with the right encoding. Every cell
-/// passes through [`crate::escape::csv_cell`]: a name or note starting with `=` must not run
+/// passes through [`crate::html::escape::csv_cell`]: a name or note starting with `=` must not run
 /// as a formula when the file is opened.
 pub(crate) fn csv_bytes(
     header: &[&str],
@@ -67,7 +67,7 @@ pub(crate) fn csv_bytes(
     for r in records {
         let _ = w.write_record(
             r.iter()
-                .map(|cell| crate::escape::csv_cell(cell).into_owned()),
+                .map(|cell| crate::html::escape::csv_cell(cell).into_owned()),
         );
     }
     let mut out = "\u{feff}".as_bytes().to_vec();

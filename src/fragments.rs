@@ -10,7 +10,7 @@
 
 use crate::content::{Edition, Site};
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::escape::escape_html;
+use crate::html::escape::escape_html;
 use crate::render::{self, Ctx, RenderOptions};
 use crate::view::{self, ArticleMeta};
 use minijinja::value::Serde;
@@ -287,10 +287,10 @@ fn link(value: &str, path: &str, bundle: &BTreeSet<&str>, base: Option<&str>) ->
     if has_scheme || value.starts_with('/') {
         return Some(value.to_string());
     }
-    let value = crate::validate::links::unescape(value);
+    let value = crate::html::links::unescape(value);
     let (target, anchor) = value.split_once('#').unwrap_or((&value, ""));
     let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
-    let resolved = crate::validate::links::resolve(dir, target);
+    let resolved = crate::html::links::resolve(dir, target);
     let url = match resolved {
         // Relative to the fragment's own folder, so the edition's folder can have any name.
         Some(r) if bundle.contains(r.as_str()) => {

@@ -11,7 +11,7 @@
 //!    and the site-wide files (`publish`), in parallel; every page in its standard and
 //!    关怀版 versions from one view;
 //! 4. **write** (`output`): `build` writes each file into a staging folder as it is rendered,
-//!    keeping only what the link check needs (`validate::links::PageLinks`), and swaps the
+//!    keeping only what the link check needs (`html::links::PageLinks`), and swaps the
 //!    folder in atomically once the site rendered and its links resolved; `check` and
 //!    `serve` keep the files in memory.
 //!
@@ -32,10 +32,9 @@ pub mod content;
 pub mod correction;
 pub mod data;
 pub mod diagnostic;
-pub mod escape;
 pub mod format;
 pub mod fragments;
-mod html_scan;
+pub mod html;
 pub mod markdown;
 pub mod narrative;
 pub mod output;

@@ -31,7 +31,10 @@ pub fn render(markdown: &str) -> (String, Vec<Heading>) {
         .replace("</table>", "</table></div>");
     // Control characters from YAML escapes or pasted text would make the page invalid.
     let clean = sanitizer().clean(&html).to_string();
-    (crate::escape::strip_illegal(&clean).into_owned(), headings)
+    (
+        crate::html::escape::strip_illegal(&clean).into_owned(),
+        headings,
+    )
 }
 
 fn sanitizer() -> &'static ammonia::Builder<'static> {
@@ -202,7 +205,7 @@ pub(crate) fn link_destinations(text: &str) -> Vec<(String, usize, usize)> {
                 found.push((dest_url.to_string(), start, end));
             }
             Event::Html(html) | Event::InlineHtml(html) => {
-                crate::html_scan::start_tags(&html, |tag| {
+                crate::html::scan::start_tags(&html, |tag| {
                     for attr in &tag.attrs {
                         if !(attr.is("href") || attr.is("src")) {
                             continue;

@@ -168,7 +168,7 @@ pub fn substitute(html: &str, site: &Site, edition: &Edition, mark: bool) -> Sub
                 let line = lines.as_ref().and_then(|l| l.get(id.as_str()).copied());
                 marked(kind, &id, &t, site, edition, line.unwrap_or(1))
             }
-            Ok(Expansion::Text(t)) => crate::escape::escape_html(&t),
+            Ok(Expansion::Text(t)) => crate::html::escape::escape_html(&t),
             Ok(Expansion::Block(b)) => {
                 // A chart alone in a paragraph replaces the paragraph.
                 if before.ends_with("<p>") && after.starts_with("</p>") {
@@ -249,7 +249,7 @@ fn expand(
 /// A printed figure wrapped for review: indicator id and name, the function and what it
 /// printed, the unit, and `path:line` of the indicator in indicators.yaml.
 fn marked(kind: char, id: &str, text: &str, site: &Site, edition: &Edition, line: usize) -> String {
-    use crate::escape::escape_html;
+    use crate::html::escape::escape_html;
     let Some(ind) = edition.indicator(id) else {
         return escape_html(text);
     };

@@ -7,7 +7,7 @@
 
 use crate::content::{Edition, Indicator};
 use crate::diagnostic::Diagnostic;
-use crate::escape::escape_xml;
+use crate::html::escape::escape_xml;
 use crate::render::{self, Ctx, Output};
 use crate::view::{self, ChartRef, IndicatorHistory, Link, LinkGroup, PageHead};
 use minijinja::value::Serde;
@@ -66,7 +66,7 @@ pub(crate) fn render_site_files(ctx: &Ctx, out: &mut Output) -> Result<(), Vec<D
     }
     match not_found_page(ctx, false).and_then(|standard| {
         let care = not_found_page(ctx, true)?;
-        let care = render::point_assets_at_standard(
+        let care = crate::html::care::point_assets_at_standard(
             &String::from_utf8_lossy(&care),
             "404.html",
             ctx.site.config.base_url.as_deref(),

@@ -20,7 +20,7 @@ fn format_value(
 ) -> Result<(), minijinja::Error> {
     match value.as_str() {
         Some(text) if matches!(state.auto_escape(), AutoEscape::Html) && !value.is_safe() => {
-            Ok(crate::escape::write_escaped_html(out, text)?)
+            Ok(crate::html::escape::write_escaped_html(out, text)?)
         }
         _ => minijinja::escape_formatter(out, state, value),
     }

@@ -5,7 +5,7 @@
 //! Text inside the SVG is figures, years and short labels in a CJK-capable font stack; the
 //! Chinese caption lives in the HTML around it.
 
-use crate::escape::{escape_xml, strip_illegal};
+use crate::html::escape::{escape_xml, strip_illegal};
 
 mod history;
 mod series;

@@ -8,7 +8,7 @@
 use crate::archive::{self, MANIFEST};
 use crate::cli::BundleArgs;
 use crate::config::Date;
-use crate::escape::escape_html;
+use crate::html::escape::escape_html;
 use crate::render::RenderOptions;
 use crate::Failure;
 use std::collections::{BTreeMap, BTreeSet};
@@ -107,9 +107,9 @@ pub fn select(
         }
         let text = String::from_utf8_lossy(bytes);
         let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
-        for link in crate::validate::links::internal_links(&text) {
+        for link in crate::html::links::internal_links(&text) {
             let (target, fragment) = link.split_once('#').unwrap_or((&link, ""));
-            let Some(target) = crate::validate::links::resolve(dir, target) else {
+            let Some(target) = crate::html::links::resolve(dir, target) else {
                 continue;
             };
             if target.is_empty() || files.contains_key(&target) {

@@ -4,8 +4,8 @@
 
 use super::Status;
 use crate::content::{Edition, Indicator, Site};
-use crate::escape::escape_html;
 use crate::format;
+use crate::html::escape::escape_html;
 use std::fmt::Write as _;
 
 /// Where tabs listen for rebuilds (Server-Sent Events, same origin).

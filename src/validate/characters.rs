@@ -4,7 +4,7 @@
 
 use crate::content::{split_front_matter, Site};
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::escape::is_illegal;
+use crate::html::escape::is_illegal;
 use regex::Regex;
 use std::sync::OnceLock;
 

@@ -184,7 +184,7 @@ impl Prose<'_> {
         for m in re.find_iter(self.raw) {
             // A raw <img> is read as a browser reads it: `alt=a` unquoted, `>` inside a
             // quoted value.
-            let end = match crate::html_scan::tag_at(self.raw, m.start()) {
+            let end = match crate::html::scan::tag_at(self.raw, m.start()) {
                 Some(tag) if tag.attr("alt").is_some_and(|a| !a.value.trim().is_empty()) => {
                     continue;
                 }

@@ -1,0 +1,70 @@
+//! The 关怀版 (elder mode) copy of a page: its links to files other than pages are pointed at
+//! the standard site's copies, read from the page's tags by the one HTML tokenizer.
+
+use super::escape::escape_html;
+use super::links::{is_external, resolve, unescape};
+
+/// Points the links of the 关怀版 copy of `page` (written for `care/<page>`) that lead to files
+/// other than pages (charts, data, stylesheets, images) at the standard site's copies, so
+/// care/ holds only pages: a second copy of every chart would double the output.
+pub(crate) fn point_assets_at_standard(html: &str, page: &str, base_url: Option<&str>) -> String {
+    let dir = page.rsplit_once('/').map_or("", |(d, _)| d);
+    // From care/<dir>/ back to the site root.
+    let up = "../".repeat(page.matches('/').count() + 1);
+    // A page that must link absolutely (the 404 page, with a base URL) links the copy's
+    // files under <base>/care/.
+    let base = base_url.map(|b| format!("{}/", b.trim_end_matches('/')));
+    let mut out = String::with_capacity(html.len() + 256);
+    let mut copied = 0;
+    // A real tokenizer, not a scan for `="`: a quote in the narrative's text, a `>` in a
+    // value or a link in a comment or script must not put the rewrite out of step.
+    super::scan::start_tags(html, |tag| {
+        for attr in &tag.attrs {
+            let raw = attr.value;
+            // Links between pages stay as they are: most links of a page, and no need to
+            // decode and resolve them to know.
+            if !(attr.is("href") || attr.is("src"))
+                || attr.quote == super::scan::Quote::Bare
+                || raw
+                    .split(['#', '?'])
+                    .next()
+                    .is_some_and(|p| p.ends_with(".html"))
+            {
+                continue;
+            }
+            let link = unescape(raw);
+            let (path, suffix) = link
+                .find(['#', '?'])
+                .map_or((link.as_str(), ""), |k| link.split_at(k));
+            let standard = match base
+                .as_deref()
+                .and_then(|b| Some((b, path.strip_prefix(b)?)))
+            {
+                Some((b, site_path)) => site_path
+                    .strip_prefix("care/")
+                    .map(|own| format!("{b}{own}")),
+                None if !path.is_empty() && !is_external(&link) => {
+                    resolve(dir, path).map(|t| format!("{up}{t}"))
+                }
+                None => None,
+            };
+            let Some(standard) = standard else {
+                continue;
+            };
+            // An unquoted value gets quotes: the escaped link may not be a valid bare value.
+            let quote = if attr.quote == super::scan::Quote::Unquoted {
+                "\""
+            } else {
+                ""
+            };
+            out.push_str(&html[copied..attr.at]);
+            out.push_str(quote);
+            out.push_str(&escape_html(&standard));
+            out.push_str(&escape_html(suffix));
+            out.push_str(quote);
+            copied = attr.at + raw.len();
+        }
+    });
+    out.push_str(&html[copied..]);
+    out
+}

@@ -1,0 +1,233 @@
+//! Links in rendered HTML as a browser reads them: the ids and internal links of a page
+//! ([`PageLinks`], what the link check needs), entity and percent decoding, and resolving a
+//! relative link against the page's folder.
+
+use std::collections::HashSet;
+
+/// What the link check needs of one page of the standard site, taken while the page is
+/// rendered so that its bytes can be written and dropped at once, and a preview rebuild
+/// that reuses the page does not scan it again.
+#[derive(Debug, Clone, Default)]
+pub struct PageLinks {
+    /// Every id on the page, entities decoded.
+    pub(crate) ids: HashSet<String>,
+    /// Every distinct internal link.
+    pub(crate) links: Vec<Link>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Link {
+    /// As written, entities decoded.
+    pub(crate) text: String,
+    /// The file it leads to, relative to the site root; None when it climbs out of the site.
+    pub(crate) target: Option<String>,
+    /// What follows `#`, if anything.
+    pub(crate) fragment: Option<String>,
+}
+
+impl PageLinks {
+    /// The ids and links of the page at `name` (relative to the site root).
+    pub fn of(html: &str, name: &str) -> PageLinks {
+        let dir = name.rsplit_once('/').map_or("", |(d, _)| d);
+        let mut seen: HashSet<&str> = HashSet::new();
+        let mut ids = HashSet::new();
+        let mut raw_links = Vec::new();
+        // One pass over the page: it is scanned on the rendering threads for every page.
+        // The tokenizer is the one the 关怀版 rewrite uses, so both read the same links.
+        super::scan::start_tags(html, |tag| {
+            for attr in &tag.attrs {
+                if attr.is("href") || attr.is("src") {
+                    if seen.insert(attr.value) {
+                        raw_links.push(attr.value);
+                    }
+                } else if attr.is("id") {
+                    ids.insert(unescape(attr.value));
+                }
+            }
+        });
+        let links = raw_links
+            .into_iter()
+            .map(unescape)
+            .filter(|link| !is_external(link))
+            .map(|text| {
+                let (path, fragment) = match text.split_once('#') {
+                    Some((p, f)) => (p, Some(percent_decode(f))),
+                    None => (text.as_str(), None),
+                };
+                let path = path.split('?').next().unwrap_or("");
+                // pulldown-cmark writes `附件1.pdf` as `%E9%99%84…`: the file has the
+                // decoded name, and a browser asks for that.
+                let target = if path.is_empty() {
+                    Some(name.to_string())
+                } else {
+                    resolve(dir, &percent_decode(path))
+                };
+                Link {
+                    target,
+                    fragment: fragment.filter(|f| !f.is_empty()),
+                    text,
+                }
+            })
+            .collect();
+        PageLinks { ids, links }
+    }
+}
+
+/// The `href` and `src` values of a page in document order, raw; `src` only when `only_src`.
+fn link_values(text: &str, only_src: bool) -> Vec<&str> {
+    let mut values = Vec::new();
+    super::scan::start_tags(text, |tag| {
+        for attr in &tag.attrs {
+            if attr.is("src") || !only_src && attr.is("href") {
+                values.push(attr.value);
+            }
+        }
+    });
+    values
+}
+
+/// Every internal href and src value of a page, entities decoded.
+pub(crate) fn internal_links(text: &str) -> impl Iterator<Item = String> + '_ {
+    link_values(text, false)
+        .into_iter()
+        .map(unescape)
+        .filter(|s| !is_external(s))
+}
+
+/// The `src` values of a page, entities decoded, external ones left out.
+pub(crate) fn sources(text: &str) -> impl Iterator<Item = String> + '_ {
+    link_values(text, true)
+        .into_iter()
+        .map(unescape)
+        .filter(|s| !is_external(s))
+}
+
+/// Decodes the percent-escapes of a URL path or fragment (`%E9%99%84` → `附`, `%20` → ` `);
+/// `s` as it is when they do not spell UTF-8.
+pub(crate) fn percent_decode(s: &str) -> String {
+    if !s.contains('%') {
+        return s.to_string();
+    }
+    let hex = |c: u8| (c as char).to_digit(16).map(|d| d as u8);
+    let b = s.as_bytes();
+    let mut bytes = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let escaped = (b[i] == b'%')
+            .then(|| Some(hex(*b.get(i + 1)?)? << 4 | hex(*b.get(i + 2)?)?))
+            .flatten();
+        match escaped {
+            Some(byte) => {
+                bytes.push(byte);
+                i += 3;
+            }
+            None => {
+                bytes.push(b[i]);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(bytes).unwrap_or_else(|_| s.to_string())
+}
+
+pub(crate) fn is_external(link: &str) -> bool {
+    let lower = link.to_ascii_lowercase();
+    lower.starts_with("http://")
+        || lower.starts_with("https://")
+        || lower.starts_with("mailto:")
+        || lower.starts_with("tel:")
+        || lower.starts_with("data:")
+}
+
+/// Joins a relative link to the page's folder; None when it climbs out of the site.
+pub(crate) fn resolve(dir: &str, path: &str) -> Option<String> {
+    if path.starts_with('/') {
+        return None;
+    }
+    let mut parts: Vec<&str> = dir.split('/').filter(|s| !s.is_empty()).collect();
+    for seg in path.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// Decodes the entities our templates and the sanitiser write in attribute values
+/// (minijinja escapes `/` as `&#x2f;`).
+pub(crate) fn unescape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        rest = &rest[i..];
+        let Some(end) = rest.find(';').filter(|&e| e <= 10) else {
+            out.push('&');
+            rest = &rest[1..];
+            continue;
+        };
+        let entity = &rest[1..end];
+        let decoded = match entity {
+            "amp" => Some('&'),
+            "lt" => Some('<'),
+            "gt" => Some('>'),
+            "quot" => Some('"'),
+            "apos" => Some('\''),
+            _ => entity
+                .strip_prefix("#x")
+                .or_else(|| entity.strip_prefix("#X"))
+                .and_then(|h| u32::from_str_radix(h, 16).ok())
+                .or_else(|| entity.strip_prefix('#').and_then(|d| d.parse().ok()))
+                .and_then(char::from_u32),
+        };
+        match decoded {
+            Some(c) => {
+                out.push(c);
+                rest = &rest[end + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn decodes_percent_escapes_that_spell_utf8() {
+        assert_eq!(
+            super::percent_decode("%E9%99%84%E4%BB%B6%201.pdf"),
+            "附件 1.pdf"
+        );
+        assert_eq!(super::percent_decode("100%.pdf"), "100%.pdf");
+        assert_eq!(super::percent_decode("%zz%4"), "%zz%4");
+        // Not UTF-8: left as written.
+        assert_eq!(super::percent_decode("%FF.pdf"), "%FF.pdf");
+    }
+
+    #[test]
+    fn resolves_relative_links() {
+        assert_eq!(
+            super::resolve("2023", "../index.html").unwrap(),
+            "index.html"
+        );
+        assert_eq!(
+            super::resolve("2023/indicators", "../../static/a.css").unwrap(),
+            "static/a.css"
+        );
+        assert!(super::resolve("", "../x.html").is_none());
+        assert!(super::resolve("2023", "/abs.html").is_none());
+        assert_eq!(
+            super::unescape("..&#x2f;a&amp;b&#47;c&bogus"),
+            "../a&b/c&bogus"
+        );
+    }
+}
