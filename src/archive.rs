@@ -3,8 +3,8 @@
 //! editions are copied verbatim instead of re-rendered, and checking a folder against its
 //! manifest(s).
 
-use crate::config::Date;
 use crate::content::Site;
+use crate::date::Date;
 use crate::diagnostic::Diagnostic;
 use crate::render::{Output, RenderOptions};
 use crate::view::ArchivedNote;

@@ -1,7 +1,7 @@
 //! Typed forms of `site.yaml` and of page front matter. Unknown keys are errors from day one.
 
-use serde::{Deserialize, Deserializer, Serialize};
-use std::fmt;
+use crate::date::Date;
+use serde::{Deserialize, Serialize};
 
 /// `content/site.yaml`.
 #[derive(Debug, Clone, Deserialize)]
@@ -252,55 +252,6 @@ pub struct PageFront {
     pub summary: Option<String>,
     #[serde(default)]
     pub status: Status,
-}
-
-/// A calendar date written `YYYY-MM-DD` in the content; never taken from the build clock.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Date {
-    pub year: i32,
-    pub month: u32,
-    pub day: u32,
-}
-
-impl Date {
-    pub fn parse(s: &str) -> Option<Date> {
-        let mut it = s.trim().splitn(3, '-');
-        let year: i32 = it.next()?.parse().ok()?;
-        let month: u32 = it.next()?.parse().ok()?;
-        let day: u32 = it.next()?.parse().ok()?;
-        let days_in_month = match month {
-            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-            4 | 6 | 9 | 11 => 30,
-            2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
-            2 => 28,
-            _ => return None,
-        };
-        (1000..=9999).contains(&year).then_some(())?;
-        (1..=days_in_month).contains(&day).then_some(())?;
-        Some(Date { year, month, day })
-    }
-
-    /// `2023年11月30日`, as running text writes it (no zero padding).
-    pub fn chinese(&self) -> String {
-        format!("{}年{}月{}日", self.year, self.month, self.day)
-    }
-}
-
-impl fmt::Display for Date {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
-    }
-}
-
-impl<'de> Deserialize<'de> for Date {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Date, D::Error> {
-        let s = String::deserialize(d)?;
-        Date::parse(&s).ok_or_else(|| {
-            serde::de::Error::custom(format!(
-                "invalid date `{s}`: write a real date as YYYY-MM-DD, e.g. 2023-12-20"
-            ))
-        })
-    }
 }
 
 #[cfg(test)]

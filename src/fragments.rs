@@ -87,7 +87,7 @@ fn render_edition(
     let front = &edition.report.front;
     let pages = render::published_pages(edition, drafts);
     let edition_value = render::edition_value(site, edition, &pages);
-    let page = |title: &str, path: &str, date: crate::config::Date| {
+    let page = |title: &str, path: &str, date: crate::date::Date| {
         Value::from(Serde(FragmentPage {
             title: title.to_string(),
             root: "../".repeat(path.matches('/').count()),

@@ -31,6 +31,7 @@ pub mod config;
 pub mod content;
 pub mod correction;
 pub mod data;
+pub mod date;
 pub mod diagnostic;
 pub mod format;
 pub mod fragments;

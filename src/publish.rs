@@ -376,7 +376,7 @@ pub fn absolute(base: &str, path: &str) -> String {
 
 /// The publication date of the page at `path`: its edition's, or the newest edition's for
 /// site-wide pages. Never the build clock.
-fn page_date(ctx: &Ctx, path: &str) -> Option<crate::config::Date> {
+fn page_date(ctx: &Ctx, path: &str) -> Option<crate::date::Date> {
     let year: Option<i32> = path.split('/').next().and_then(|y| y.parse().ok());
     match year {
         Some(y) => ctx
@@ -408,11 +408,6 @@ fn sitemap_xml(ctx: &Ctx, base: &str, out: &Output) -> String {
     s
 }
 
-/// Dates are days; Atom wants a time, so midnight Beijing time.
-fn atom_time(d: crate::config::Date) -> String {
-    format!("{d}T00:00:00+08:00")
-}
-
 /// An Atom feed of the editions, newest first; None when there is no edition to announce.
 fn feed_xml(ctx: &Ctx, base: &str) -> Option<String> {
     let c = &ctx.site.config;
@@ -439,7 +434,7 @@ fn feed_xml(ctx: &Ctx, base: &str) -> Option<String> {
         "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
         escape_xml(&absolute(base, "index.html"))
     ));
-    s.push_str(&format!("  <updated>{}</updated>\n", atom_time(updated)));
+    s.push_str(&format!("  <updated>{}</updated>\n", updated.atom_time()));
     s.push_str(&format!(
         "  <author><name>{}</name></author>\n",
         escape_xml(&c.organization)
@@ -455,11 +450,11 @@ fn feed_xml(ctx: &Ctx, base: &str) -> Option<String> {
         ));
         s.push_str(&format!(
             "    <published>{}</published>\n",
-            atom_time(f.published)
+            f.published.atom_time()
         ));
         s.push_str(&format!(
             "    <updated>{}</updated>\n",
-            atom_time(f.published)
+            f.published.atom_time()
         ));
         s.push_str(&format!(
             "    <author><name>{}</name></author>\n",

@@ -562,7 +562,7 @@ fn render_edition(ctx: &Ctx, edition: &Edition, options: &RenderOptions) -> Edit
             .get_or_init(|| edition_value(site, edition, &pages))
             .clone()
     };
-    let article = |title: &str, date: crate::config::Date| ArticleMeta {
+    let article = |title: &str, date: crate::date::Date| ArticleMeta {
         title: title.to_string(),
         pub_date: date.to_string(),
         source: front.publisher.clone(),

@@ -4,7 +4,7 @@
 //! Written here on crc32fast and flate2 (both already used) rather than pulling in the `zip`
 //! crate: writing is all we need, and the format's writing side is a few dozen lines.
 
-use crate::config::Date;
+use crate::date::Date;
 use std::io::Write as _;
 
 /// Bit 11 of the general-purpose flags: names are UTF-8 (Chinese file names stay readable).
@@ -15,9 +15,7 @@ const VERSION: u16 = 20;
 
 /// `entries` (name → bytes, names with `/`) as a ZIP archive, every entry dated `date` 00:00.
 pub fn write<'a>(entries: impl IntoIterator<Item = (&'a str, &'a [u8])>, date: Date) -> Vec<u8> {
-    let dos_date = (((date.year - 1980).clamp(0, 127) as u16) << 9)
-        | ((date.month as u16) << 5)
-        | date.day as u16;
+    let dos_date = date.dos_date();
     let dos_time: u16 = 0;
     let mut out = Vec::new();
     let mut central = Vec::new();

@@ -5,8 +5,8 @@
 
 use crate::archive::{self, FileEntry, Freezing, Manifest, MANIFEST};
 use crate::cli::ArchiveArgs;
-use crate::config::Date;
 use crate::correction;
+use crate::date::Date;
 use crate::diagnostic::Diagnostics;
 use crate::render::RenderOptions;
 use crate::source::Sources;
@@ -42,7 +42,7 @@ pub fn run(args: &ArchiveArgs) -> Result<String, Failure> {
         })
         .transpose()?;
     if args.amend {
-        return amend(args, date.unwrap_or_else(correction::today));
+        return amend(args, date.unwrap_or_else(crate::date::Date::today));
     }
     if let Ok(old) = archive::read_manifest(&folder.join(MANIFEST)) {
         return Err(Failure::Refused(format!(

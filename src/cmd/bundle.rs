@@ -7,7 +7,7 @@
 
 use crate::archive::{self, MANIFEST};
 use crate::cli::BundleArgs;
-use crate::config::Date;
+use crate::date::Date;
 use crate::html::escape::escape_html;
 use crate::render::RenderOptions;
 use crate::Failure;
@@ -37,7 +37,7 @@ pub fn run(args: &BundleArgs) -> Result<String, Failure> {
         site.config.base_url.as_deref(),
     );
     let folder = format!("gongkai-{year}");
-    let mtime = Date::parse(&manifest.frozen).map_or(0, epoch_seconds);
+    let mtime = Date::parse(&manifest.frozen).map_or(0, Date::epoch_seconds);
     let bytes = tar_gz(&folder, &files, mtime)
         .map_err(|e| Failure::Io(format!("cannot pack the bundle: {e}")))?;
     let tmp = out.with_file_name(format!(
@@ -157,19 +157,6 @@ fn stand_in(path: &str, anchors: &BTreeSet<String>, year: i32, base_url: Option<
     format!(
         "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>本页不在{year}年度归档包内</title>\n<link rel=\"stylesheet\" href=\"{root}static/style.css\">\n</head>\n<body>\n<main id=\"main\" class=\"wrap\">{ids}\n<h1>本页不在{year}年度归档包内</h1>\n{online}\n<p><a href=\"{root}{year}/index.html\">返回{year}年度报告</a></p>\n</main>\n</body>\n</html>\n"
     )
-}
-
-/// Midnight Beijing time of `d`, as seconds since the Unix epoch.
-fn epoch_seconds(d: Date) -> u64 {
-    // H. Hinnant's days_from_civil.
-    let y = i64::from(d.year) - i64::from(d.month <= 2);
-    let era = y.div_euclid(400);
-    let yoe = y.rem_euclid(400);
-    let m = i64::from(d.month);
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(d.day) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
-    u64::try_from(days * 86_400 - 8 * 3600).unwrap_or(0)
 }
 
 /// The files under `folder/` as a gzip-compressed tar, byte-identical for the same input.
