@@ -6,8 +6,9 @@
 use crate::content::Site;
 use crate::date::Date;
 use crate::diagnostic::Diagnostic;
-use crate::render::{Output, RenderOptions};
+use crate::render::RenderOptions;
 use crate::view::ArchivedNote;
+use crate::write::Output;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
@@ -423,7 +424,7 @@ impl Archives {
     pub fn copy_into(
         &self,
         out: &mut Output,
-        stage: Option<&crate::output::Staging>,
+        stage: Option<&crate::write::staging::Staging>,
     ) -> Vec<Diagnostic> {
         use rayon::prelude::*;
         let editions = self
@@ -439,7 +440,7 @@ impl Archives {
             let care_prefix = format!("care/{prefix}");
             out.retain(|p| !p.starts_with(&prefix) && !p.starts_with(&care_prefix));
             let files: Vec<(&String, &Vec<u8>)> = files.iter().collect();
-            let settled: Vec<Vec<crate::render::Settled>> = files
+            let settled: Vec<Vec<crate::write::Settled>> = files
                 .par_iter()
                 .map(|&(rel, bytes)| {
                     let path = format!("{prefix}{rel}");
@@ -455,13 +456,13 @@ impl Archives {
                             &path,
                             None,
                         );
-                        both.push(crate::render::settle(
+                        both.push(crate::write::settle(
                             stage,
                             format!("care/{path}"),
                             care.into_bytes(),
                         ));
                     }
-                    both.push(crate::render::settle(stage, path, bytes.clone()));
+                    both.push(crate::write::settle(stage, path, bytes.clone()));
                     both
                 })
                 .collect();

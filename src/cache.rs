@@ -7,7 +7,7 @@
 //! that could change a part changes its fingerprint.
 
 use crate::diagnostic::Diagnostic;
-use crate::render::Settled;
+use crate::write::Settled;
 use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::atomic::{AtomicUsize, Ordering};

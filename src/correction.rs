@@ -9,8 +9,9 @@ use crate::archive::{FileEntry, Manifest, MANIFEST};
 use crate::date::Date;
 use crate::diagnostic::Diagnostic;
 use crate::html::escape::escape_html;
-use crate::render::{self, Ctx, Output};
+use crate::render::{self, Ctx};
 use crate::view::{Link, LinkGroup};
+use crate::write::Output;
 use minijinja::value::Serde;
 use minijinja::{context, Value};
 use serde::{Deserialize, Serialize};
@@ -348,7 +349,7 @@ pub fn next_version(archive_dir: &std::path::Path, year: i32) -> u32 {
 
 /// Every correction recorded in the current manifests of `files` (a rendered site), newest
 /// first, with the year of its edition.
-pub fn recorded(files: &BTreeMap<String, crate::render::Bytes>) -> Vec<(i32, Correction)> {
+pub fn recorded(files: &BTreeMap<String, crate::write::Bytes>) -> Vec<(i32, Correction)> {
     let mut all: Vec<(i32, Correction)> = files
         .iter()
         .filter_map(|(path, bytes)| {

@@ -202,7 +202,7 @@ fn render_edition(
     for (path, bytes) in &beside {
         entries.insert(path[folder.len()..].to_string(), (*bytes).clone());
     }
-    let zip = crate::zipfile::write(
+    let zip = crate::write::zip::write(
         entries.iter().map(|(p, b)| (p.as_str(), b.as_slice())),
         front.published,
     );

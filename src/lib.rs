@@ -38,7 +38,7 @@ pub mod fragments;
 pub mod html;
 pub mod markdown;
 pub mod narrative;
-pub mod output;
+
 pub mod publish;
 pub mod render;
 pub mod serve;
@@ -48,8 +48,8 @@ pub mod theme;
 pub mod timings;
 pub mod validate;
 pub mod view;
+pub mod write;
 mod yaml;
-pub mod zipfile;
 
 use cli::{Cli, Command};
 

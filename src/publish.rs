@@ -8,8 +8,9 @@
 use crate::content::{Edition, Indicator};
 use crate::diagnostic::Diagnostic;
 use crate::html::escape::escape_xml;
-use crate::render::{self, Ctx, Output};
+use crate::render::{self, Ctx};
 use crate::view::{self, ChartRef, IndicatorHistory, Link, LinkGroup, PageHead};
+use crate::write::Output;
 use minijinja::value::Serde;
 use minijinja::{context, Value};
 use rayon::prelude::*;

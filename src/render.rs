@@ -7,17 +7,16 @@ use crate::content::{Edition, Figure, Indicator, Site};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::format;
 use crate::html::escape::escape_html;
-use crate::html::links::PageLinks;
 use crate::markdown;
 use crate::narrative;
 use crate::templates::{self, TemplateOrigins};
 use crate::view::{self, ArticleMeta, ChartRef, HistoryRow, Link, PageHead, SeriesRow};
+use crate::write::{settle, Output, Settled};
 use minijinja::value::Serde;
 use minijinja::{context, Environment, Value};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 #[derive(Debug, Clone, Default)]
 pub struct RenderOptions {
@@ -32,138 +31,7 @@ pub struct RenderOptions {
     pub cache: Option<std::sync::Arc<crate::cache::RenderCache>>,
     /// Write each file into this folder as soon as it is rendered instead of keeping it in
     /// [`Output::files`] (`build`).
-    pub stage: Option<std::sync::Arc<crate::output::Staging>>,
-}
-
-/// Every output file by its path relative to the output folder, and what was made.
-#[derive(Debug, Default)]
-pub struct Output {
-    /// Files kept in memory, by path relative to the output folder.
-    pub files: BTreeMap<String, Bytes>,
-    /// Every path the build makes: kept in `files` or already written to the staging folder
-    /// ([`RenderOptions::stage`]). Hashed fast: the link check looks up every link of every
-    /// page here.
-    paths: rustc_hash::FxHashSet<String>,
-    /// The ids and links of every page of the standard site, for the link check.
-    pub links: BTreeMap<String, Arc<PageLinks>>,
-    pub timings: crate::timings::Timings,
-    /// Errors that did not stop a page from rendering (a narrative function whose figure
-    /// could not be printed); the build still fails on them, but links can be checked.
-    pub problems: Vec<Diagnostic>,
-    pub editions: usize,
-    pub pages: usize,
-    pub charts: usize,
-    /// Things the user should know that are not problems (e.g. skipped sitemap.xml).
-    pub notes: Vec<String>,
-    /// Warnings found while rendering (e.g. an archived edition's sources were edited).
-    pub warnings: Vec<Diagnostic>,
-}
-
-impl Output {
-    /// Whether the build makes the file at `path`.
-    pub fn contains(&self, path: &str) -> bool {
-        self.paths.contains(path)
-    }
-
-    /// The paths the build makes that `keep` accepts, sorted.
-    pub fn paths(&self, keep: impl Fn(&str) -> bool) -> Vec<&str> {
-        let mut paths: Vec<&str> = self
-            .paths
-            .iter()
-            .map(String::as_str)
-            .filter(|p| keep(p))
-            .collect();
-        paths.sort_unstable();
-        paths
-    }
-
-    /// Counts `path` as made before it is (the site map lists itself).
-    pub(crate) fn expect(&mut self, path: &str) {
-        self.paths.insert(path.to_string());
-    }
-
-    /// Drops every file whose path `keep` refuses.
-    pub(crate) fn retain(&mut self, keep: impl Fn(&str) -> bool) {
-        self.files.retain(|p, _| keep(p));
-        self.paths.retain(|p| keep(p));
-        self.links.retain(|p, _| keep(p));
-    }
-
-    /// Adds a file kept in memory (one of the few made after the editions).
-    pub(crate) fn insert(&mut self, path: String, bytes: Vec<u8>) {
-        self.add(settle(None, path, bytes));
-    }
-
-    /// Adds a rendered file, counting the pages and charts of the standard site.
-    pub(crate) fn add(&mut self, file: Settled) {
-        let Settled { path, bytes, links } = file;
-        if path.ends_with(".html") && !path.starts_with("care/") {
-            self.pages += 1;
-        } else if path.ends_with(".svg") {
-            self.charts += 1;
-        }
-        match links {
-            Some(l) => self.links.insert(path.clone(), l),
-            None => self.links.remove(&path),
-        };
-        match bytes {
-            Some(b) => {
-                self.files.insert(path.clone(), b);
-            }
-            None => {
-                self.files.remove(&path);
-            }
-        }
-        self.paths.insert(path);
-    }
-}
-
-/// The bytes of a file kept in memory, shared between the preview's cache and its site.
-pub type Bytes = Arc<Vec<u8>>;
-
-/// The files of an [`Output`] as plain bytes, for the commands that change or pack them.
-/// Nothing is copied unless a cache still shares a file.
-pub fn unshare(files: BTreeMap<String, Bytes>) -> BTreeMap<String, Vec<u8>> {
-    files
-        .into_iter()
-        .map(|(path, bytes)| (path, Arc::unwrap_or_clone(bytes)))
-        .collect()
-}
-
-/// A rendered file on its way into the [`Output`]: its bytes, unless they were written to
-/// the staging folder already, and, for a page of the standard site, its ids and links.
-#[derive(Debug, Clone)]
-pub struct Settled {
-    path: String,
-    bytes: Option<Bytes>,
-    links: Option<Arc<PageLinks>>,
-}
-
-/// Takes what the link check needs from a page and, when the build writes as it goes,
-/// writes the file and lets go of its bytes. Runs on the rendering threads, so the pages of
-/// a large site are scanned in parallel and never held in memory all at once.
-pub(crate) fn settle(
-    stage: Option<&crate::output::Staging>,
-    path: String,
-    bytes: Vec<u8>,
-) -> Settled {
-    let links = (path.ends_with(".html") && !path.starts_with("care/"))
-        .then(|| Arc::new(PageLinks::of(&String::from_utf8_lossy(&bytes), &path)));
-    match stage {
-        Some(stage) => {
-            stage.put(&path, &bytes);
-            Settled {
-                path,
-                bytes: None,
-                links,
-            }
-        }
-        None => Settled {
-            path,
-            bytes: Some(Arc::new(bytes)),
-            links,
-        },
-    }
+    pub stage: Option<std::sync::Arc<crate::write::staging::Staging>>,
 }
 
 /// Output files of one rendering job: (path relative to the output folder, bytes).
@@ -178,7 +46,7 @@ pub(crate) struct Ctx<'a> {
     origins: &'a TemplateOrigins,
     pub(crate) editions: Vec<&'a Edition>,
     pub(crate) site_view: Value,
-    pub(crate) stage: Option<&'a crate::output::Staging>,
+    pub(crate) stage: Option<&'a crate::write::staging::Staging>,
     cache: Option<&'a crate::cache::RenderCache>,
     inputs: Option<&'a SiteInputs>,
     freezing: Option<&'a crate::archive::Freezing>,
@@ -317,10 +185,8 @@ fn render_pass(
         ))
         .collect();
 
-    let mut out = Output {
-        editions: ctx.editions.len(),
-        ..Output::default()
-    };
+    let mut out = Output::default();
+    out.editions = ctx.editions.len();
     let mut diags = Diagnostics::default();
     for r in results {
         match r {

@@ -67,7 +67,7 @@ pub fn run(args: &ArchiveArgs) -> Result<String, Failure> {
     };
     let count = files.len();
     files.insert(MANIFEST.to_string(), manifest.to_bytes());
-    crate::output::write_atomic(&folder, &files)
+    crate::write::staging::write_atomic(&folder, &files)
         .map_err(|e| Failure::Io(format!("cannot write {}: {e}", folder.display())))?;
     let mut report = warnings.render(&sources);
     report.push_str(&format!(
@@ -90,7 +90,7 @@ fn render_frozen(root: &std::path::Path, year: i32, date: Date) -> Result<Frozen
     };
     let (output, sources, warnings) = super::build::build_in_memory(root, &options, None)?;
     let prefix = format!("{year}/");
-    let files = crate::render::unshare(output.files)
+    let files = crate::write::unshare(output.files)
         .into_iter()
         .filter_map(|(p, b)| p.strip_prefix(&prefix).map(|r| (r.to_string(), b)))
         .collect();
@@ -151,9 +151,9 @@ fn amend(args: &ArchiveArgs, date: Date) -> Result<String, Failure> {
     let withdrawn = withdrawn_figures(&old, &fresh);
     let a = correction::amend(request, &old_manifest, &old, fresh).map_err(Failure::Refused)?;
     let previous_dir = archive_dir.join(&a.version);
-    crate::output::write_atomic(&previous_dir, &a.previous)
+    crate::write::staging::write_atomic(&previous_dir, &a.previous)
         .map_err(|e| Failure::Io(format!("cannot write {}: {e}", previous_dir.display())))?;
-    if let Err(e) = crate::output::write_atomic(&folder, &a.current) {
+    if let Err(e) = crate::write::staging::write_atomic(&folder, &a.current) {
         // Leave the archive as it was: the old copy is still in archive/<year>/.
         let _ = std::fs::remove_dir_all(&previous_dir);
         return Err(Failure::Io(format!(

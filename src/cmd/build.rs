@@ -3,8 +3,9 @@
 use crate::cli::BuildArgs;
 use crate::content::Site;
 use crate::diagnostic::Diagnostics;
-use crate::render::{render, Output, RenderOptions};
+use crate::render::{render, RenderOptions};
 use crate::source::Sources;
+use crate::write::Output;
 use crate::Failure;
 use std::time::Instant;
 
@@ -94,7 +95,7 @@ pub fn run(args: &BuildArgs) -> Result<String, Failure> {
     // Before anything is rendered: a mistyped --out must not replace the project, a theme
     // or a folder gongkai did not write.
     if args.root.join("content").is_dir() {
-        crate::output::check_site_output(&args.root, &out_dir)
+        crate::write::staging::check_site_output(&args.root, &out_dir)
             .map_err(|r| Failure::Io(r.to_string()))?;
     }
     // Pages go to disk as they are rendered, into a folder that replaces the output only
@@ -104,7 +105,7 @@ pub fn run(args: &BuildArgs) -> Result<String, Failure> {
         None
     } else {
         Some(std::sync::Arc::new(
-            crate::output::Staging::new(&out_dir, true).map_err(cannot_write)?,
+            crate::write::staging::Staging::new(&out_dir, true).map_err(cannot_write)?,
         ))
     };
     let options = RenderOptions {
@@ -113,7 +114,7 @@ pub fn run(args: &BuildArgs) -> Result<String, Failure> {
         ..RenderOptions::default()
     };
     let (mut output, site, warnings) = build_site(&args.root, &options, args.base_url.clone())?;
-    let mut files = crate::render::unshare(std::mem::take(&mut output.files));
+    let mut files = crate::write::unshare(std::mem::take(&mut output.files));
     let fragments = if args.fragments {
         let f = crate::fragments::render(&site, &options, &files)
             .map_err(|d| Failure::Content(site.sources.clone(), d))?;
@@ -126,7 +127,7 @@ pub fn run(args: &BuildArgs) -> Result<String, Failure> {
     let sources = site.sources;
     let (written, write_time) = crate::timings::timed(|| match &stage {
         Some(stage) => stage.commit(&files),
-        None => crate::output::Staging::new(&out_dir, true).and_then(|s| s.commit(&files)),
+        None => crate::write::staging::Staging::new(&out_dir, true).and_then(|s| s.commit(&files)),
     });
     let leftover = written.map_err(cannot_write)?;
     let mut report = warnings.render(&sources);

@@ -28,11 +28,11 @@ pub fn run(args: &BundleArgs) -> Result<String, Failure> {
         Some(p) => root.join(p),
         None => root.join(format!("gongkai-{year}.tar.gz")),
     };
-    crate::output::check_file_output(root, &out, is_bundle)
+    crate::write::staging::check_file_output(root, &out, is_bundle)
         .map_err(|r| Failure::Io(r.to_string()))?;
     let (output, site, _) = super::build::build_site(root, &RenderOptions::default(), None)?;
     let files = select(
-        &crate::render::unshare(output.files),
+        &crate::write::unshare(output.files),
         year,
         site.config.base_url.as_deref(),
     );

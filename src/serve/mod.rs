@@ -24,7 +24,7 @@ use std::time::{Duration, Instant};
 pub struct Snapshot {
     /// Every output file by its path relative to the site root, exactly as `build` would write
     /// it with `--drafts`.
-    pub files: BTreeMap<String, crate::render::Bytes>,
+    pub files: BTreeMap<String, crate::write::Bytes>,
     /// Output paths showing unpublished content; one ending in `/` covers a whole folder.
     pub drafts: Vec<String>,
     /// Warnings of the build, each as `check` prints it.

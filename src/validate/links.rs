@@ -4,8 +4,8 @@
 use crate::content::Site;
 use crate::diagnostic::Diagnostic;
 use crate::html::links::{percent_decode, unescape, Link, PageLinks};
-use crate::render::Output;
 use crate::source::FileId;
+use crate::write::Output;
 use rayon::prelude::*;
 use std::collections::HashMap;
 
