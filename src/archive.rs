@@ -3,9 +3,9 @@
 //! editions are copied verbatim instead of re-rendered, and checking a folder against its
 //! manifest(s).
 
-use crate::content::Site;
 use crate::date::Date;
 use crate::diagnostic::Diagnostic;
+use crate::model::Site;
 use crate::render::RenderOptions;
 use crate::view::ArchivedNote;
 use crate::write::Output;

@@ -33,7 +33,7 @@ struct Entry {
 pub struct RenderCache {
     parts: Mutex<HashMap<String, Entry>>,
     /// Parsed indicators files, for loading.
-    pub parsed: crate::content::ParseCache,
+    pub parsed: crate::load::ParseCache,
     rendered: AtomicUsize,
     reused: AtomicUsize,
 }

@@ -161,8 +161,11 @@ pub struct ServeArgs {
 
 /// `--base-url`, refused like any other malformed argument (usage error, exit 2).
 fn base_url(url: &str) -> Result<String, String> {
-    match crate::config::base_url_problem(url) {
-        Some(problem) => Err(format!("{problem}; {}", crate::config::BASE_URL_HELP)),
+    match crate::model::config::base_url_problem(url) {
+        Some(problem) => Err(format!(
+            "{problem}; {}",
+            crate::model::config::BASE_URL_HELP
+        )),
         None => Ok(url.to_string()),
     }
 }

@@ -380,7 +380,7 @@ struct CorrectionView {
 }
 
 /// What a changed file of edition `year` is called on the corrections page.
-fn file_title(edition: Option<&crate::content::Edition>, rel: &str) -> String {
+fn file_title(edition: Option<&crate::model::Edition>, rel: &str) -> String {
     let Some(e) = edition else {
         return rel.to_string();
     };

@@ -3,14 +3,18 @@
 //! Withheld figures are "*" in CSV and null with `"withheld": true` in JSON; `withheld_value`
 //! is never read here.
 
-use crate::content::{Edition, Figure, Indicator, Site};
-use crate::format;
+use crate::model::format;
+use crate::model::{Edition, Figure, Indicator, Site};
 use crate::view;
 use serde::Serialize;
 
 /// Plain figures for data files: configured decimals, never thousands separators.
 fn data_number(v: f64, ind: &Indicator) -> String {
-    format::number(v, ind.decimals, &crate::config::NumberStyle::default())
+    format::number(
+        v,
+        ind.decimals,
+        &crate::model::config::NumberStyle::default(),
+    )
 }
 
 /// Column names of the data CSV files, in order.
@@ -31,7 +35,7 @@ pub(crate) const CSV_HEADER: [&str; 11] = [
 /// One indicator as a data CSV record (columns of `CSV_HEADER`); withheld figures stay "*".
 pub(crate) fn csv_record(
     edition: &Edition,
-    s: &crate::content::Section,
+    s: &crate::model::Section,
     i: &Indicator,
 ) -> Vec<String> {
     let fig = |f: Figure| match f {

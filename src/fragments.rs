@@ -8,9 +8,9 @@
 //! written under `fragments/<year>/` with the same layout as the site's `<year>/`, beside one
 //! deterministic `fragments/<year>.zip` per edition.
 
-use crate::content::{Edition, Site};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::html::escape::escape_html;
+use crate::model::{Edition, Site};
 use crate::render::{self, Ctx, RenderOptions};
 use crate::view::{self, ArticleMeta};
 use minijinja::value::Serde;

@@ -27,16 +27,15 @@ pub mod cache;
 pub mod chart;
 pub mod cli;
 pub mod cmd;
-pub mod config;
-pub mod content;
 pub mod correction;
 pub mod data;
 pub mod date;
 pub mod diagnostic;
-pub mod format;
 pub mod fragments;
 pub mod html;
+pub mod load;
 pub mod markdown;
+pub mod model;
 pub mod narrative;
 
 pub mod publish;
@@ -44,12 +43,10 @@ pub mod render;
 pub mod serve;
 pub mod source;
 pub mod templates;
-pub mod theme;
 pub mod timings;
 pub mod validate;
 pub mod view;
 pub mod write;
-mod yaml;
 
 use cli::{Cli, Command};
 

@@ -6,8 +6,8 @@
 //! sanitising. So a withheld "*" can never turn into emphasis, and a chart figure never ends
 //! up inside a paragraph.
 
-use crate::content::{Edition, Site};
-use crate::format;
+use crate::model::format;
+use crate::model::{Edition, Site};
 use minijinja::{Environment, Error, ErrorKind};
 
 /// The functions a narrative may call, each taking one indicator id.

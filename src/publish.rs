@@ -5,9 +5,9 @@
 //! These run last so the site map lists exactly the pages the build writes, including
 //! editions copied verbatim from archive/.
 
-use crate::content::{Edition, Indicator};
 use crate::diagnostic::Diagnostic;
 use crate::html::escape::escape_xml;
+use crate::model::{Edition, Indicator};
 use crate::render::{self, Ctx};
 use crate::view::{self, ChartRef, IndicatorHistory, Link, LinkGroup, PageHead};
 use crate::write::Output;
@@ -138,7 +138,7 @@ fn indicator_page(
     let page = IndicatorHistory {
         id: ind.id.clone(),
         name: ind.name.clone(),
-        unit: crate::format::unit(ind, &ctx.site.config.numbers),
+        unit: crate::model::format::unit(ind, &ctx.site.config.numbers),
         description: ind.description.clone(),
         chart: ChartRef {
             src: render::chart_path(edition.year, &ind.id, ""),
@@ -184,7 +184,7 @@ fn all_header() -> Vec<&'static str> {
 /// Every indicator of every edition, or one indicator in every edition (looked up, not
 /// searched for: a city's archive has thousands of ids).
 fn records<'a>(ctx: &'a Ctx, only: Option<&'a str>) -> Box<dyn Iterator<Item = Vec<String>> + 'a> {
-    let record = move |e: &Edition, s: &crate::content::Section, i: &Indicator| {
+    let record = move |e: &Edition, s: &crate::model::Section, i: &Indicator| {
         let mut r = vec![e.year.to_string()];
         r.extend(crate::data::csv_record(e, s, i));
         r

@@ -3,11 +3,11 @@
 //! parallel; the result is a sorted map, so output is byte-identical run to run.
 
 use crate::chart::{HistoryChart, HistoryPoint, SeriesChart};
-use crate::content::{Edition, Figure, Indicator, Site};
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::format;
 use crate::html::escape::escape_html;
 use crate::markdown;
+use crate::model::format;
+use crate::model::{Edition, Figure, Indicator, Site};
 use crate::narrative;
 use crate::templates::{self, TemplateOrigins};
 use crate::view::{self, ArticleMeta, ChartRef, HistoryRow, Link, PageHead, SeriesRow};
@@ -359,11 +359,11 @@ fn render_narrative_untimed(
 pub(crate) fn published_pages(
     edition: &Edition,
     drafts: bool,
-) -> Vec<&crate::content::Page<crate::config::PageFront>> {
+) -> Vec<&crate::model::Page<crate::model::config::PageFront>> {
     edition
         .pages
         .iter()
-        .filter(|p| drafts || p.front.status != crate::config::Status::Draft)
+        .filter(|p| drafts || p.front.status != crate::model::config::Status::Draft)
         .collect()
 }
 
@@ -371,7 +371,7 @@ pub(crate) fn published_pages(
 pub(crate) fn edition_value(
     site: &Site,
     edition: &Edition,
-    pages: &[&crate::content::Page<crate::config::PageFront>],
+    pages: &[&crate::model::Page<crate::model::config::PageFront>],
 ) -> Value {
     let year = edition.year;
     let front = &edition.report.front;

@@ -2,10 +2,10 @@
 //! default), every narrative page compiled as a template, the narrative functions, strict
 //! undefined variables, and auto-escaping by extension (`.svg` included, `.md` not).
 
-use crate::content::Site;
 use crate::diagnostic::Diagnostic;
+use crate::model::theme::Theme;
+use crate::model::Site;
 use crate::source::FileId;
-use crate::theme::Theme;
 use minijinja::{AutoEscape, Environment, UndefinedBehavior};
 use std::collections::HashMap;
 

@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 pub fn run(args: &ArchiveArgs) -> Result<String, Failure> {
     let root = &args.root;
     let year = args.year;
-    let site = crate::content::load(root).map_err(|(s, d)| Failure::Content(s, d))?;
+    let site = crate::load::load(root).map_err(|(s, d)| Failure::Content(s, d))?;
     let edition = site
         .editions
         .iter()

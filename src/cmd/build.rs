@@ -1,8 +1,8 @@
 //! `gongkai build`: load → validate → render → write, refusing to write on any error.
 
 use crate::cli::BuildArgs;
-use crate::content::Site;
 use crate::diagnostic::Diagnostics;
+use crate::model::Site;
 use crate::render::{render, RenderOptions};
 use crate::source::Sources;
 use crate::write::Output;
@@ -32,7 +32,7 @@ pub fn build_site(
         )));
     }
     let (loaded, load_time) = crate::timings::timed(|| {
-        crate::content::load_with(root, options.cache.as_ref().map(|c| &c.parsed))
+        crate::load::load_with(root, options.cache.as_ref().map(|c| &c.parsed))
     });
     let mut site = loaded.map_err(|(sources, d)| Failure::Content(sources, d))?;
     if let Some(url) = base_url {

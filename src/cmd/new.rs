@@ -2,8 +2,8 @@
 //! and indicators with every figure left 待填报, the previous report's headings, status draft.
 
 use crate::cli::NewArgs;
-use crate::config::ReportFront;
-use crate::content::{IndicatorsFile, Section};
+use crate::model::config::ReportFront;
+use crate::model::{IndicatorsFile, Section};
 use crate::Failure;
 use std::fmt::Write as _;
 use std::path::Path;
@@ -41,7 +41,7 @@ pub fn run(args: &NewArgs) -> Result<String, Failure> {
         ))
     })?;
     let (front_text, body_start) =
-        crate::content::split_front_matter(&report_text).ok_or_else(|| {
+        crate::load::split_front_matter(&report_text).ok_or_else(|| {
             Failure::Refused(format!("content/{latest}/report.md has no front matter"))
         })?;
     let front: ReportFront = serde_yaml::from_str(front_text).map_err(|e| {
@@ -139,8 +139,8 @@ fn indicators_yaml(sections: &[Section], latest: i32, year: i32) -> String {
             let _ = writeln!(y, "        value: ~  # 待填报");
             if let Some(t) = i.target {
                 let shown = match t {
-                    crate::content::Figure::Number(v) => v.to_string(),
-                    crate::content::Figure::Withheld => "\"*\"".into(),
+                    crate::model::Figure::Number(v) => v.to_string(),
+                    crate::model::Figure::Withheld => "\"*\"".into(),
                 };
                 let _ = writeln!(y, "        # target: {shown}  # {latest}年目标");
             }
@@ -154,7 +154,7 @@ fn indicators_yaml(sections: &[Section], latest: i32, year: i32) -> String {
             if let Some(d) = i.decimals {
                 let _ = writeln!(y, "        decimals: {d}");
             }
-            if i.better == crate::content::Better::Lower {
+            if i.better == crate::model::Better::Lower {
                 let _ = writeln!(y, "        better: lower");
             }
             if i.headline {

@@ -31,7 +31,7 @@ pub struct Snapshot {
     pub warnings: Vec<String>,
     /// What the review page is made of, when it is first asked for: most rebuilds are never
     /// reviewed, and listing ten thousand indicators would slow every one of them.
-    review: Option<(crate::content::Site, Vec<crate::diagnostic::Diagnostic>)>,
+    review: Option<(crate::model::Site, Vec<crate::diagnostic::Diagnostic>)>,
     review_page: std::sync::OnceLock<String>,
 }
 

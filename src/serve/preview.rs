@@ -3,9 +3,9 @@
 //! Every user-provided text is HTML-escaped here; diagnostics quote source lines verbatim.
 
 use super::Status;
-use crate::content::{Edition, Indicator, Site};
-use crate::format;
 use crate::html::escape::escape_html;
+use crate::model::format;
+use crate::model::{Edition, Indicator, Site};
 use std::fmt::Write as _;
 
 /// Where tabs listen for rebuilds (Server-Sent Events, same origin).
@@ -26,7 +26,7 @@ pub fn drafts(site: &Site) -> Vec<String> {
             continue;
         }
         for p in &e.pages {
-            if p.front.status == crate::config::Status::Draft {
+            if p.front.status == crate::model::config::Status::Draft {
                 out.push(format!("{}/{}.html", e.year, p.slug));
             }
         }
@@ -232,7 +232,7 @@ td.n{{text-align:right;font-variant-numeric:tabular-nums}}code{{font-size:90%}}<
 /// `id:` line to the next `id:` line.
 fn findings_by_indicator<'a>(
     site: &Site,
-    edition: &crate::content::Edition,
+    edition: &crate::model::Edition,
     diagnostics: &'a [crate::diagnostic::Diagnostic],
 ) -> std::collections::HashMap<String, Vec<&'a crate::diagnostic::Diagnostic>> {
     let text = &site.sources.get(edition.indicators_file).text;

@@ -2,9 +2,10 @@
 //! drops them from every output, and this rule says where they were written, so the web
 //! officer learns that a pasted name lost a character (W013).
 
-use crate::content::{split_front_matter, Site};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::html::escape::is_illegal;
+use crate::load::split_front_matter;
+use crate::model::Site;
 use regex::Regex;
 use std::sync::OnceLock;
 

@@ -3,9 +3,9 @@
 //! withheld values that published figures would give away.
 
 use super::{is_valid_id, Locator};
-use crate::content::{Edition, Figure, Indicator, Site};
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::format;
+use crate::model::format;
+use crate::model::{Edition, Figure, Indicator, Site};
 use std::collections::HashMap;
 
 /// Units whose figures are counts and can never be negative.

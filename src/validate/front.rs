@@ -1,8 +1,9 @@
 //! Rules over front matter: the 政府信息公开 metadata must be complete, unique and in the
 //! official forms (索引号 pattern, 文号 brackets, dates in order, a short 内容概述).
 
-use crate::content::{find_nth_value, Site};
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::load::find_nth_value;
+use crate::model::Site;
 use regex::Regex;
 use std::collections::HashMap;
 

@@ -1,9 +1,9 @@
 //! Internal links and anchors of the rendered site: every relative href/src must name a file
 //! of the output, and every #fragment an id on that page. Runs after render, before write.
 
-use crate::content::Site;
 use crate::diagnostic::Diagnostic;
 use crate::html::links::{percent_decode, unescape, Link, PageLinks};
+use crate::model::Site;
 use crate::source::FileId;
 use crate::write::Output;
 use rayon::prelude::*;

@@ -15,8 +15,9 @@ pub mod links;
 mod narrative;
 mod withheld;
 
-use crate::content::{find_nth_value, Site};
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::load::find_nth_value;
+use crate::model::Site;
 use crate::source::{FileId, Sources};
 
 /// Runs every rule over the loaded site.

@@ -3,8 +3,8 @@
 //! contradict the data, images without alt text, personal data, the user's word list, and
 //! mixed ％/%. Withheld figures leaking into any text are `withheld`'s.
 
-use crate::content::{Edition, Figure, Site};
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::model::{Edition, Figure, Site};
 use crate::narrative::{scan_calls, Call};
 use crate::source::FileId;
 use regex::Regex;
@@ -18,7 +18,7 @@ pub(super) struct WordList {
 pub(super) fn load_wordlist(site: &Site, diags: &mut Diagnostics) -> WordList {
     let mut words = Vec::new();
     if let Some(file) = site.wordlist_file {
-        match crate::yaml::parse_pairs(&site.sources, file) {
+        match crate::load::yaml::parse_pairs(&site.sources, file) {
             Ok(pairs) => words = pairs,
             Err(d) => diags.push(d),
         }
@@ -163,7 +163,7 @@ impl Prose<'_> {
                                 "{}％ contradicts the completion rate of `{}` ({})",
                                 num.as_str(),
                                 ind.id,
-                                crate::format::percent(actual, &self.site.config.numbers)
+                                crate::model::format::percent(actual, &self.site.config.numbers)
                             ),
                         )
                         .help(format!(
@@ -370,7 +370,7 @@ fn check_call(
                     "it has no target",
                     "add `target:` to the indicator (or `completion:` with the published rate), or remove the call",
                 ),
-                _ if ind.better == crate::content::Better::Lower => (
+                _ if ind.better == crate::model::Better::Lower => (
                     "its target is a ceiling (`better: lower`), which has no completion rate",
                     "say whether the ceiling was kept with value() and target(), or state `completion:` if one was published",
                 ),

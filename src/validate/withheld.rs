@@ -10,8 +10,8 @@
 //! reader recognises as the same figure: 765432.00, 765,432, 765，432, 765 432, full-width
 //! ７６５４３２, and 76.5432万.
 
-use crate::content::{Figure, Site};
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::model::{Figure, Site};
 use crate::source::FileId;
 use regex::Regex;
 use std::sync::OnceLock;

@@ -4,16 +4,16 @@
 //! same name replaces) and as `default/<name>` (which stays), so an override can
 //! `{% extends "default/page.html" %}` and change one block instead of copying the file.
 
-use crate::content::publishable;
+use super::publishable;
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::source::{FileId, Sources};
-use std::collections::BTreeMap;
+use crate::model::theme::Theme;
+use crate::source::Sources;
 use std::path::Path;
 use walkdir::WalkDir;
 
 macro_rules! embedded {
     ($($name:literal),* $(,)?) => {
-        &[$(($name, include_str!(concat!("../themes/default/templates/", $name)))),*]
+        &[$(($name, include_str!(concat!("../../themes/default/templates/", $name)))),*]
     };
 }
 
@@ -49,25 +49,13 @@ pub const TEMPLATES: &[(&str, &str)] = embedded!(
 pub const STATIC: &[(&str, &[u8])] = &[
     (
         "style.css",
-        include_bytes!("../themes/default/static/style.css"),
+        include_bytes!("../../themes/default/static/style.css"),
     ),
     (
         "care.css",
-        include_bytes!("../themes/default/static/care.css"),
+        include_bytes!("../../themes/default/static/care.css"),
     ),
 ];
-
-/// The templates and static files a build uses, overrides applied.
-#[derive(Debug, Default)]
-pub struct Theme {
-    /// Template name → (source, the project file it came from, if not embedded).
-    pub templates: BTreeMap<String, (String, Option<FileId>)>,
-    /// Path under `static/` → bytes.
-    pub static_files: BTreeMap<String, Vec<u8>>,
-    /// Files of the theme folder that are not used: hidden files and editor backups, and
-    /// static files outside the allow-list (`check` names them).
-    pub skipped: Vec<std::path::PathBuf>,
-}
 
 impl Theme {
     /// The embedded default theme with the project's `themes/<name>/` laid over it.

@@ -1,8 +1,8 @@
 //! How figures are printed, in the habits of official documents: no thousands separators and a
 //! full-width ％ unless site.yaml says otherwise, and "*" for a withheld figure.
 
-use crate::config::NumberStyle;
-use crate::content::{Figure, Indicator};
+use crate::model::config::NumberStyle;
+use crate::model::{Figure, Indicator};
 
 pub const WITHHELD: &str = "*";
 

@@ -1,12 +1,12 @@
 //! Reads `content/` (site.yaml, one folder per edition year) into a `Site`, collecting every
 //! load error as a diagnostic instead of stopping at the first.
 
-use super::model::{Edition, IndicatorsFile, Page, Site};
 use super::publishable;
-use crate::config::{PageFront, ReportFront, SiteConfig};
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::load::yaml;
+use crate::model::config::{PageFront, ReportFront, SiteConfig};
+use crate::model::{Edition, IndicatorsFile, Page, Site};
 use crate::source::{FileId, Sources};
-use crate::yaml;
 use serde::de::DeserializeOwned;
 use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
@@ -16,7 +16,7 @@ pub fn load(root: &Path) -> Result<Site, (Sources, Diagnostics)> {
     load_with(root, None)
 }
 
-type Sections = std::sync::Arc<Vec<crate::content::Section>>;
+type Sections = std::sync::Arc<Vec<crate::model::Section>>;
 
 /// Parsed indicators files by path, with the text they were parsed from, kept by `serve`
 /// between rebuilds: a city's ten years of indicators.yaml take most of a load to parse, and
@@ -116,7 +116,8 @@ pub fn load_with(root: &Path, cache: Option<&ParseCache>) -> Result<Site, (Sourc
     } else {
         None
     };
-    let theme = crate::theme::Theme::load(theme_dir.as_deref(), root, &mut sources, &mut diags);
+    let theme =
+        crate::model::theme::Theme::load(theme_dir.as_deref(), root, &mut sources, &mut diags);
     match config {
         Some((config, config_file)) if !diags.has_errors() => Ok(Site {
             root: root.to_path_buf(),
@@ -134,7 +135,7 @@ pub fn load_with(root: &Path, cache: Option<&ParseCache>) -> Result<Site, (Sourc
 
 /// E055 at site.yaml's `base_url` when it is not a URL the site can be published under.
 fn base_url_error(sources: &Sources, file: FileId, url: &str) -> Option<Diagnostic> {
-    let problem = crate::config::base_url_problem(url)?;
+    let problem = crate::model::config::base_url_problem(url)?;
     let text = &sources.get(file).text;
     // A value written with YAML escapes is not found as is: then point at the key.
     let (start, end) = find_nth_value(text, "base_url", url, 0).unwrap_or_else(|| {
@@ -149,7 +150,7 @@ fn base_url_error(sources: &Sources, file: FileId, url: &str) -> Option<Diagnost
         .at_span(sources, file, start, end)
         .help(format!(
             "{} (or remove base_url: links work without it)",
-            crate::config::BASE_URL_HELP
+            crate::model::config::BASE_URL_HELP
         )),
     )
 }

@@ -1,7 +1,7 @@
 //! The site model: editions, sections, indicators and pages, as loaded from the project.
 //! Templates never see these types; `render` builds view structs from them.
 
-use crate::config::{PageFront, ReportFront, SiteConfig};
+use crate::model::config::{PageFront, ReportFront, SiteConfig};
 use crate::source::{FileId, Sources};
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::Deserialize;
@@ -20,7 +20,7 @@ pub struct Site {
     /// `content/wordlist.yaml`, if the project has one.
     pub wordlist_file: Option<FileId>,
     /// The default theme with the project's overrides laid over it.
-    pub theme: crate::theme::Theme,
+    pub theme: crate::model::theme::Theme,
     /// Files beside the sources that are not published (backups, sources in subfolders,
     /// kinds outside the attachment allow-list), as shown to the user: `check` names them.
     pub skipped: Vec<PathBuf>,
@@ -133,7 +133,7 @@ impl Edition {
     }
 
     pub fn is_draft(&self) -> bool {
-        self.report.front.status == crate::config::Status::Draft
+        self.report.front.status == crate::model::config::Status::Draft
     }
 }
 

@@ -1,0 +1,12 @@
+//! The load layer: the project on disk → the model. `content` walks content/ (site.yaml, one
+//! folder per edition, front matter), `yaml` is the one user of serde_yaml, `theme` lays the
+//! project's overrides over the embedded default theme, and `publishable` says which files
+//! beside the sources may be published.
+
+mod content;
+pub(crate) mod publishable;
+pub mod theme;
+pub(crate) mod yaml;
+
+pub(crate) use content::{find_nth_value, split_front_matter};
+pub use content::{load, load_with, ParseCache, MAX_SOURCE_BYTES};
