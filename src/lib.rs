@@ -34,7 +34,6 @@ pub mod diagnostic;
 pub mod fragments;
 pub mod html;
 pub mod load;
-pub mod markdown;
 pub mod model;
 pub mod narrative;
 

@@ -4,11 +4,10 @@
 
 use crate::chart::{HistoryChart, HistoryPoint, SeriesChart};
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::html::escape::escape_html;
-use crate::markdown;
 use crate::model::format;
 use crate::model::{Edition, Figure, Indicator, Site};
 use crate::narrative;
+use crate::narrative::markdown;
 use crate::templates::{self, TemplateOrigins};
 use crate::view::{self, ArticleMeta, ChartRef, HistoryRow, Link, PageHead, SeriesRow};
 use crate::write::{settle, Output, Settled};
@@ -862,19 +861,6 @@ fn period_label(p: &str) -> String {
 
 pub(crate) fn chart_path(year: i32, id: &str, kind: &str) -> String {
     format!("{year}/charts/{id}{kind}.svg")
-}
-
-/// The figure a narrative `chart()` call becomes: the history chart, linked to its data.
-/// Paths are relative to the edition folder, where every narrative page lives.
-pub fn chart_figure(site: &Site, ind: &Indicator) -> String {
-    let unit = format::unit(ind, &site.config.numbers);
-    let id = escape_html(&ind.id);
-    format!(
-        "<figure class=\"chart\"><img src=\"charts/{id}.svg\" width=\"640\" height=\"360\" alt=\"{alt}\"><figcaption>图：{name}（{unit}），历年数据 · <a href=\"indicators/{id}.html\">查看数据表</a></figcaption></figure>",
-        alt = escape_html(&format!("{}历年数据柱状图，数值见数据表", ind.name)),
-        name = escape_html(&ind.name),
-        unit = escape_html(&unit),
-    )
 }
 
 /// The data-table rows of indicator `id` for every edition up to `year`, and whether any

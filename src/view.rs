@@ -1,10 +1,10 @@
 //! What templates see: view structs built from the model for one page, so the YAML schema can
 //! change without breaking themes. Every string here is plain text; templates escape it.
 
-use crate::markdown::Heading;
 use crate::model::config::{Footer, SiteConfig};
 use crate::model::format;
 use crate::model::{Edition, Figure, Indicator, Site};
+use crate::narrative::markdown::Heading;
 use serde::Serialize;
 
 #[derive(Debug, Clone, Serialize)]

@@ -65,7 +65,7 @@ struct Destination {
 }
 
 fn destinations_in(src: &str) -> Vec<Destination> {
-    crate::markdown::link_destinations(src)
+    crate::narrative::markdown::link_destinations(src)
         .into_iter()
         .map(|(dest, start, end)| Destination {
             decoded: percent_decode(&unescape(&dest)),

@@ -6,6 +6,9 @@
 //! sanitising. So a withheld "*" can never turn into emphasis, and a chart figure never ends
 //! up inside a paragraph.
 
+mod figure;
+pub mod markdown;
+
 use crate::model::format;
 use crate::model::{Edition, Site};
 use minijinja::{Environment, Error, ErrorKind};
@@ -238,7 +241,7 @@ fn expand(
             .ok_or_else(|| {
                 format!("change(\"{id}\"): no comparable figure for `{id}` in an earlier edition")
             })?,
-        _ => return Ok(Expansion::Block(crate::render::chart_figure(site, ind))),
+        _ => return Ok(Expansion::Block(figure::chart_figure(site, ind))),
     };
     if text == format::WITHHELD {
         out.has_withheld = true;

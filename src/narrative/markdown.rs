@@ -76,7 +76,7 @@ fn assign_heading_ids(events: &mut [Event]) -> Vec<Heading> {
                 }
                 j += 1;
             }
-            let text = crate::narrative::strip_tokens(&text).trim().to_string();
+            let text = super::strip_tokens(&text).trim().to_string();
             let base = given.unwrap_or_else(|| slug(&text));
             let mut unique = base.clone();
             let mut n = 1;
