@@ -23,67 +23,27 @@
 //! memory. `timings` backs `build --timings`.
 
 pub mod archive;
-pub mod cache;
+pub mod assemble;
 pub mod chart;
 pub mod cli;
 pub mod cmd;
-pub mod correction;
-pub mod data;
 pub mod date;
 pub mod diagnostic;
-pub mod fragments;
 pub mod html;
 pub mod load;
 pub mod model;
 pub mod narrative;
-
-pub mod publish;
+pub mod pipeline;
 pub mod render;
 pub mod serve;
 pub mod source;
-pub mod templates;
 pub mod timings;
 pub mod validate;
-pub mod view;
 pub mod write;
 
 use cli::{Cli, Command};
 
-/// Why a command did not succeed.
-#[derive(Debug)]
-pub enum Failure {
-    /// The project has errors (exit code 1); the sources let the printer quote lines.
-    Content(source::Sources, diagnostic::Diagnostics),
-    /// gongkai could not do its work, e.g. the output folder is not writable (exit code 2).
-    Io(String),
-    /// The command printed its findings itself (e.g. as JSON) and exits with this code.
-    Reported { code: i32, stdout: String },
-    /// The command refused or found a problem outside the content, e.g. `new` would overwrite
-    /// an edition or `verify` found a changed file (exit code 1).
-    Refused(String),
-}
-
-impl Failure {
-    pub fn exit_code(&self) -> i32 {
-        match self {
-            Failure::Content(..) | Failure::Refused(_) => 1,
-            Failure::Io(_) => 2,
-            Failure::Reported { code, .. } => *code,
-        }
-    }
-
-    pub fn render(&self) -> String {
-        match self {
-            Failure::Content(sources, diags) => {
-                let mut s = diags.render(sources);
-                s.push_str("nothing was written; fix the errors above and run again\n");
-                s
-            }
-            Failure::Io(msg) | Failure::Refused(msg) => format!("error: {msg}\n"),
-            Failure::Reported { .. } => String::new(),
-        }
-    }
-}
+pub use pipeline::Failure;
 
 /// Runs one command; returns what to print on success.
 pub fn run(cli: &Cli) -> Result<String, Failure> {

@@ -3,14 +3,16 @@
 //! a date from the content or `--date`, never the clock). With `--amend --note`, publishes a
 //! correction of an archived edition (see `correction`).
 
-use crate::archive::{self, FileEntry, Freezing, Manifest, MANIFEST};
+use crate::archive::amend as correction;
+use crate::archive::folder as archive;
 use crate::cli::ArchiveArgs;
-use crate::correction;
 use crate::date::Date;
 use crate::diagnostic::Diagnostics;
+use crate::model::manifest::{FileEntry, Manifest, MANIFEST};
+use crate::pipeline::Failure;
+use crate::render::Freezing;
 use crate::render::RenderOptions;
 use crate::source::Sources;
-use crate::Failure;
 use std::collections::BTreeMap;
 
 pub fn run(args: &ArchiveArgs) -> Result<String, Failure> {
@@ -88,7 +90,7 @@ fn render_frozen(root: &std::path::Path, year: i32, date: Date) -> Result<Frozen
         freezing: Some(Freezing { year, date }),
         ..RenderOptions::default()
     };
-    let (output, sources, warnings) = super::build::build_in_memory(root, &options, None)?;
+    let (output, sources, warnings) = crate::pipeline::build_in_memory(root, &options, None)?;
     let prefix = format!("{year}/");
     let files = crate::write::unshare(output.files)
         .into_iter()

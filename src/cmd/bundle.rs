@@ -5,12 +5,13 @@
 //! page is published, so every link resolves wherever the bundle is unpacked. Deterministic:
 //! sorted entries, fixed modes and owners, the freezing date as every file's time.
 
-use crate::archive::{self, MANIFEST};
+use crate::archive::folder as archive;
 use crate::cli::BundleArgs;
 use crate::date::Date;
 use crate::html::escape::escape_html;
+use crate::model::manifest::MANIFEST;
+use crate::pipeline::Failure;
 use crate::render::RenderOptions;
-use crate::Failure;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write as _;
 
@@ -30,7 +31,7 @@ pub fn run(args: &BundleArgs) -> Result<String, Failure> {
     };
     crate::write::staging::check_file_output(root, &out, is_bundle)
         .map_err(|r| Failure::Io(r.to_string()))?;
-    let (output, site, _) = super::build::build_site(root, &RenderOptions::default(), None)?;
+    let (output, site, _) = crate::pipeline::build_site(root, &RenderOptions::default(), None)?;
     let files = select(
         &crate::write::unshare(output.files),
         year,
@@ -90,7 +91,7 @@ pub fn select(
     let own = |path: &str| {
         let dir = path.split('/').next().unwrap_or("");
         dir == year.to_string()
-            || crate::correction::parse_version(dir).is_some_and(|(y, _)| y == year)
+            || crate::model::manifest::parse_version(dir).is_some_and(|(y, _)| y == year)
             || dir == "static"
     };
     let mut files: BTreeMap<String, Vec<u8>> = site
@@ -139,7 +140,7 @@ fn stand_in(path: &str, anchors: &BTreeSet<String>, year: i32, base_url: Option<
     let root = "../".repeat(path.matches('/').count());
     let online = match base_url {
         Some(base) => {
-            let url = crate::publish::absolute(base, path);
+            let url = crate::assemble::absolute(base, path);
             format!(
                 "<p>网上地址：<a href=\"{u}\">{u}</a></p>",
                 u = escape_html(&url)

@@ -2,16 +2,16 @@
 
 use crate::cli::{CheckArgs, Format};
 use crate::diagnostic::Diagnostics;
+use crate::pipeline::Failure;
 use crate::render::RenderOptions;
 use crate::source::Sources;
-use crate::Failure;
 
 pub fn run(args: &CheckArgs) -> Result<String, Failure> {
     let options = RenderOptions {
         drafts: args.drafts,
         ..RenderOptions::default()
     };
-    let result = super::build::build_in_memory(&args.root, &options, None);
+    let result = crate::pipeline::build_in_memory(&args.root, &options, None);
     let (sources, diags, summary) = match result {
         Ok((output, sources, warnings)) => {
             let summary = format!(

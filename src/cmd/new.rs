@@ -4,7 +4,7 @@
 use crate::cli::NewArgs;
 use crate::model::config::ReportFront;
 use crate::model::{IndicatorsFile, Section};
-use crate::Failure;
+use crate::pipeline::Failure;
 use std::fmt::Write as _;
 use std::path::Path;
 

@@ -1,8 +1,8 @@
 //! `gongkai serve`: bind, build once, watch, and answer requests until interrupted.
 
 use crate::cli::ServeArgs;
+use crate::pipeline::Failure;
 use crate::serve::{http, watch, Preview};
-use crate::Failure;
 use std::io::Write as _;
 use std::net::{SocketAddr, TcpListener};
 use std::sync::Arc;

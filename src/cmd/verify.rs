@@ -6,9 +6,10 @@
 //! manifest would then make its folder unchecked): in a built site, the site-level list
 //! `archived.json` says; under archive/, every `<year>` and `<year>-v<n>` folder is one.
 
-use crate::archive::{self, ArchivedList, LIST, MANIFEST};
+use crate::archive::folder as archive;
 use crate::cli::VerifyArgs;
-use crate::Failure;
+use crate::model::manifest::{self as manifest, ArchivedList, LIST, MANIFEST};
+use crate::pipeline::Failure;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::path::Path;
@@ -77,7 +78,7 @@ impl Found {
             .map_err(cannot_read)?
             .filter_map(Result::ok)
             .filter_map(|e| e.file_name().to_str().map(str::to_string))
-            .filter(|n| archive::is_edition_folder(n))
+            .filter(|n| manifest::is_edition_folder(n))
             .collect();
         // Folder → the manifest's SHA-256 the site list gives, if any.
         let mut required: BTreeMap<String, Option<String>> = BTreeMap::new();
@@ -90,7 +91,7 @@ impl Found {
             {
                 Ok(list) => {
                     for f in list.archived {
-                        if archive::is_edition_folder(&f.folder) {
+                        if manifest::is_edition_folder(&f.folder) {
                             required.insert(f.folder, Some(f.manifest_sha256));
                         } else {
                             self.problem(
@@ -183,7 +184,7 @@ impl Found {
         path: &Path,
         shown: &str,
         sha: Option<&str>,
-    ) -> Option<archive::Manifest> {
+    ) -> Option<manifest::Manifest> {
         let folder = match archive::read_folder(path) {
             Ok(f) => f,
             Err(e) => {
@@ -196,14 +197,14 @@ impl Found {
             self.links(shown, &folder.links);
             return None;
         };
-        if sha.is_some_and(|s| s != archive::sha256_hex(bytes)) {
+        if sha.is_some_and(|s| s != manifest::sha256_hex(bytes)) {
             self.problem(
                 "changed",
                 &format!("{shown}{MANIFEST}"),
                 &format!(" (not the manifest {LIST} lists)"),
             );
         }
-        let manifest = match archive::parse_manifest(bytes) {
+        let manifest = match manifest::parse_manifest(bytes) {
             Ok(m) => m,
             Err(e) => {
                 self.problem(

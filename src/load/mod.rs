@@ -3,6 +3,7 @@
 //! project's overrides over the embedded default theme, and `publishable` says which files
 //! beside the sources may be published.
 
+pub mod archives;
 mod content;
 pub(crate) mod publishable;
 pub mod theme;

@@ -4,6 +4,7 @@
 
 pub mod config;
 pub mod format;
+pub mod manifest;
 mod site;
 pub mod theme;
 

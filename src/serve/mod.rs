@@ -11,9 +11,9 @@ pub mod http;
 pub mod preview;
 pub mod watch;
 
-use crate::cmd::build::build_site;
+use crate::pipeline::build_site;
+use crate::pipeline::Failure;
 use crate::render::RenderOptions;
-use crate::Failure;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Condvar, Mutex};
@@ -71,7 +71,7 @@ pub struct Status {
 pub struct Preview {
     root: PathBuf,
     /// Parts of the site rendered by earlier rebuilds.
-    cache: Arc<crate::cache::RenderCache>,
+    cache: Arc<crate::render::RenderCache>,
     status: Mutex<Status>,
     changed: Condvar,
 }

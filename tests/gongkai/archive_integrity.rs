@@ -159,7 +159,7 @@ fn verify_walks_every_entry_and_knows_which_folders_must_have_a_manifest() {
             let manifest = serde_json::json!({
                 "edition": 2023, "gongkai_version": "0", "frozen": "2023-12-20",
                 "sources": [], "files": [{"path": "a.html", "size": bytes.len(),
-                "sha256": gongkai::archive::sha256_hex(bytes)}],
+                "sha256": gongkai::model::manifest::sha256_hex(bytes)}],
             });
             p.write("public/2023/evil/manifest.json", &manifest.to_string());
         }),
@@ -188,7 +188,7 @@ fn verify_walks_every_entry_and_knows_which_folders_must_have_a_manifest() {
                 for f in m["files"].as_array_mut().unwrap() {
                     if f["path"] == "index.html" {
                         f["size"] = bytes.len().into();
-                        f["sha256"] = gongkai::archive::sha256_hex(&bytes).into();
+                        f["sha256"] = gongkai::model::manifest::sha256_hex(&bytes).into();
                     }
                 }
                 p.write("public/2023/manifest.json", &m.to_string());

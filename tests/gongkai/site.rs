@@ -176,8 +176,8 @@ fn serial_and_parallel_builds_are_byte_identical() {
 
 #[test]
 fn a_cached_rebuild_renders_only_what_changed_and_matches_a_fresh_build() {
-    use gongkai::cache::RenderCache;
-    use gongkai::cmd::build::build_in_memory;
+    use gongkai::pipeline::build_in_memory;
+    use gongkai::render::RenderCache;
     use gongkai::render::RenderOptions;
     use std::sync::Arc;
 

@@ -1,70 +1,26 @@
-//! Site-wide publishing outputs rendered after the editions: a cross-edition page and CSV per
-//! indicator, open data for everything (`data/all.csv`, `data/all.json`), `404.html`,
-//! `robots.txt`, the 网站地图 page and, with a base URL, `sitemap.xml` and an Atom feed.
-//!
-//! These run last so the site map lists exactly the pages the build writes, including
-//! editions copied verbatim from archive/.
+//! The site-wide pages and files besides the history pages: `404.html` (both versions),
+//! `robots.txt`, the 网站地图 page and, with a base URL, `sitemap.xml` and an Atom feed. They
+//! run last, so the site map lists exactly the pages the build writes.
 
+use super::{add, corrections, history_url, home};
 use crate::diagnostic::Diagnostic;
 use crate::html::escape::escape_xml;
-use crate::model::{Edition, Indicator};
+use crate::load::archives::Archives;
+use crate::render::view::{self, Link, LinkGroup, PageHead};
 use crate::render::{self, Ctx};
-use crate::view::{self, ChartRef, IndicatorHistory, Link, LinkGroup, PageHead};
 use crate::write::Output;
 use minijinja::value::Serde;
 use minijinja::{context, Value};
-use rayon::prelude::*;
-use std::collections::BTreeMap;
 
-/// Adds the site-wide files to `out`; returns every template error.
-pub(crate) fn render_site_files(ctx: &Ctx, out: &mut Output) -> Result<(), Vec<Diagnostic>> {
-    let mut errors = Vec::new();
+/// Adds `404.html`, `robots.txt`, `corrections.html`, the site map and, with a base URL,
+/// `sitemap.xml` and `feed.xml`.
+pub(super) fn render_site_pages(
+    ctx: &Ctx,
+    archives: &Archives,
+    out: &mut Output,
+    errors: &mut Vec<Diagnostic>,
+) {
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
-
-    // The latest edition that has each indicator gives its name, unit and chart.
-    let mut latest: BTreeMap<&str, (&Edition, &Indicator)> = BTreeMap::new();
-    for e in &ctx.editions {
-        for i in e.indicators() {
-            latest.insert(i.id.as_str(), (e, i));
-        }
-    }
-    let latest: Vec<(&str, (&Edition, &Indicator))> = latest.into_iter().collect();
-    // Each a part of its own for the preview's cache: they change only with the data.
-    let pages: Vec<_> = latest
-        .par_iter()
-        .map(|(id, (edition, ind))| {
-            render::cached(
-                ctx,
-                || format!("history:{id}"),
-                |inputs| inputs.all_data,
-                |inputs| inputs.history(ctx, i32::MAX, ind),
-                &|| {
-                    let mut files = indicator_page(ctx, edition, ind).map_err(|d| vec![d])?;
-                    files.push((format!("indicators/{id}.csv"), indicator_csv(ctx, id)));
-                    Ok((files, Vec::new()))
-                },
-            )
-        })
-        .chain(rayon::iter::once(render::cached(
-            ctx,
-            || "data".into(),
-            |inputs| inputs.all_data,
-            |inputs| inputs.all_data,
-            &|| {
-                let files = vec![
-                    ("data/all.csv".into(), all_csv(ctx)),
-                    ("data/all.json".into(), all_json(ctx)),
-                ];
-                Ok((files, Vec::new()))
-            },
-        )))
-        .collect();
-    for page in pages {
-        match page {
-            Ok((settled, _)) => settled.into_iter().for_each(|f| out.add(f)),
-            Err(ds) => errors.extend(ds),
-        }
-    }
     match not_found_page(ctx, false).and_then(|standard| {
         let care = not_found_page(ctx, true)?;
         let care = crate::html::care::point_assets_at_standard(
@@ -83,7 +39,7 @@ pub(crate) fn render_site_files(ctx: &Ctx, out: &mut Output) -> Result<(), Vec<D
     files.push(("robots.txt".into(), robots(ctx).into_bytes()));
     add(out, files);
 
-    match crate::correction::corrections_page(ctx, out) {
+    match corrections::corrections_page(ctx, archives, out) {
         Ok(both) => add(out, both),
         Err(d) => errors.push(d),
     }
@@ -110,127 +66,6 @@ pub(crate) fn render_site_files(ctx: &Ctx, out: &mut Output) -> Result<(), Vec<D
             "note: no base URL, so sitemap.xml and feed.xml were skipped (set `base_url` in content/site.yaml or pass --base-url)".into(),
         ),
     }
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(errors)
-    }
-}
-
-fn add(out: &mut Output, files: Vec<(String, Vec<u8>)>) {
-    for (path, bytes) in files {
-        out.insert(path, bytes);
-    }
-}
-
-/// The cross-edition page of indicator `id`, relative to the site root.
-pub fn history_url(id: &str) -> String {
-    format!("indicators/{id}.html")
-}
-
-fn indicator_page(
-    ctx: &Ctx,
-    edition: &Edition,
-    ind: &Indicator,
-) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
-    let (rows, has_withheld) = render::history_rows(ctx, i32::MAX, &ind.id);
-    let chart = render::history_chart(ctx, edition, ind);
-    let page = IndicatorHistory {
-        id: ind.id.clone(),
-        name: ind.name.clone(),
-        unit: crate::model::format::unit(ind, &ctx.site.config.numbers),
-        description: ind.description.clone(),
-        chart: ChartRef {
-            src: render::chart_path(edition.year, &ind.id, ""),
-            alt: chart.desc,
-            caption: format!("图：{}", chart.title),
-        },
-        history: rows,
-        has_withheld,
-        csv: format!("indicators/{}.csv", ind.id),
-    };
-    let title = format!("{}（历年）", ind.name);
-    let path = history_url(&ind.id);
-    let indicator = Value::from(Serde(&page));
-    render::render_page(
-        ctx,
-        "history.html",
-        &path,
-        |care| render::head(ctx, care, &title, &path, None, vec![home()]),
-        |page| {
-            context! {
-                site => ctx.site_view.clone(),
-                page,
-                indicator => indicator.clone(),
-            }
-        },
-    )
-}
-
-fn home() -> Link {
-    Link {
-        title: "首页".into(),
-        url: "index.html".into(),
-    }
-}
-
-/// Column names of the cross-edition CSV files: the edition year, then the edition's columns.
-fn all_header() -> Vec<&'static str> {
-    std::iter::once("edition")
-        .chain(crate::data::CSV_HEADER)
-        .collect()
-}
-
-/// Every indicator of every edition, or one indicator in every edition (looked up, not
-/// searched for: a city's archive has thousands of ids).
-fn records<'a>(ctx: &'a Ctx, only: Option<&'a str>) -> Box<dyn Iterator<Item = Vec<String>> + 'a> {
-    let record = move |e: &Edition, s: &crate::model::Section, i: &Indicator| {
-        let mut r = vec![e.year.to_string()];
-        r.extend(crate::data::csv_record(e, s, i));
-        r
-    };
-    match only {
-        Some(id) => Box::new(
-            ctx.editions
-                .iter()
-                .filter_map(move |e| e.locate(id).map(|(s, i)| record(e, s, i))),
-        ),
-        None => Box::new(ctx.editions.iter().flat_map(move |e| {
-            e.sections
-                .iter()
-                .flat_map(move |s| s.indicators.iter().map(move |i| record(e, s, i)))
-        })),
-    }
-}
-
-fn indicator_csv(ctx: &Ctx, id: &str) -> Vec<u8> {
-    crate::data::csv_bytes(&all_header(), records(ctx, Some(id)))
-}
-
-fn all_csv(ctx: &Ctx) -> Vec<u8> {
-    crate::data::csv_bytes(&all_header(), records(ctx, None))
-}
-
-fn all_json(ctx: &Ctx) -> Vec<u8> {
-    // Fields in alphabetical order, the order the published file has always had.
-    #[derive(serde::Serialize)]
-    struct AllData<'a> {
-        editions: Vec<crate::data::EditionData<'a>>,
-        organization: &'a str,
-        title: &'a str,
-        withheld_note: &'a str,
-    }
-    let c = &ctx.site.config;
-    crate::data::json_bytes(&AllData {
-        editions: ctx
-            .editions
-            .iter()
-            .map(|e| crate::data::edition_json(ctx.site, e))
-            .collect(),
-        organization: &c.organization,
-        title: &c.title,
-        withheld_note: &c.withheld_note,
-    })
 }
 
 /// A 404 page is served at any URL, so its links cannot be relative: they use the base URL
@@ -288,7 +123,7 @@ fn sitemap_page(ctx: &Ctx, out: &Output) -> Result<Vec<(String, Vec<u8>)>, Diagn
             },
             Link {
                 title: "更正说明".into(),
-                url: crate::correction::PAGE.into(),
+                url: corrections::PAGE.into(),
             },
         ],
     }];
@@ -349,7 +184,7 @@ fn sitemap_page(ctx: &Ctx, out: &Output) -> Result<Vec<(String, Vec<u8>)>, Diagn
         title: "开放数据".into(),
         links: data,
     });
-    groups.push(crate::correction::kept_versions(out));
+    groups.push(corrections::kept_versions(out));
     for g in &mut groups {
         g.links.retain(exists);
     }

@@ -3,59 +3,14 @@
 //! replaces moves, marked 已更正, to the sibling folder archive/<year>-v<n>/ (the same depth
 //! under the site root, so every relative link in it still resolves); every changed page of
 //! the amended edition carries a 更正说明 box, both manifests record what happened, and the
-//! site lists every correction on `corrections.html`.
+//! site lists every correction on `corrections.html` (made by the assemble layer).
 
-use crate::archive::{FileEntry, Manifest, MANIFEST};
 use crate::date::Date;
-use crate::diagnostic::Diagnostic;
 use crate::html::escape::escape_html;
-use crate::render::{self, Ctx};
-use crate::view::{Link, LinkGroup};
-use crate::write::Output;
-use minijinja::value::Serde;
-use minijinja::{context, Value};
-use serde::{Deserialize, Serialize};
+use crate::model::manifest::{
+    version_name, Correction, FileEntry, Manifest, Superseded, CORRECTIONS_PAGE as PAGE, MANIFEST,
+};
 use std::collections::{BTreeMap, BTreeSet};
-
-/// The site-wide list of corrections, linked from every footer and the site map.
-pub const PAGE: &str = "corrections.html";
-
-/// One correction, as the amended edition's manifest records it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Correction {
-    /// The date of the correction, YYYY-MM-DD.
-    pub date: String,
-    /// What was corrected and why, as given with `--note`.
-    pub note: String,
-    /// The folder (beside the edition's, e.g. `2023-v1`) holding the version it replaced.
-    pub previous: String,
-    /// Files of the edition that changed, were added or removed, relative to its folder.
-    pub files: Vec<String>,
-}
-
-/// On a replaced version's manifest: what replaced it, and its files as first frozen (before
-/// its pages were marked 已更正).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Superseded {
-    pub date: String,
-    pub note: String,
-    /// The folder of the current version, e.g. `2023`.
-    pub current: String,
-    pub original_files: Vec<FileEntry>,
-}
-
-/// `<year>-v<n>`, the folder of the n-th replaced version of an edition.
-pub fn version_name(year: i32, n: u32) -> String {
-    format!("{year}-v{n}")
-}
-
-/// `(year, n)` of a folder named `<year>-v<n>`.
-pub fn parse_version(name: &str) -> Option<(i32, u32)> {
-    let (y, n) = name.split_once("-v")?;
-    Some((y.parse().ok()?, n.parse().ok()?))
-}
 
 /// `../` for every folder above the page at `path` (relative to the site root).
 fn root_of(path: &str) -> String {
@@ -347,145 +302,9 @@ pub fn next_version(archive_dir: &std::path::Path, year: i32) -> u32 {
         .unwrap_or(1)
 }
 
-/// Every correction recorded in the current manifests of `files` (a rendered site), newest
-/// first, with the year of its edition.
-pub fn recorded(files: &BTreeMap<String, crate::write::Bytes>) -> Vec<(i32, Correction)> {
-    let mut all: Vec<(i32, Correction)> = files
-        .iter()
-        .filter_map(|(path, bytes)| {
-            let (dir, name) = path.split_once('/')?;
-            let year: i32 = dir.parse().ok().filter(|_| name == MANIFEST)?;
-            let m: Manifest = serde_json::from_slice(bytes).ok()?;
-            Some(m.corrections.into_iter().map(move |c| (year, c)))
-        })
-        .flatten()
-        .collect();
-    all.sort_by(|a, b| b.1.date.cmp(&a.1.date).then(b.0.cmp(&a.0)));
-    all
-}
-
-/// One correction as the corrections page shows it.
-#[derive(Debug, Serialize)]
-struct CorrectionView {
-    anchor: String,
-    date: String,
-    date_cn: String,
-    edition_title: String,
-    note: String,
-    /// The edition's current index page, relative to the site root.
-    current: String,
-    /// The replaced version's index page.
-    previous: String,
-    pages: Vec<Link>,
-}
-
-/// What a changed file of edition `year` is called on the corrections page.
-fn file_title(edition: Option<&crate::model::Edition>, rel: &str) -> String {
-    let Some(e) = edition else {
-        return rel.to_string();
-    };
-    if rel == "index.html" {
-        return e.report.front.title.clone();
-    }
-    if let Some(id) = rel
-        .strip_prefix("indicators/")
-        .and_then(|r| r.strip_suffix(".html"))
-    {
-        if let Some(i) = e.indicator(id) {
-            return format!("{}（{}年）", i.name, e.year);
-        }
-    }
-    if let Some(p) = e
-        .pages
-        .iter()
-        .find(|p| rel.strip_suffix(".html") == Some(p.slug.as_str()))
-    {
-        return p.front.title.clone();
-    }
-    rel.to_string()
-}
-
-/// `corrections.html`: every correction recorded in the manifests of the editions in `out`.
-pub(crate) fn corrections_page(
-    ctx: &Ctx,
-    out: &Output,
-) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
-    let mut count: BTreeMap<i32, usize> = BTreeMap::new();
-    let mut views: Vec<CorrectionView> = Vec::new();
-    let mut all = recorded(&out.files);
-    // Number each edition's corrections oldest first, so anchors stay put as more are added.
-    all.reverse();
-    for (year, c) in all {
-        let k = count.entry(year).or_default();
-        *k += 1;
-        let edition = ctx.editions.iter().find(|e| e.year == year).copied();
-        let pages = c
-            .files
-            .iter()
-            .filter(|rel| out.contains(&format!("{year}/{rel}")))
-            .map(|rel| Link {
-                title: file_title(edition, rel),
-                url: format!("{year}/{rel}"),
-            })
-            .collect();
-        views.push(CorrectionView {
-            anchor: format!("correction-{year}-{k}"),
-            date_cn: Date::parse(&c.date).map_or(c.date.clone(), |d| d.chinese()),
-            date: c.date,
-            edition_title: edition
-                .map_or(format!("{year}年度"), |e| e.report.front.title.clone()),
-            note: c.note,
-            current: format!("{year}/index.html"),
-            previous: format!("{}/index.html", c.previous),
-            pages,
-        });
-    }
-    views.reverse();
-    let corrections = Value::from(Serde(&views));
-    let home = Link {
-        title: "首页".into(),
-        url: "index.html".into(),
-    };
-    render::render_page(
-        ctx,
-        "corrections.html",
-        PAGE,
-        |care| render::head(ctx, care, "更正说明", PAGE, None, vec![home.clone()]),
-        |page| {
-            context! {
-                site => ctx.site_view.clone(),
-                page,
-                corrections => corrections.clone(),
-            }
-        },
-    )
-}
-
-/// For the site map: every page of the versions kept by corrections.
-pub(crate) fn kept_versions(out: &Output) -> LinkGroup {
-    LinkGroup {
-        title: "更正前的版本（已更正）".into(),
-        links: out
-            .paths(|p| {
-                p.ends_with(".html")
-                    && p.split_once('/')
-                        .is_some_and(|(dir, _)| parse_version(dir).is_some())
-            })
-            .into_iter()
-            .map(|p| Link {
-                title: p.to_string(),
-                url: p.to_string(),
-            })
-            .collect(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn days_to_dates() {}
 
     #[test]
     fn boxes_go_in_and_come_out() {
@@ -503,7 +322,5 @@ mod tests {
         assert!(text.contains("&lt;数据&gt;更正"));
         assert!(text.contains("href=\"../2023-v1/index.html\""));
         assert_eq!(strip_box(&boxed), page.to_vec());
-        assert_eq!(parse_version("2023-v12"), Some((2023, 12)));
-        assert_eq!(parse_version("2023"), None);
     }
 }

@@ -5,7 +5,7 @@
 
 use crate::model::format;
 use crate::model::{Edition, Figure, Indicator, Site};
-use crate::view;
+use crate::render::view;
 use serde::Serialize;
 
 /// Plain figures for data files: configured decimals, never thousands separators.

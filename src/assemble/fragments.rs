@@ -11,8 +11,8 @@
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::html::escape::escape_html;
 use crate::model::{Edition, Site};
+use crate::render::view::{self, ArticleMeta};
 use crate::render::{self, Ctx, RenderOptions};
-use crate::view::{self, ArticleMeta};
 use minijinja::value::Serde;
 use minijinja::{context, Value};
 use regex::Regex;
@@ -183,7 +183,7 @@ fn render_edition(
     let beside: Vec<(&String, &Vec<u8>)> = site_files
         .iter()
         .filter(|(p, _)| p.starts_with(&folder) && !p.ends_with(".html"))
-        .filter(|(p, _)| p.as_str() != format!("{folder}{}", crate::archive::MANIFEST))
+        .filter(|(p, _)| p.as_str() != format!("{folder}{}", crate::model::manifest::MANIFEST))
         .collect();
     let bundle: BTreeSet<&str> = fragments
         .iter()

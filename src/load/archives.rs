@@ -1,0 +1,271 @@
+//! The archived editions of a project, read from `archive/<year>/` and `archive/<year>-v<n>/`
+//! and checked entry by entry against their manifests before anything of them is published.
+
+use crate::archive::folder::{check_folder, read_folder, source_entries};
+use crate::diagnostic::Diagnostic;
+use crate::model::manifest::{
+    is_edition_folder, parse_manifest, parse_version, sha256_hex, ArchivedFolder, ArchivedList,
+    FileEntry, Manifest, MANIFEST,
+};
+use crate::model::Site;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// The archived editions of a project, read from `archive/<year>/`.
+#[derive(Debug, Default)]
+pub struct Archives {
+    /// Year → (manifest, every file of the folder by path relative to it).
+    pub(crate) editions: BTreeMap<i32, (Manifest, BTreeMap<String, Vec<u8>>)>,
+    /// Versions replaced by corrections, by folder name (`<year>-v<n>`): copied as they are.
+    pub(crate) versions: BTreeMap<String, BTreeMap<String, Vec<u8>>>,
+    pub(crate) diagnostics: Vec<Diagnostic>,
+}
+
+/// Files by path relative to their folder.
+type Files = BTreeMap<String, Vec<u8>>;
+
+const RESTORE: &str =
+    "restore the folder from version control, or run `gongkai verify archive` to see what changed";
+
+impl Archives {
+    /// Reads every `archive/<year>/` and `archive/<year>-v<n>/` except the edition being
+    /// frozen, each checked against its manifest before anything of it is published: a
+    /// tampered, incomplete or unmanifested folder is an error, never copied.
+    pub fn load(site: &Site, freezing: Option<i32>) -> Archives {
+        let mut archives = Archives::default();
+        let dir = site.root.join("archive");
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            return archives;
+        };
+        let mut names: Vec<String> = entries
+            .filter_map(Result::ok)
+            .filter_map(|e| e.file_name().to_str().map(str::to_string))
+            .filter(|n| is_edition_folder(n))
+            .collect();
+        names.sort_unstable();
+        for name in &names {
+            let year = name.parse::<i32>().ok();
+            if year.is_some() && year == freezing {
+                continue;
+            }
+            let Some((manifest, files)) = archives.read_checked(&dir, name) else {
+                continue;
+            };
+            match year {
+                Some(year) => {
+                    archives.check_sources(site, year, &manifest);
+                    archives.editions.insert(year, (manifest, files));
+                }
+                None => {
+                    archives.versions.insert(name.clone(), files);
+                }
+            }
+        }
+        archives.check_versions(&names, freezing);
+        archives
+    }
+
+    /// Reads `archive/<name>/` and checks it against its manifest, reporting every
+    /// difference; `None` when there is any (the build fails then).
+    fn read_checked(&mut self, dir: &Path, name: &str) -> Option<(Manifest, Files)> {
+        let folder = dir.join(name);
+        let shown = format!("archive/{name}/");
+        if std::fs::symlink_metadata(folder.join(MANIFEST)).is_err() {
+            let is_dir = std::fs::symlink_metadata(&folder).is_ok_and(|m| m.is_dir());
+            if is_dir {
+                self.diagnostics.push(
+                    Diagnostic::error("E042", format!("{shown} has no {MANIFEST}: an archived edition without its manifest cannot be checked, so it is not published"))
+                        .help(format!("restore {shown}{MANIFEST} from version control; if the folder is not an archive made by `gongkai archive`, move it out of archive/")),
+                );
+            }
+            return None;
+        }
+        let found = match read_folder(&folder) {
+            Ok(f) => f,
+            Err(e) => {
+                self.diagnostics.push(
+                    Diagnostic::error("E032", format!("{shown}: cannot read: {e}")).help(RESTORE),
+                );
+                return None;
+            }
+        };
+        let manifest = match found
+            .files
+            .get(MANIFEST)
+            .ok_or_else(|| format!("{MANIFEST} is not a file"))
+            .and_then(|b| parse_manifest(b))
+        {
+            Ok(m) => m,
+            Err(msg) => {
+                let d = if let Some(link) = found.links.iter().find(|l| *l == MANIFEST || *l == ".")
+                {
+                    let what = if link == "." {
+                        shown.clone()
+                    } else {
+                        format!("{shown}{MANIFEST}")
+                    };
+                    Diagnostic::error(
+                        "E041",
+                        format!(
+                            "{what} is a symlink: an archived edition holds only regular files"
+                        ),
+                    )
+                } else {
+                    Diagnostic::error("E032", format!("{shown}: {msg}"))
+                };
+                self.diagnostics.push(d.help(RESTORE));
+                return None;
+            }
+        };
+        let expected = name.split_once("-v").map_or(name, |(y, _)| y);
+        if manifest.edition.to_string() != expected {
+            self.diagnostics.push(
+                Diagnostic::error(
+                    "E042",
+                    format!(
+                        "{shown}{MANIFEST} describes the {} edition, not {expected}",
+                        manifest.edition
+                    ),
+                )
+                .help(RESTORE),
+            );
+            return None;
+        }
+        let m = check_folder(&found, &manifest);
+        if m.is_empty() {
+            return Some((manifest, found.files));
+        }
+        for rel in &m.links {
+            self.diagnostics.push(
+                Diagnostic::error("E041", format!("{shown}{rel} is a symlink (or another entry that is not a file): an archived edition holds only the files of its manifest"))
+                    .help("remove the link; if it replaced a file of the edition, restore that file from version control"),
+            );
+        }
+        let says = |what: &str| format!("{what} {shown}{MANIFEST}");
+        for (rel, how) in m
+            .changed
+            .iter()
+            .map(|r| (r, says("differs from")))
+            .chain(
+                m.missing
+                    .iter()
+                    .map(|r| (r, format!("is missing but listed in {shown}{MANIFEST}"))),
+            )
+            .chain(m.extra.iter().map(|r| (r, says("is not listed in"))))
+        {
+            self.diagnostics.push(
+                Diagnostic::error("E040", format!("{shown}{rel} {how}: the archived edition was altered after it was frozen"))
+                    .help(format!("restore {shown} from version control (e.g. `git checkout -- {shown}` and delete files it does not list); an archived edition is changed only by `gongkai archive {expected} --amend --note \"…\"`")),
+            );
+        }
+        None
+    }
+
+    /// Every correction a current manifest records keeps the version it replaced, and a
+    /// kept version belongs to a current one: both folders must be there, or the 更正说明
+    /// boxes and 已更正 marks would link to nothing and the record of a correction would be
+    /// gone without a trace.
+    fn check_versions(&mut self, names: &[String], freezing: Option<i32>) {
+        let mut gone: Vec<(String, String)> = Vec::new();
+        for (year, (manifest, _)) in &self.editions {
+            for c in &manifest.corrections {
+                if !names.contains(&c.previous) {
+                    gone.push((
+                        c.previous.clone(),
+                        format!("archive/{year}/{MANIFEST} records a correction that keeps the replaced version there"),
+                    ));
+                }
+            }
+        }
+        for name in names {
+            if let Some((year, _)) = parse_version(name) {
+                if !names.contains(&year.to_string()) && freezing != Some(year) {
+                    gone.push((
+                        year.to_string(),
+                        format!("archive/{name}/ is a version it replaced"),
+                    ));
+                }
+            }
+        }
+        for (folder, why) in gone {
+            self.diagnostics.push(
+                Diagnostic::error("E042", format!("archive/{folder}/ is missing: {why}")).help(
+                    format!("restore archive/{folder}/ from version control (to withdraw a figure a kept version shows, see the README's yearly workflow)"),
+                ),
+            );
+        }
+    }
+
+    pub fn contains(&self, year: i32) -> bool {
+        self.editions.contains_key(&year)
+    }
+
+    /// Warns when content/<year>/ no longer matches what was frozen: a correction must be an
+    /// explicit `archive --amend`, not a silent edit.
+    fn check_sources(&mut self, site: &Site, year: i32, manifest: &Manifest) {
+        let Ok(now) = source_entries(&site.root, year) else {
+            return;
+        };
+        let then: BTreeMap<&str, &FileEntry> = manifest
+            .sources
+            .iter()
+            .map(|f| (f.path.as_str(), f))
+            .collect();
+        let now_map: BTreeMap<&str, &FileEntry> =
+            now.iter().map(|f| (f.path.as_str(), f)).collect();
+        let mut changed: Vec<(&str, &str)> = Vec::new();
+        for (path, f) in &now_map {
+            match then.get(path) {
+                Some(old) if old.sha256 == f.sha256 => {}
+                Some(_) => changed.push((path, "changed")),
+                None => changed.push((path, "added")),
+            }
+        }
+        for path in then.keys().filter(|p| !now_map.contains_key(*p)) {
+            changed.push((path, "removed"));
+        }
+        for (path, how) in changed {
+            let mut d = Diagnostic::warning(
+                "W011",
+                format!("{path} was {how} after the {year} edition was archived; the site still shows the archived copy"),
+            )
+            .help(format!(
+                "undo the edit (e.g. restore content/{year}/ from version control), or publish it as a correction: `gongkai archive {year} --amend --note \"what changed and why\"`"
+            ));
+            if let Some((file, _)) = site
+                .sources
+                .iter()
+                .find(|(_, s)| s.path.to_string_lossy().replace('\\', "/") == path)
+            {
+                d = d.at(file, 1, 1, 1);
+            }
+            self.diagnostics.push(d);
+        }
+    }
+
+    /// The site-level [`ArchivedList`], when anything is archived.
+    pub(crate) fn list(&self) -> Option<Vec<u8>> {
+        let editions = self
+            .editions
+            .iter()
+            .map(|(year, (_, files))| (year.to_string(), files));
+        let versions = self.versions.iter().map(|(f, files)| (f.clone(), files));
+        let mut archived: Vec<ArchivedFolder> = editions
+            .chain(versions)
+            .map(|(folder, files)| ArchivedFolder {
+                folder,
+                manifest_sha256: files
+                    .get(MANIFEST)
+                    .map(|b| sha256_hex(b))
+                    .unwrap_or_default(),
+            })
+            .collect();
+        if archived.is_empty() {
+            return None;
+        }
+        archived.sort_by(|a, b| a.folder.cmp(&b.folder));
+        let mut out = serde_json::to_vec_pretty(&ArchivedList { archived }).unwrap_or_default();
+        out.push(b'\n');
+        Some(out)
+    }
+}

@@ -1,0 +1,259 @@
+//! What `serve` keeps between rebuilds: rendered parts of the site (an edition's indicator
+//! pages, charts and data; one narrative page) by a fingerprint of everything they are made
+//! from. A rebuild renders again only the parts whose inputs changed, so saving one report.md
+//! re-renders that page, not the edition's thousand indicator pages and charts.
+//!
+//! A fingerprint hashes source texts, not parsed values, so it is cheap and exact: any byte
+//! that could change a part changes its fingerprint.
+
+use super::{Ctx, Files, RenderOptions};
+use crate::diagnostic::Diagnostic;
+use crate::model::{Edition, Indicator, Site};
+use crate::write::Settled;
+use std::collections::BTreeMap;
+use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+/// Files of one part with the non-fatal problems found while rendering it.
+/// The files of one part, settled (bytes shared, links taken), with the non-fatal problems
+/// found while rendering it.
+pub type Part = (Vec<Settled>, Vec<Diagnostic>);
+
+/// A part's fingerprints: `coarse` hashes a superset of its inputs and is cheap (e.g. every
+/// indicators.yaml up to its edition, hashed once per edition); `fine` hashes exactly its
+/// inputs (its own figures) and is computed only when the coarse one changed. Saving one
+/// report.md so costs a few hashes per edition, not one per indicator page.
+#[derive(Debug)]
+struct Entry {
+    coarse: u64,
+    fine: u64,
+    part: Arc<Part>,
+}
+
+#[derive(Debug, Default)]
+pub struct RenderCache {
+    parts: Mutex<HashMap<String, Entry>>,
+    /// Parsed indicators files, for loading.
+    pub parsed: crate::load::ParseCache,
+    rendered: AtomicUsize,
+    reused: AtomicUsize,
+}
+
+impl RenderCache {
+    /// The part named `key` as cached for its inputs, or rendered now (and kept when it
+    /// rendered without fatal errors). Equal `coarse` fingerprints mean equal inputs; when
+    /// they differ, the `fine` one decides.
+    pub fn part(
+        &self,
+        key: String,
+        coarse: u64,
+        fine: impl FnOnce() -> u64,
+        render: impl FnOnce() -> Result<Part, Vec<Diagnostic>>,
+    ) -> Result<Part, Vec<Diagnostic>> {
+        let known = self
+            .lock()
+            .get(&key)
+            .map(|e| (e.coarse, e.fine, Arc::clone(&e.part)));
+        // Fingerprints are computed outside the lock: parts render in parallel.
+        let fine = match known {
+            Some((c, _, part)) if c == coarse => return Ok(self.reuse(&part)),
+            Some((_, f, part)) => {
+                let fine = fine();
+                if fine == f {
+                    if let Some(e) = self.lock().get_mut(&key) {
+                        e.coarse = coarse;
+                    }
+                    return Ok(self.reuse(&part));
+                }
+                fine
+            }
+            None => fine(),
+        };
+        self.rendered.fetch_add(1, Ordering::Relaxed);
+        let part = render()?;
+        self.lock().insert(
+            key,
+            Entry {
+                coarse,
+                fine,
+                part: Arc::new(part.clone()),
+            },
+        );
+        Ok(part)
+    }
+
+    fn reuse(&self, part: &Part) -> Part {
+        self.reused.fetch_add(1, Ordering::Relaxed);
+        part.clone()
+    }
+
+    /// (parts rendered, parts reused) since the last call; resets both.
+    pub fn take_counts(&self) -> (usize, usize) {
+        (
+            self.rendered.swap(0, Ordering::Relaxed),
+            self.reused.swap(0, Ordering::Relaxed),
+        )
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Entry>> {
+        self.parts.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// A fingerprint of anything hashable, e.g. a tuple of source texts.
+pub fn fingerprint(value: impl Hash) -> u64 {
+    let mut h = DefaultHasher::new();
+    value.hash(&mut h);
+    h.finish()
+}
+
+/// Renders a part and settles its files, through the cache when there is one; the
+/// fingerprints are computed only then.
+pub(crate) fn cached(
+    ctx: &Ctx,
+    key: impl FnOnce() -> String,
+    coarse: impl FnOnce(&SiteInputs) -> u64,
+    fine: impl FnOnce(&SiteInputs) -> u64,
+    render: &dyn Fn() -> Result<(Files, Vec<Diagnostic>), Vec<Diagnostic>>,
+) -> Result<Part, Vec<Diagnostic>> {
+    let settled = || render().map(|(files, problems)| (ctx.settle_all(files), problems));
+    match (ctx.cache, ctx.inputs) {
+        (Some(cache), Some(inputs)) => cache.part(key(), coarse(inputs), || fine(inputs), settled),
+        _ => settled(),
+    }
+}
+
+/// The source texts every part depends on, hashed once per rendering (only with a cache).
+pub(crate) struct SiteInputs {
+    /// Settings, theme, the list of editions with their front matter, options.
+    pub(crate) base: u64,
+    /// By year: every indicators.yaml up to that edition (an indicator's history).
+    data_upto: BTreeMap<i32, u64>,
+    /// Every indicators.yaml (the cross-edition pages and data).
+    pub(crate) all_data: u64,
+}
+
+impl SiteInputs {
+    pub(super) fn new(site: &Site, editions: &[&Edition], options: &RenderOptions) -> SiteInputs {
+        let text = |file: usize| site.sources.get(file).text.as_str();
+        let front = |e: &Edition| &text(e.report.file)[..e.report.body_start];
+        let theme: Vec<(&String, &String, Option<&Vec<u8>>)> = site
+            .theme
+            .templates
+            .iter()
+            .map(|(k, (v, _))| (k, v, None))
+            .chain(site.theme.static_files.iter().map(|(k, v)| (k, k, Some(v))))
+            .collect();
+        let fronts: Vec<(i32, &str, bool)> = editions
+            .iter()
+            .map(|e| (e.year, front(e), e.is_draft()))
+            .collect();
+        let base = fingerprint((
+            text(site.config_file),
+            theme,
+            fronts,
+            options.preview,
+            options.drafts,
+            options
+                .freezing
+                .as_ref()
+                .map(|f| (f.year, f.date.to_string())),
+        ));
+        let mut data_upto = BTreeMap::new();
+        let mut running = base;
+        for e in editions {
+            running = fingerprint((running, text(e.indicators_file)));
+            data_upto.insert(e.year, running);
+        }
+        SiteInputs {
+            base,
+            data_upto,
+            all_data: running,
+        }
+    }
+
+    /// The history of indicator `ind` up to `year`: its figures and those of its parts in
+    /// every edition, and its name and unit.
+    pub(crate) fn history(&self, ctx: &Ctx, year: i32, ind: &Indicator) -> u64 {
+        let ids: Vec<&str> = std::iter::once(ind.id.as_str())
+            .chain(ind.parts.iter().map(String::as_str))
+            .collect();
+        let history: Vec<(i32, Vec<String>)> = ctx
+            .editions
+            .iter()
+            .filter(|e| e.year <= year)
+            .map(|e| {
+                let figures = ids
+                    .iter()
+                    .map(|id| format!("{:?}", e.indicator(id)))
+                    .collect();
+                (e.year, figures)
+            })
+            .collect();
+        fingerprint((self.base, history))
+    }
+}
+
+/// The source texts each part of an edition is made from, hashed.
+pub(super) struct PartInputs {
+    /// The edition's front matter and list of pages (they appear on all its pages).
+    edition: u64,
+    /// indicators.yaml of this edition and of the previous one (for change()).
+    data: u64,
+    /// Every indicators.yaml up to this edition.
+    history: u64,
+}
+
+impl PartInputs {
+    pub(super) fn new(ctx: &Ctx, edition: &Edition) -> Option<PartInputs> {
+        let inputs = ctx.inputs?;
+        let text = |file: usize| ctx.site.sources.get(file).text.as_str();
+        let pages: Vec<(&str, &str)> = edition
+            .pages
+            .iter()
+            .map(|p| (p.slug.as_str(), &text(p.file)[..p.body_start]))
+            .collect();
+        let previous = ctx
+            .site
+            .previous(edition.year)
+            .map(|p| text(p.indicators_file));
+        let front = &text(edition.report.file)[..edition.report.body_start];
+        Some(PartInputs {
+            edition: fingerprint((inputs.base, front, pages)),
+            data: fingerprint((text(edition.indicators_file), previous)),
+            history: inputs.data_upto.get(&edition.year).copied().unwrap_or(0),
+        })
+    }
+
+    /// A narrative page: its own text besides the edition's inputs.
+    pub(super) fn narrative(&self, text: &str) -> u64 {
+        fingerprint((self.edition, self.data, text))
+    }
+
+    /// Every indicator part of the edition: a superset of any one's inputs.
+    pub(super) fn indicators(&self) -> u64 {
+        fingerprint((self.edition, self.history))
+    }
+
+    /// One indicator's page and charts: its own figures and those of its parts in every
+    /// edition up to this one, and the indicators of this edition it is a part of.
+    pub(super) fn indicator(
+        &self,
+        ctx: &Ctx,
+        inputs: &SiteInputs,
+        edition: &Edition,
+        ind: &Indicator,
+    ) -> u64 {
+        let part_of: Vec<(&str, &str)> = edition
+            .wholes_of(&ind.id)
+            .map(|i| (i.id.as_str(), i.name.as_str()))
+            .collect();
+        fingerprint((
+            self.edition,
+            inputs.history(ctx, edition.year, ind),
+            part_of,
+        ))
+    }
+}

@@ -1,0 +1,130 @@
+//! One page in its two versions (standard and 关怀版) through a theme template, the page head
+//! every template gets, and a narrative page through minijinja, Markdown and the narrative
+//! functions.
+
+use super::templates;
+use super::view::{ArticleMeta, Link, PageHead};
+use super::{Ctx, Files};
+use crate::diagnostic::Diagnostic;
+use crate::model::Edition;
+use crate::narrative::{self, markdown};
+use minijinja::value::Serde;
+use minijinja::{context, Value};
+
+/// Renders the page at `path` with `template` in both versions: the standard page, and its
+/// 关怀版 copy at `care/<path>` whose links to anything but pages lead to the standard files.
+/// `value` gets the page head and gives the template's context, so the view is built once.
+pub(crate) fn render_page(
+    ctx: &Ctx,
+    template: &str,
+    path: &str,
+    head: impl Fn(bool) -> Value,
+    value: impl Fn(Value) -> Value,
+) -> Result<Files, Diagnostic> {
+    let standard = render_string(ctx, template, value(head(false)))?;
+    let care = render_string(ctx, template, value(head(true)))?;
+    let care = crate::html::care::point_assets_at_standard(
+        &care,
+        path,
+        ctx.site.config.base_url.as_deref(),
+    );
+    Ok(vec![
+        (path.to_string(), standard.into_bytes()),
+        (format!("care/{path}"), care.into_bytes()),
+    ])
+}
+
+pub(crate) fn render_template(ctx: &Ctx, name: &str, value: Value) -> Result<Vec<u8>, Diagnostic> {
+    render_string(ctx, name, value).map(String::into_bytes)
+}
+
+fn render_string(ctx: &Ctx, name: &str, value: Value) -> Result<String, Diagnostic> {
+    ctx.env
+        .get_template(name)
+        .and_then(|t| t.render(value))
+        .map_err(|e| templates::template_error(ctx.site, ctx.origins, &e))
+}
+
+/// Head data of the page written at `path` (relative to the output folder).
+pub(crate) fn head(
+    ctx: &Ctx,
+    care: bool,
+    title: &str,
+    path: &str,
+    article: Option<ArticleMeta>,
+    breadcrumbs: Vec<Link>,
+) -> Value {
+    let depth = path.matches('/').count();
+    let root = "../".repeat(depth);
+    Value::from(Serde(PageHead {
+        // A frozen page is copied as it is into both versions of the site, so it cannot
+        // know which one it sits in: it offers no switch.
+        counterpart: if ctx.freezing.is_some_and(|f| f.note_for(path).is_some()) {
+            String::new()
+        } else if care {
+            format!("{root}../{path}")
+        } else {
+            format!("{root}care/{path}")
+        },
+        care,
+        title: title.to_string(),
+        root,
+        article,
+        breadcrumbs,
+        canonical: ctx
+            .site
+            .config
+            .base_url
+            .as_ref()
+            .map(|base| format!("{}/{path}", base.trim_end_matches('/'))),
+        archived: ctx.freezing.and_then(|f| f.note_for(path)),
+    }))
+}
+
+/// A narrative page rendered: sanitised HTML with figures in place, and its headings.
+pub(crate) struct Narrative {
+    pub(crate) html: String,
+    pub(crate) headings: Vec<markdown::Heading>,
+    pub(crate) has_withheld: bool,
+    pub(crate) problems: Vec<Diagnostic>,
+}
+
+pub(crate) fn render_narrative(
+    ctx: &Ctx,
+    edition: &Edition,
+    file: usize,
+) -> Result<Narrative, Diagnostic> {
+    ctx.timings
+        .narrative
+        .time(|| render_narrative_untimed(ctx, edition, file))
+}
+
+fn render_narrative_untimed(
+    ctx: &Ctx,
+    edition: &Edition,
+    file: usize,
+) -> Result<Narrative, Diagnostic> {
+    let name = templates::narrative_name(ctx.site, file);
+    let md = ctx
+        .env
+        .get_template(&name)
+        .and_then(|t| t.render(context! { year => edition.year }))
+        .map_err(|e| templates::template_error(ctx.site, ctx.origins, &e))?;
+    let (html, headings) = markdown::render(&md);
+    let sub = narrative::substitute(&html, ctx.site, edition, ctx.preview);
+    let problems = sub
+        .problems
+        .iter()
+        .map(|problem| {
+            Diagnostic::error(narrative::FUNCTION_ERROR, format!("narrative: {problem}"))
+                .at(file, 1, 1, 1)
+                .help("the id comes from template logic; make sure it names an indicator of this edition")
+        })
+        .collect();
+    Ok(Narrative {
+        html: sub.html,
+        headings,
+        has_withheld: sub.has_withheld,
+        problems,
+    })
+}
