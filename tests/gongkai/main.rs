@@ -13,6 +13,7 @@ mod errors;
 mod fragments;
 mod golden;
 mod hostile;
+mod layers;
 mod leaks;
 mod links;
 mod narrative;
