@@ -1,26 +1,27 @@
 //! gongkai (公开) turns a bureau's YAML indicator data and Markdown narrative into a static
 //! government information-disclosure site with an SVG chart for every indicator.
 //!
-//! Data flows one way through phases on owned values:
+//! The code is layered; a module imports only from layers below it (tests/gongkai/layers.rs
+//! enforces it):
 //!
-//! 1. **load** (`content`): walkdir + serde_yaml (behind `yaml`) + front matter → a `Site`;
-//! 2. **validate** (`validate`): rules → `Diagnostic`s with file:line:column;
-//! 3. **render** (`render`): narrative through minijinja (`templates`, `narrative`) then
-//!    pulldown-cmark (`markdown`), charts through plotters (`chart`), pages through the theme
-//!    (`theme`, `view`), open data (`data`), then archived editions (`archive`, `correction`)
-//!    and the site-wide files (`publish`), in parallel; every page in its standard and
-//!    关怀版 versions from one view;
-//! 4. **write** (`output`): `build` writes each file into a staging folder as it is rendered,
-//!    keeping only what the link check needs (`html::links::PageLinks`), and swaps the
-//!    folder in atomically once the site rendered and its links resolved; `check` and
-//!    `serve` keep the files in memory.
-//!
-//! `build --fragments` (`fragments`) renders every edition's pages again as content blocks for
-//! a portal CMS, with one ZIP (`zipfile`) per edition.
-//!
-//! `check` is the same pipeline without the write; `serve` (`serve`) runs it on every change,
-//! re-rendering only the parts whose inputs changed (`cache`), and serves the result from
-//! memory. `timings` backs `build --timings`.
+//! - `cmd` — one thin command each (build, check, new, archive, verify, bundle, serve);
+//! - `serve` — the preview server: watch, rebuild through `pipeline`, serve from memory;
+//! - `pipeline` — the one owner of a build: load → validate → render → assemble → link
+//!   check → write; `cli` — the command-line arguments;
+//! - `assemble` — site-wide outputs made from everything rendered: archived editions copied
+//!   verbatim, history pages, open data, corrections, site map, feed, 404, fragments;
+//! - `render` — editions, pages and indicators through the one minijinja `Environment`, the
+//!   views templates see, data files, the incremental cache of `serve`; `validate` — rules
+//!   over the model → diagnostics, and the link check over rendered pages;
+//! - `narrative` — the narrative functions, Markdown, the `chart()` figure; `chart` — the
+//!   SVG charts (plotters stays behind it);
+//! - `load` — the project on disk → the model (serde_yaml stays behind `load::yaml`), and
+//!   `archive/` read and checked into a build;
+//! - `archive` — freezing, checking a folder against its manifest, corrections;
+//! - `write` — what a build makes (`Output`), the atomic staging folder, ZIP;
+//! - `model` — plain data: `Site`, `Edition`, `Indicator`, settings, theme, manifests;
+//! - `diagnostic` — one `Diagnostic` type and its printer; `date`, `html` (escaping, the
+//!   tokenizer, page links, the 关怀版 rewrite), `source` (texts and line:column), `timings`.
 
 pub mod archive;
 pub mod assemble;
