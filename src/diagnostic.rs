@@ -112,7 +112,7 @@ impl Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        let _ = writeln!(out, "{kind}[{}]: {}", self.code, self.message);
+        let _ = writeln!(out, "{kind}[{}]: {}", self.code, printable(&self.message));
         if let Some(loc) = &self.location {
             let src = sources.get(loc.file);
             let line_no = loc.line.to_string();
@@ -120,7 +120,7 @@ impl Diagnostic {
             let _ = writeln!(
                 out,
                 "{pad}--> {}:{}:{}",
-                src.path.display(),
+                printable(&src.path.to_string_lossy()),
                 loc.line,
                 loc.col
             );
@@ -138,11 +138,14 @@ impl Diagnostic {
                 let end = (start + WINDOW).min(chars.len());
                 let open = if start > 0 { "…" } else { "" };
                 let close = if end < chars.len() { "…" } else { "" };
-                let shown: String = chars[start..end].iter().collect();
-                let before: String = chars[start..col].iter().collect();
-                let marked: String = chars[col..(col + loc.len).min(end).max(col)]
-                    .iter()
-                    .collect();
+                let shown = printable(&chars[start..end].iter().collect::<String>()).into_owned();
+                let before = printable(&chars[start..col].iter().collect::<String>()).into_owned();
+                let marked = printable(
+                    &chars[col..(col + loc.len).min(end).max(col)]
+                        .iter()
+                        .collect::<String>(),
+                )
+                .into_owned();
                 let _ = writeln!(out, "{pad} |");
                 let _ = writeln!(out, "{line_no} | {open}{shown}{close}");
                 let _ = writeln!(
@@ -154,10 +157,34 @@ impl Diagnostic {
             }
         }
         if let Some(help) = &self.help {
-            let _ = writeln!(out, "  = help: {help}");
+            let _ = writeln!(out, "  = help: {}", printable(help));
         }
         out
     }
+}
+
+/// `s` safe to print on a terminal: control characters (an escape sequence in a source file
+/// could retitle or clear the terminal), bidi controls (which reorder what is shown) and
+/// non-characters are written as `\u{…}` instead.
+fn printable(s: &str) -> std::borrow::Cow<'_, str> {
+    let hidden = |c: char| {
+        (c.is_control() && c != '\t')
+            || ('\u{202a}'..='\u{202e}').contains(&c)
+            || ('\u{2066}'..='\u{2069}').contains(&c)
+            || matches!(c, '\u{fffe}' | '\u{ffff}')
+    };
+    if !s.chars().any(hidden) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if hidden(c) {
+            let _ = write!(out, "\\u{{{:x}}}", c as u32);
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// Terminal columns a string takes: CJK and full-width characters take two.

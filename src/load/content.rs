@@ -298,6 +298,19 @@ fn load_edition(
             &entry.file_name().to_string_lossy(),
             publishable::ATTACHMENTS,
         ) {
+            if publishable::is_generated(&rel) {
+                diags.push(
+                    Diagnostic::error(
+                        "E052",
+                        format!(
+                            "{} would take the place of a file gongkai writes for the edition",
+                            shown(root, entry.path()).display()
+                        ),
+                    )
+                    .help("rename the attachment, or move it into a folder of its own such as files/ (data.csv, data.json, charts/ and indicators/ are the edition's own)"),
+                );
+                continue;
+            }
             assets.push((rel, entry.path().to_path_buf()));
         } else {
             skipped.push(shown(root, entry.path()));

@@ -31,6 +31,18 @@ pub(crate) fn allowed(name: &str, allowed: &[&str]) -> bool {
     !stem.is_empty() && allowed.iter().any(|a| ext.eq_ignore_ascii_case(a))
 }
 
+/// Whether an attachment at `rel` (relative to its edition folder) would take the place of a
+/// file gongkai writes there: the edition's data files, or anything in its charts/ and
+/// indicators/ folders. Compared without case, as Windows and macOS servers do.
+pub(crate) fn is_generated(rel: &str) -> bool {
+    let rel = rel.to_lowercase();
+    matches!(
+        rel.as_str(),
+        "data.csv" | "data.json" | "index.html" | "manifest.json"
+    ) || rel.starts_with("charts/")
+        || rel.starts_with("indicators/")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

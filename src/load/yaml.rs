@@ -121,8 +121,10 @@ fn help_for(message: &str) -> String {
         "add the missing key; it is required".into()
     } else if message.contains("invalid type") || message.contains("invalid value") {
         "write the value in the form the message asks for (numbers unquoted, a withheld figure as \"*\")".into()
-    } else if message.contains("is not a figure") || message.contains("is out of range") {
+    } else if message.contains("is not a figure") || message.contains("a figure is") {
         "write the figure as a plain number, e.g. `value: 8084` or `value: 3.5`, or \"*\" for a withheld figure".into()
+    } else if message.contains("is out of range") {
+        "write a value within the range the message gives".into()
     } else if message.contains("duplicate") {
         "each key may appear only once in a mapping".into()
     } else {

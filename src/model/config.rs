@@ -121,7 +121,7 @@ pub fn base_url_problem(url: &str) -> Option<String> {
 pub struct Checks {
     /// A value more than this many times (or less than 1/this of) last year's asks for
     /// confirmation.
-    #[serde(default = "default_jump_factor")]
+    #[serde(default = "default_jump_factor", deserialize_with = "jump_factor")]
     pub jump_factor: f64,
 }
 
@@ -135,6 +135,19 @@ impl Default for Checks {
 
 fn default_jump_factor() -> f64 {
     3.0
+}
+
+/// A jump factor is a finite number above 1: `.nan` would switch the check off silently and
+/// 1 or less would flag every figure.
+fn jump_factor<'de, D: serde::Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+    let v = f64::deserialize(d)?;
+    if v.is_finite() && v > 1.0 {
+        Ok(v)
+    } else {
+        Err(serde::de::Error::custom(format!(
+            "`{v}` is out of range: jump_factor is a number above 1, e.g. 3"
+        )))
+    }
 }
 
 fn default_language() -> String {

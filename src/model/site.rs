@@ -184,7 +184,7 @@ pub struct Indicator {
     #[serde(default)]
     pub target: Option<Figure>,
     /// A published completion rate (%), for when value or target is withheld.
-    #[serde(default, deserialize_with = "optional_amount")]
+    #[serde(default, deserialize_with = "optional_rate")]
     pub completion: Option<f64>,
     #[serde(default)]
     pub parts: Vec<String>,
@@ -192,7 +192,7 @@ pub struct Indicator {
     pub series: Vec<(String, Figure)>,
     #[serde(default)]
     pub cumulative: bool,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "optional_decimals")]
     pub decimals: Option<u8>,
     #[serde(default)]
     pub better: Better,
@@ -356,6 +356,70 @@ fn optional_amount<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Er
         }
     }
     d.deserialize_any(AmountVisitor)
+}
+
+/// A stated completion rate: a figure that cannot be negative. Checked inside the visitor so
+/// the parser still points at the number.
+fn optional_rate<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
+    struct RateVisitor;
+    impl Visitor<'_> for RateVisitor {
+        type Value = Option<f64>;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a completion rate in %")
+        }
+        fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+            if v < 0.0 {
+                return Err(E::custom(format!(
+                    "`{v}` is out of range: a completion rate is not negative"
+                )));
+            }
+            amount(v).map(Some).map_err(E::custom)
+        }
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+            self.visit_f64(v as f64)
+        }
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+            self.visit_f64(v as f64)
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+    }
+    d.deserialize_any(RateVisitor)
+}
+
+/// The most decimals a figure is printed with: beyond this the digits are noise of the
+/// binary fraction, not data.
+pub const MAX_DECIMALS: u8 = 6;
+
+fn optional_decimals<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u8>, D::Error> {
+    struct DecimalsVisitor;
+    impl Visitor<'_> for DecimalsVisitor {
+        type Value = Option<u8>;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            write!(f, "a whole number from 0 to {MAX_DECIMALS}")
+        }
+        fn visit_u64<E: de::Error>(self, n: u64) -> Result<Self::Value, E> {
+            match u8::try_from(n) {
+                Ok(n) if n <= MAX_DECIMALS => Ok(Some(n)),
+                _ => Err(E::custom(format!(
+                    "`{n}` is out of range: decimals is 0 to {MAX_DECIMALS}"
+                ))),
+            }
+        }
+        fn visit_i64<E: de::Error>(self, n: i64) -> Result<Self::Value, E> {
+            match u64::try_from(n) {
+                Ok(n) => self.visit_u64(n),
+                Err(_) => Err(E::custom(format!(
+                    "`{n}` is out of range: decimals is 0 to {MAX_DECIMALS}"
+                ))),
+            }
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+    }
+    d.deserialize_any(DecimalsVisitor)
 }
 
 /// `series` keeps the order it was written in, so a check can tell the user it is unsorted.

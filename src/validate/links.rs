@@ -7,7 +7,7 @@ use crate::model::Site;
 use crate::source::FileId;
 use crate::write::Output;
 use rayon::prelude::*;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// Checks the links of every page of the standard site in `out`; diagnostics point into the
 /// Markdown a link came from. `to_come` names files that are not rendered but will be there
@@ -24,13 +24,23 @@ pub fn check(site: &Site, out: &Output, to_come: &[String]) -> Vec<Diagnostic> {
             origin.insert(format!("{}/{}.html", e.year, p.slug), p.file);
         }
     }
+    // Files beside the sources that are not published, by their path in the site.
+    let skipped: HashSet<String> = site
+        .skipped
+        .iter()
+        .filter_map(|p| {
+            let p = p.to_string_lossy().replace('\\', "/");
+            p.strip_prefix("content/").map(str::to_string)
+        })
+        .collect();
     let pages: Vec<(&String, &PageLinks)> = out.links.iter().map(|(k, v)| (k, &**v)).collect();
     // Tens of thousands of pages on a city's archive: check them in parallel.
+    let skipped = &skipped;
     let found: Vec<(&String, &str, String)> = pages
         .par_iter()
         .flat_map_iter(|(name, page)| {
             page.links.iter().filter_map(move |link| {
-                problem(link, out, to_come).map(|p| (*name, link.text.as_str(), p))
+                problem(link, out, to_come, skipped).map(|p| (*name, link.text.as_str(), p))
             })
         })
         .collect();
@@ -93,24 +103,58 @@ fn locate(src: &str, destinations: &[Destination], link: &str) -> Option<(usize,
 }
 
 /// What is wrong with one link, if anything.
-fn problem(link: &Link, out: &Output, to_come: &[String]) -> Option<String> {
+fn problem(
+    link: &Link,
+    out: &Output,
+    to_come: &[String],
+    skipped: &HashSet<String>,
+) -> Option<String> {
     let text = percent_decode(&link.text);
     let Some(target) = &link.target else {
         return Some(format!("link `{text}` points outside the site"));
     };
-    if !out.contains(target) && !to_come.contains(target) {
-        return Some(format!("broken link `{text}`: no {target} in the output"));
-    }
+    let exists = |t: &str| out.contains(t) || to_come.iter().any(|c| c == t);
+    // A link to a folder (`./`, `../`, `2023/`) is served its index.html.
+    let index = if target.is_empty() {
+        "index.html".to_string()
+    } else {
+        format!("{target}/index.html")
+    };
+    let page = if exists(target) {
+        target.as_str()
+    } else if exists(&index) {
+        index.as_str()
+    } else {
+        let shown = if target.is_empty() {
+            "the site root"
+        } else {
+            target.as_str()
+        };
+        if skipped.contains(target) {
+            return Some(format!(
+                "broken link `{text}`: content/{target} exists but is not published (only pages and attachments of the allowed kinds are; see W012)"
+            ));
+        }
+        let hint = match (target.strip_suffix(".md"), text.strip_suffix(".md")) {
+            (Some(stem), Some(written)) if exists(&format!("{stem}.html")) => {
+                format!("; the page {written}.md is published as {written}.html: link to that")
+            }
+            _ => String::new(),
+        };
+        return Some(format!(
+            "broken link `{text}`: no {shown} in the output{hint}"
+        ));
+    };
     match &link.fragment {
         Some(fragment)
-            if target.ends_with(".html")
+            if page.ends_with(".html")
                 && !out
                     .links
-                    .get(target.as_str())
+                    .get(page)
                     .is_some_and(|p| p.ids.contains(fragment)) =>
         {
             Some(format!(
-                "broken anchor `{text}`: {target} has no id `{fragment}`"
+                "broken anchor `{text}`: {page} has no id `{fragment}`"
             ))
         }
         _ => None,

@@ -181,7 +181,12 @@ impl Prose<'_> {
     fn images_without_alt(&self, diags: &mut Diagnostics) {
         static IMG: OnceLock<Regex> = OnceLock::new();
         let re = IMG.get_or_init(|| Regex::new(r#"!\[\s*\]\(|(?i)<img\b"#).unwrap());
+        // An image shown as code (`![](x.png)` in a code span or block) is text, not an image.
+        let code = code_ranges(self.raw);
         for m in re.find_iter(self.raw) {
+            if code.iter().any(|r| r.contains(&m.start())) {
+                continue;
+            }
             // A raw <img> is read as a browser reads it: `alt=a` unquoted, `>` inside a
             // quoted value.
             let end = match crate::html::scan::tag_at(self.raw, m.start()) {
@@ -455,4 +460,15 @@ fn edit_distance(a: &str, b: &str) -> usize {
         }
     }
     row[b.len()]
+}
+
+/// Byte ranges of the code spans and code blocks of a Markdown text.
+fn code_ranges(markdown: &str) -> Vec<std::ops::Range<usize>> {
+    use pulldown_cmark::{Event, Options, Parser, Tag};
+    let options = Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES;
+    Parser::new_ext(markdown, options)
+        .into_offset_iter()
+        .filter(|(event, _)| matches!(event, Event::Code(_) | Event::Start(Tag::CodeBlock(_))))
+        .map(|(_, range)| range)
+        .collect()
 }

@@ -275,3 +275,102 @@ fn csv_cells_that_excel_would_run_are_quoted_as_text() {
         }
     }
 }
+
+#[test]
+fn an_attachment_never_takes_the_place_of_a_file_gongkai_writes() {
+    for name in [
+        "data.csv",
+        "DATA.CSV",
+        "charts/jobs.secret.svg",
+        "Indicators/x.png",
+    ] {
+        let p = Project::fixture("basic");
+        p.build();
+        let before = p.output_files();
+        p.write(&format!("content/2023/{name}"), "secret,876543\n");
+        let run = p.run(&["build"]);
+        assert_eq!(run.code, 1, "{name}: {}", run.stderr);
+        assert!(
+            run.stderr.contains(&format!(
+                "error[E052]: content/2023/{name} would take the place of a file gongkai writes"
+            )),
+            "{name}: {}",
+            run.stderr
+        );
+        assert_eq!(p.output_files(), before, "{name}");
+    }
+    // In a folder of its own it is an attachment like any other.
+    let p = Project::fixture("basic");
+    p.write("content/2023/files/data.csv", "a,b\n");
+    p.build();
+    assert!(p.path("public/2023/files/data.csv").is_file());
+}
+
+#[test]
+fn settings_and_rates_out_of_range_are_located_errors() {
+    let p = Project::fixture("basic");
+    let site = p.read("content/site.yaml");
+    for (setting, at) in [
+        ("checks:\n  jump_factor: .nan\n", "jump_factor"),
+        ("checks:\n  jump_factor: 0.5\n", "jump_factor"),
+    ] {
+        p.write("content/site.yaml", &format!("{site}{setting}"));
+        let run = p.run(&["check"]);
+        assert_eq!(run.code, 1, "{setting}: {}", run.stderr);
+        assert!(
+            run.stderr.contains("jump_factor is a number above 1"),
+            "{}",
+            run.stderr
+        );
+        assert!(
+            run.stderr.contains("content/site.yaml:"),
+            "{at}: {}",
+            run.stderr
+        );
+    }
+    p.write("content/site.yaml", &site);
+    for (from, to, message, at) in [
+        (
+            "decimals: 1",
+            "decimals: 40",
+            "decimals is 0 to 6",
+            "content/2023/indicators.yaml:30:19",
+        ),
+        (
+            "value: 3.2",
+            "value: 3.2\n        completion: -5",
+            "a completion rate is not negative",
+            "content/2023/indicators.yaml:28:21",
+        ),
+    ] {
+        let q = Project::fixture("basic");
+        q.edit("content/2023/indicators.yaml", from, to);
+        let run = q.run(&["check"]);
+        run.fails_at("E001", at);
+        assert!(run.stderr.contains(message), "{}", run.stderr);
+    }
+}
+
+#[test]
+fn check_never_prints_a_control_character_to_the_terminal() {
+    let p = Project::fixture("basic");
+    let report = p.read("content/2023/report.md");
+    p.write(
+        "content/2023/report.md",
+        &format!(
+            "{report}\nA\u{1b}]0;PWNED\u{7}B\u{1b}[2KC \u{202e}abc {{{{ value(\"nope\") }}}}\n"
+        ),
+    );
+    let run = p.run(&["check"]);
+    let all = format!("{}{}", run.stdout, run.stderr);
+    assert!(all.contains("error[E004]"), "{all}");
+    assert!(
+        all.contains("A\\u{1b}]0;PWNED\\u{7}B\\u{1b}[2KC \\u{202e}abc"),
+        "{all}"
+    );
+    assert!(
+        !all.chars()
+            .any(|c| (c.is_control() && c != '\n' && c != '\t') || c == '\u{202e}'),
+        "{all:?}"
+    );
+}

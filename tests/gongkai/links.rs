@@ -195,3 +195,49 @@ fn an_image_without_alt_is_still_found_however_it_is_quoted() {
     p.run(&["build"])
         .fails_at("E023", &format!("content/2023/report.md:{}:1", line + 4));
 }
+
+#[test]
+fn an_image_shown_as_code_is_not_an_image() {
+    let p = Project::fixture("basic");
+    append_to_report(
+        &p,
+        "写法示例：`![](x.png)` 与 `<img src=x.png>`。\n\n```\n![](y.png)\n<img src=y.png>\n```\n\n    <img src=z.png>\n",
+    );
+    assert_eq!(findings(&p, "E023"), Vec::<serde_json::Value>::new());
+    // An image outside code still is one.
+    let line = append_to_report(&p, "![](real.png)");
+    let found = findings(&p, "E023");
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0]["line"], line);
+}
+
+#[test]
+fn a_link_to_a_folder_reaches_its_index_and_a_skipped_file_is_named_as_such() {
+    let p = Project::fixture("basic");
+    append_to_report(&p, "[本年](./)、[首页](../)、[上年](../2022/)。");
+    assert_eq!(findings(&p, "E022"), Vec::<serde_json::Value>::new());
+    p.write("content/2023/skip.txt", "x");
+    let line = append_to_report(&p, "[说明](skip.txt)、[附注](notes.md)、[无](nowhere.pdf)");
+    let found = findings(&p, "E022");
+    let message = |needle: &str| {
+        found
+            .iter()
+            .find(|f| f["message"].as_str().unwrap().contains(needle))
+            .unwrap_or_else(|| panic!("no E022 about {needle}: {found:?}"))
+            .clone()
+    };
+    let skipped = message("skip.txt");
+    assert!(skipped["message"]
+        .as_str()
+        .unwrap()
+        .contains("content/2023/skip.txt exists but is not published"));
+    assert_eq!(skipped["line"], line);
+    assert!(message("notes.md")["message"]
+        .as_str()
+        .unwrap()
+        .contains("published as notes.html"));
+    assert!(message("nowhere.pdf")["message"]
+        .as_str()
+        .unwrap()
+        .contains("no 2023/nowhere.pdf in the output"));
+}
