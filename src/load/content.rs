@@ -98,7 +98,7 @@ pub fn load_with(root: &Path, cache: Option<&ParseCache>) -> Result<Site, (Sourc
             if c.theme != "default" {
                 let (start, end) = find_value(&sources.get(*file).text, "theme", &c.theme);
                 diags.push(
-                    Diagnostic::error("E010", format!("theme `{}` not found", c.theme))
+                    Diagnostic::error("E035", format!("theme `{}` not found", c.theme))
                         .at_span(&sources, *file, start, end)
                         .help(format!(
                             "create themes/{}/templates/ with the templates to override, or set `theme: default`",
@@ -393,7 +393,7 @@ fn read(
         if meta.len() > MAX_SOURCE_BYTES {
             diags.push(
                 Diagnostic::error(
-                    "E010",
+                    "E036",
                     format!(
                         "{} is {} MB; source files are limited to {} MB",
                         shown.display(),
@@ -417,7 +417,7 @@ fn read(
             Err(e) => {
                 diags.push(
                     Diagnostic::error(
-                        "E010",
+                        "E037",
                         format!(
                             "{} is not valid UTF-8 (byte {})",
                             shown.display(),

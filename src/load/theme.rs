@@ -123,7 +123,7 @@ impl Theme {
                         }
                         Err(_) => diags.push(
                             Diagnostic::error(
-                                "E010",
+                                "E037",
                                 format!("{} is not valid UTF-8", shown.display()),
                             )
                             .help("save the template as UTF-8"),

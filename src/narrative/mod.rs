@@ -129,12 +129,12 @@ pub fn strip_tokens(s: &str) -> String {
 }
 
 /// The code render uses for a narrative function that cannot print its figure.
-pub const FUNCTION_ERROR: &str = "E004";
+pub const FUNCTION_ERROR: &str = "E038";
 
 /// Whether `d` is render's report of a narrative function problem (validation reports the
 /// same problems with exact positions).
 pub fn is_function_error(d: &crate::diagnostic::Diagnostic) -> bool {
-    d.code == FUNCTION_ERROR && d.message.starts_with("narrative: ")
+    d.code == FUNCTION_ERROR
 }
 
 /// What substitution produced besides the HTML.

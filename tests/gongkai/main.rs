@@ -8,6 +8,7 @@ mod bounded;
 mod care;
 mod charts;
 mod check;
+mod codes;
 mod editions;
 mod errors;
 mod fragments;

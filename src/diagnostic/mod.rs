@@ -1,6 +1,8 @@
 //! One `Diagnostic` type for every problem gongkai finds, and one printer in the style of
 //! rustc and just (`error[E004]: …`, `--> file:line:col`, the source line, a caret, `help:`).
 
+pub mod codes;
+
 use crate::source::{FileId, Sources};
 use std::fmt::Write as _;
 
@@ -30,6 +32,10 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub fn error(code: &'static str, message: impl Into<String>) -> Diagnostic {
+        debug_assert!(
+            codes::is_registered(code) && code.starts_with('E'),
+            "{code} is not a registered error code (src/diagnostic/codes.rs)"
+        );
         Diagnostic {
             severity: Severity::Error,
             code,
@@ -40,9 +46,16 @@ impl Diagnostic {
     }
 
     pub fn warning(code: &'static str, message: impl Into<String>) -> Diagnostic {
+        debug_assert!(
+            codes::is_registered(code) && code.starts_with('W'),
+            "{code} is not a registered warning code (src/diagnostic/codes.rs)"
+        );
         Diagnostic {
             severity: Severity::Warning,
-            ..Diagnostic::error(code, message)
+            code,
+            message: message.into(),
+            location: None,
+            help: None,
         }
     }
 
