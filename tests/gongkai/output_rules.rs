@@ -367,11 +367,11 @@ fn a_linked_content_themes_or_archive_folder_is_judged_by_where_it_leads() {
         assert!(run.stderr.contains("link"), "{out}: {}", run.stderr);
         assert_eq!(output_files(elsewhere.path()), sources, "{out}");
     }
-    for out in [
-        outside(&content.join("2023/bundle.tar.gz")),
-        outside(&archive.join("2023.tar.gz")),
+    for (out, folder) in [
+        (outside(&content.join("2023/bundle.tar.gz")), "content/"),
+        (outside(&archive.join("2023.tar.gz")), "archive/"),
     ] {
-        refused(&p, &["bundle", "2023", "--out", &out], "folder");
+        refused(&p, &["bundle", "2023", "--out", &out], folder);
         assert_eq!(output_files(elsewhere.path()), sources, "{out}");
     }
     // The next build publishes nothing from inside the sources.
