@@ -9,11 +9,11 @@ use crate::archive::folder as archive;
 use crate::cli::BundleArgs;
 use crate::date::Date;
 use crate::html::escape::escape_html;
-use crate::model::manifest::MANIFEST;
+use crate::model::manifest::{Manifest, MANIFEST};
 use crate::pipeline::Failure;
 use crate::render::RenderOptions;
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::Write as _;
+use std::io::{Read as _, Write as _};
 
 pub fn run(args: &BundleArgs) -> Result<String, Failure> {
     let root = &args.root;
@@ -29,7 +29,8 @@ pub fn run(args: &BundleArgs) -> Result<String, Failure> {
         Some(p) => root.join(p),
         None => root.join(format!("gongkai-{year}.tar.gz")),
     };
-    crate::write::staging::check_file_output(root, &out, is_bundle)
+    let replaceable = |path: &std::path::Path| not_this_bundle(root, year, path);
+    crate::write::staging::check_file_output(root, &out, &replaceable)
         .map_err(|r| Failure::Io(r.to_string()))?;
     let (output, site, _) = crate::pipeline::build_site(root, &RenderOptions::default(), None)?;
     let files = select(
@@ -46,12 +47,21 @@ pub fn run(args: &BundleArgs) -> Result<String, Failure> {
         out.file_name().unwrap_or_default().to_string_lossy(),
         std::process::id()
     ));
-    std::fs::write(&tmp, &bytes)
-        .and_then(|()| std::fs::rename(&tmp, &out))
-        .map_err(|e| {
-            let _ = std::fs::remove_file(&tmp);
-            Failure::Io(format!("cannot write {}: {e}", out.display()))
-        })?;
+    // A new file only: a file of that name is not ours to overwrite or remove.
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&tmp)
+        .and_then(|mut file| {
+            let written = file
+                .write_all(&bytes)
+                .and_then(|()| std::fs::rename(&tmp, &out));
+            if written.is_err() {
+                let _ = std::fs::remove_file(&tmp);
+            }
+            written
+        })
+        .map_err(|e| Failure::Io(format!("cannot write {}: {e}", out.display())))?;
     Ok(format!(
         "bundled the {year} edition: {} file(s) in {} ({} bytes); unpacked, open {folder}/{year}/index.html\n",
         files.len(),
@@ -60,26 +70,63 @@ pub fn run(args: &BundleArgs) -> Result<String, Failure> {
     ))
 }
 
-/// Whether `path` is a bundle gongkai wrote (so `bundle` may replace it): a gzip-compressed
-/// tar whose first entry is a `gongkai-<year>/` folder.
-fn is_bundle(path: &std::path::Path) -> bool {
-    let Ok(file) = std::fs::File::open(path) else {
-        return false;
+/// Why the file at `path` is not a bundle of this project's `year` edition, or None when it
+/// is one (so `bundle` may replace it): a gzip-compressed tar whose first entry is the
+/// `gongkai-<year>/` folder and which holds `<year>/manifest.json` of an archived version of
+/// that edition in this project (the current one, or one kept by a correction, recognised by
+/// its year, freezing date and the hashes of the sources it was frozen from). A bundle of
+/// another year or another project is somebody's hand-over copy, never replaced.
+fn not_this_bundle(root: &std::path::Path, year: i32, path: &std::path::Path) -> Option<String> {
+    let folder = format!("gongkai-{year}/");
+    let why = Some(format!(
+        "is not a bundle of this project's {year} edition (gongkai replaces only a bundle it wrote of that edition: a .tar.gz whose top folder is {folder} and whose {year}/{MANIFEST} is in this project's archive/)"
+    ));
+    let Some(bundled) = bundled_manifest(path, year) else {
+        return why;
     };
+    let archive_dir = root.join("archive");
+    let versions = std::fs::read_dir(&archive_dir)
+        .into_iter()
+        .flatten()
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|name| {
+            *name == year.to_string()
+                || crate::model::manifest::parse_version(name).is_some_and(|(y, _)| y == year)
+        });
+    let same = versions
+        .filter_map(|name| archive::read_manifest(&archive_dir.join(name).join(MANIFEST)).ok())
+        .any(|m| {
+            m.edition == bundled.edition
+                && m.frozen == bundled.frozen
+                && m.sources == bundled.sources
+        });
+    if bundled.edition == year && same {
+        None
+    } else {
+        why
+    }
+}
+
+/// The `<year>/manifest.json` of the bundle at `path`, when the file is a gzip tar whose
+/// first entry is the `gongkai-<year>/` folder.
+fn bundled_manifest(path: &std::path::Path, year: i32) -> Option<Manifest> {
+    let folder = format!("gongkai-{year}/");
+    let file = std::fs::File::open(path).ok()?;
     let mut archive = tar::Archive::new(flate2::read::GzDecoder::new(file));
-    let first = archive
-        .entries()
-        .ok()
-        .and_then(|mut e| e.next())
-        .and_then(Result::ok);
-    first.is_some_and(|entry| {
-        entry.path().is_ok_and(|p| {
-            let p = p.to_string_lossy();
-            p.strip_prefix("gongkai-")
-                .and_then(|rest| rest.strip_suffix('/'))
-                .is_some_and(|year| year.len() == 4 && year.bytes().all(|b| b.is_ascii_digit()))
-        })
-    })
+    let mut entries = archive.entries().ok()?;
+    let first = entries.next()?.ok()?;
+    if first.path().ok()?.to_string_lossy() != folder {
+        return None;
+    }
+    let wanted = format!("{folder}{year}/{MANIFEST}");
+    let entry = entries
+        .filter_map(Result::ok)
+        .find(|e| e.path().is_ok_and(|p| p.to_string_lossy() == wanted))?;
+    let mut bytes = Vec::new();
+    // A manifest lists every file of an edition; 64 MiB is far more than any needs.
+    entry.take(64 << 20).read_to_end(&mut bytes).ok()?;
+    crate::model::manifest::parse_manifest(&bytes).ok()
 }
 
 /// The files of the bundle for edition `year`, by path under the bundle's folder.

@@ -137,11 +137,13 @@ pub fn load_with(root: &Path, cache: Option<&ParseCache>) -> Result<Site, (Sourc
 fn base_url_error(sources: &Sources, file: FileId, url: &str) -> Option<Diagnostic> {
     let problem = crate::model::config::base_url_problem(url)?;
     let text = &sources.get(file).text;
-    // A value written with YAML escapes is not found as is: then point at the key.
-    let (start, end) = find_nth_value(text, "base_url", url, 0).unwrap_or_else(|| {
-        let key = text.find("base_url").unwrap_or(0);
-        (key, key + "base_url".len())
-    });
+    // A value written with YAML escapes is not found as is: then at the value as written.
+    let (start, end) = find_nth_value(text, "base_url", url, 0)
+        .or_else(|| top_level_value(text, "base_url"))
+        .unwrap_or_else(|| {
+            let key = text.find("base_url").unwrap_or(0);
+            (key, key + "base_url".len())
+        });
     Some(
         Diagnostic::error(
             "E055",
@@ -153,6 +155,73 @@ fn base_url_error(sources: &Sources, file: FileId, url: &str) -> Option<Diagnost
             crate::model::config::BASE_URL_HELP
         )),
     )
+}
+
+/// The span of top-level `key`'s value as written (quotes and escapes included, comment
+/// excluded), for a value that the parsed text cannot be found by: `"https:\\\\x"`,
+/// `"\u200B"`. A value on the lines below its key (a block scalar) is its first line.
+fn top_level_value(text: &str, key: &str) -> Option<(usize, usize)> {
+    let mut offset = 0;
+    let mut lines = text.split_inclusive('\n');
+    let after_key = loop {
+        let line = lines.next()?;
+        let unquoted = line
+            .strip_prefix(&format!("\"{key}\""))
+            .or_else(|| line.strip_prefix(&format!("'{key}'")))
+            .or_else(|| line.strip_prefix(key));
+        if let Some(rest) =
+            unquoted.and_then(|r| r.trim_start_matches([' ', '\t']).strip_prefix(':'))
+        {
+            offset += line.len() - rest.len();
+            break rest;
+        }
+        offset += line.len();
+    };
+    let value_in = |line: &str, at: usize| -> Option<(usize, usize)> {
+        let body = line.trim_end_matches(['\r', '\n']);
+        let lead = body.len() - body.trim_start_matches([' ', '\t']).len();
+        let value = &body[lead..];
+        let len = match value.chars().next()? {
+            '#' => return None,
+            quote @ ('"' | '\'') => closing_quote(value, quote).unwrap_or(value.len()),
+            _ => value.find(" #").unwrap_or(value.len()),
+        };
+        let value = value[..len].trim_end();
+        (!value.is_empty()).then_some((at + lead, at + lead + value.len()))
+    };
+    // A block scalar (`|`, `>`) starts on the next line, as does a value after a bare key.
+    let block = |(start, _): (usize, usize)| text[start..].starts_with(['|', '>']);
+    if let Some(span) = value_in(after_key, offset).filter(|&span| !block(span)) {
+        return Some(span);
+    }
+    offset += after_key.len();
+    for line in lines {
+        if let Some(span) = value_in(line, offset) {
+            return Some(span);
+        }
+        offset += line.len();
+    }
+    None
+}
+
+/// The length of a quoted YAML scalar at the start of `value`, closing quote included.
+fn closing_quote(value: &str, quote: char) -> Option<usize> {
+    let mut chars = value.char_indices().skip(1);
+    while let Some((i, c)) = chars.next() {
+        match c {
+            // In double quotes a backslash escapes the next character.
+            '\\' if quote == '"' => {
+                chars.next();
+            }
+            // In single quotes a quote is written twice.
+            '\'' if quote == '\'' && value[i + 1..].starts_with('\'') => {
+                chars.next();
+            }
+            c if c == quote => return Some(i + 1),
+            _ => {}
+        }
+    }
+    None
 }
 
 /// A folder named by a four-digit year is an edition; anything else in content/ is not.
@@ -524,6 +593,19 @@ pub(crate) fn find_nth_value(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_top_level_value_is_found_as_written() {
+        fn at(text: &str) -> Option<&str> {
+            top_level_value(text, "base_url").map(|(s, e)| &text[s..e])
+        }
+        assert_eq!(at("a: 1\nbase_url: \"x\\\"y\"  # c\n"), Some("\"x\\\"y\""));
+        assert_eq!(at("base_url : 'it''s' # c\n"), Some("'it''s'"));
+        assert_eq!(at("base_url: plain # c\r\n"), Some("plain"));
+        assert_eq!(at("base_url: |-\n  https://x/\nb: 1\n"), Some("https://x/"));
+        assert_eq!(at("  base_url: nested\n"), None);
+        assert_eq!(at("base_url_x: y\n"), None);
+    }
 
     #[test]
     fn front_matter_splits_with_lf_and_crlf() {

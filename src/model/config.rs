@@ -50,11 +50,26 @@ pub fn base_url_problem(url: &str) -> Option<String> {
     if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return problem("the base URL contains a space or a control character".into());
     }
+    if let Some(c) = url.chars().find(|&c| is_invisible(c)) {
+        return problem(format!(
+            "the base URL contains the invisible character U+{:04X}: zero-width and text-direction characters make a link read differently from where it leads",
+            c as u32
+        ));
+    }
     let lower = url.to_ascii_lowercase();
     let Some(rest) = ["https://", "http://"]
         .iter()
         .find_map(|scheme| lower.starts_with(scheme).then(|| &url[scheme.len()..]))
     else {
+        // `https:\\host` or `https:/host`: the right scheme, written wrong.
+        if let Some(scheme) = ["https:", "http:"]
+            .into_iter()
+            .find(|scheme| lower.starts_with(scheme))
+        {
+            return problem(format!(
+                "the slashes after `{scheme}` are wrong: write `{scheme}//` and then the host, with two forward slashes"
+            ));
+        }
         let scheme = url
             .split_once(':')
             .map(|(s, _)| s)
@@ -95,6 +110,25 @@ pub fn base_url_problem(url: &str) -> Option<String> {
         if !labels.iter().all(label_ok) {
             return problem(format!("`{host}` is not a host name"));
         }
+        if labels
+            .iter()
+            .any(|l| l.starts_with('-') || l.ends_with('-'))
+        {
+            return problem(format!(
+                "`{host}` is not a host name: a part of it starts or ends with `-`"
+            ));
+        }
+        // A browser reads a host whose last part is a number as an IPv4 address (also in
+        // hex or with fewer parts), and a malformed one as no address at all.
+        let last = labels.last().copied().unwrap_or("");
+        let numeric = last.bytes().all(|b| b.is_ascii_digit())
+            || last.get(..2).is_some_and(|x| x.eq_ignore_ascii_case("0x"));
+        let dotted = host.strip_suffix('.').unwrap_or(host);
+        if numeric && dotted.parse::<std::net::Ipv4Addr>().is_err() {
+            return problem(format!(
+                "`{host}` is not an IPv4 address (four numbers 0–255 without leading zeros, e.g. 192.168.1.25) nor a host name"
+            ));
+        }
     }
     if let Some(digits) = port.strip_prefix(':') {
         if digits.is_empty()
@@ -102,6 +136,9 @@ pub fn base_url_problem(url: &str) -> Option<String> {
             || digits.parse::<u16>().is_err()
         {
             return problem(format!("`{digits}` is not a port number"));
+        }
+        if digits.parse::<u16>() == Ok(0) {
+            return problem("port 0 is not a port a site can be reached on".into());
         }
     } else if !port.is_empty() {
         return problem("the base URL's IPv6 host is not valid".into());
@@ -113,6 +150,39 @@ pub fn base_url_problem(url: &str) -> Option<String> {
         ));
     }
     None
+}
+
+/// Characters that show nothing or reorder the text around them: every format character
+/// (Unicode category Cf: zero-width spaces and joiners, bidi embeddings, overrides and
+/// isolates, the byte-order mark, tag characters…) and the blank fillers that are letters.
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c as u32,
+        0xAD | 0x34F
+            | 0x600..=0x605
+            | 0x61C
+            | 0x6DD
+            | 0x70F
+            | 0x890..=0x891
+            | 0x8E2
+            | 0x115F..=0x1160
+            | 0x17B4..=0x17B5
+            | 0x180B..=0x180F
+            | 0x200B..=0x200F
+            | 0x202A..=0x202E
+            | 0x2060..=0x206F
+            | 0x3164
+            | 0xFE00..=0xFE0F
+            | 0xFEFF
+            | 0xFFA0
+            | 0xFFF0..=0xFFFB
+            | 0x110BD
+            | 0x110CD
+            | 0x13430..=0x1343F
+            | 0x1BCA0..=0x1BCA3
+            | 0x1D173..=0x1D17A
+            | 0xE0000..=0xE0FFF
+    )
 }
 
 /// Thresholds of `check`.
@@ -281,6 +351,10 @@ mod tests {
             "http://[::1]:8000/x/",
             "https://政府.中国/年报/",
             "https://example.gov.cn./%E5%B9%B4/",
+            "https://rsj-2.example.gov.cn/",
+            "https://1example.gov.cn/",
+            "http://192.168.1.25:8080/",
+            "https://a.example/%E2%80%8B/",
         ] {
             assert_eq!(base_url_problem(good), None, "{good}");
         }
@@ -312,6 +386,21 @@ mod tests {
             ("https://[::1/", "IPv6"),
             ("https://[::1]x/", "IPv6"),
             ("https://a..b/", "not a host name"),
+            ("https:\\\\a.example\\", "slashes after `https:`"),
+            ("HTTPS:/a.example/", "slashes after `https:`"),
+            ("http:a.example", "slashes after `http:`"),
+            ("https://a.example\u{200B}/", "U+200B"),
+            ("https://a.example/\u{202E}x", "U+202E"),
+            ("https://a\u{AD}b.example/", "U+00AD"),
+            ("https://a.example/\u{E0041}", "U+E0041"),
+            ("https://a.example:0/", "port 0"),
+            ("https://a.example:00/", "port 0"),
+            ("https://-a.example/", "`-`"),
+            ("https://a-.example/", "`-`"),
+            ("https://1.2.3.4.5/", "IPv4"),
+            ("https://a.1/", "IPv4"),
+            ("https://0x7f.1/", "IPv4"),
+            ("https://127.0.0.01/", "IPv4"),
         ] {
             let problem = base_url_problem(bad).unwrap_or_else(|| panic!("{bad} accepted"));
             assert!(problem.contains(why), "{bad}: {problem}");

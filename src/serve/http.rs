@@ -9,6 +9,8 @@
 //! The preview shows drafts, so it answers only requests addressed to itself: the Host header
 //! must name the address it listens on (a web page on another site that rebinds its own DNS
 //! name to 127.0.0.1 sends its own name, and is refused with 421 before anything is read).
+//! Every request, HTTP/1.0 too, must carry exactly one well-formed Host header; a head that a
+//! proxy in front could read differently (`Host : x`, folded lines) is refused with 400.
 //! A fixed number of connections is served at once, and each must send its whole request
 //! head within a deadline, however slowly the bytes trickle in; live-reload streams (one per
 //! open tab) are exempt from the deadline once their head is read, and may take only part of
@@ -184,11 +186,21 @@ impl Write for Deadline<'_> {
 struct Request {
     method: String,
     target: String,
-    /// The Host header, when there was exactly one.
-    host: Option<String>,
-    /// HTTP/1.1 requires a Host header; HTTP/1.0 clients may leave it out.
-    requires_host: bool,
+    /// The one Host header's value.
+    host: String,
 }
+
+/// A request refused before it is looked at: the status and the reason sent with it.
+type Refused = (u16, &'static str);
+
+const MALFORMED: Refused = (400, "400 malformed request.\n");
+const NEEDS_HOST: Refused = (
+    400,
+    "400 a request must have exactly one Host header (HTTP/1.0 too), written `Host: address:port`.\n",
+);
+const TOO_LARGE: Refused = (431, "431 the request head is too large.\n");
+const TOO_LONG: Refused = (414, "414 the request line is too long.\n");
+const TOO_SLOW: Refused = (408, "408 the request did not arrive in time.\n");
 
 /// Serves one connection to completion; errors just end it.
 fn handle(stream: &TcpStream, server: &Server) {
@@ -205,38 +217,31 @@ fn handle(stream: &TcpStream, server: &Server) {
     let request = match request {
         Ok(Some(r)) => r,
         Ok(None) => return,
-        Err(status) => {
-            let why = match status {
-                408 => "408 the request did not arrive in time.\n",
-                431 => "431 the request head is too large.\n",
-                _ => "400 malformed request.\n",
-            };
+        Err((status, why)) => {
             let _ = respond(&mut out, status, &[text_type()], why.as_bytes(), false);
+            // What the client is still sending is taken off the socket (within the head's
+            // deadline), so that closing does not reset the connection before it reads the
+            // answer.
+            if status != 408 && stream.shutdown(std::net::Shutdown::Write).is_ok() {
+                let _ = std::io::copy(&mut (&mut reading).take(1 << 20), &mut std::io::sink());
+            }
             return;
         }
     };
-    match &request.host {
-        None if request.requires_host => {
-            let why = "400 an HTTP/1.1 request needs a Host header.\n";
-            let _ = respond(&mut out, 400, &[text_type()], why.as_bytes(), false);
-            return;
-        }
-        Some(host) if !addressed_to_us(host, server.bound, stream.local_addr().ok()) => {
-            let ip = match server.bound.ip() {
-                ip if ip.is_unspecified() => "127.0.0.1".to_string(),
-                IpAddr::V6(ip) => format!("[{ip}]"),
-                ip => ip.to_string(),
-            };
-            let why = format!(
-                "421 this is a gongkai preview: it answers only requests addressed to the \
+    if !addressed_to_us(&request.host, server.bound, stream.local_addr().ok()) {
+        let ip = match server.bound.ip() {
+            ip if ip.is_unspecified() => "127.0.0.1".to_string(),
+            IpAddr::V6(ip) => format!("[{ip}]"),
+            ip => ip.to_string(),
+        };
+        let why = format!(
+            "421 this is a gongkai preview: it answers only requests addressed to the \
 address it listens on, so that other web sites cannot read drafts through it. Open \
 http://{ip}:{port}/ (or http://localhost:{port}/).\n",
-                port = server.bound.port()
-            );
-            let _ = respond(&mut out, 421, &[text_type()], why.as_bytes(), false);
-            return;
-        }
-        _ => {}
+            port = server.bound.port()
+        );
+        let _ = respond(&mut out, 421, &[text_type()], why.as_bytes(), false);
+        return;
     }
     let _ = route(stream, &mut out, &request, server);
 }
@@ -283,56 +288,86 @@ fn addressed_to_us(host: &str, bound: SocketAddr, reached: Option<SocketAddr>) -
         .any(|ours| ours.to_canonical() == ip)
 }
 
-fn read_request(from: &mut Deadline) -> Result<Option<Request>, u16> {
+/// Reads the request line and the headers. Anything a proxy in front might read otherwise
+/// is refused (RFC 9112): a request line that is not `METHOD target HTTP/1.x`, a header line
+/// without a name and colon, whitespace before the colon, a line folded onto the next
+/// (obs-fold), and anything but exactly one Host header holding one `host[:port]`.
+fn read_request(from: &mut Deadline) -> Result<Option<Request>, Refused> {
     // A read error here is the deadline passing (or the client leaving).
     let failed = |e: std::io::Error| match e.kind() {
-        std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock => 408u16,
-        _ => 400,
+        std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock => TOO_SLOW,
+        _ => MALFORMED,
     };
     let mut reader = BufReader::new(from.take(MAX_HEAD));
     let mut line = String::new();
     if reader.read_line(&mut line).map_err(failed)? == 0 {
         return Ok(None);
     }
-    let mut parts = line.split_whitespace();
-    let (Some(method), Some(target), Some(version)) = (parts.next(), parts.next(), parts.next())
-    else {
-        return Err(400);
-    };
-    if !version.starts_with("HTTP/1.") {
-        return Err(400);
+    if !line.ends_with('\n') {
+        // The whole head allowance went on one line: a target no site path comes near.
+        return Err(if line.len() as u64 >= MAX_HEAD {
+            TOO_LONG
+        } else {
+            MALFORMED
+        });
     }
-    let mut request = Request {
-        method: method.to_string(),
-        target: target.to_string(),
-        host: None,
-        requires_host: version != "HTTP/1.0",
+    let parts: Vec<&str> = line.trim_end_matches(['\r', '\n']).split(' ').collect();
+    let &[method, target, version] = parts.as_slice() else {
+        return Err(MALFORMED);
     };
-    // Read the headers (the Host header is the only one looked at), so the client sees its
-    // request consumed.
-    let mut hosts = 0;
+    if method.is_empty() || target.is_empty() || !matches!(version, "HTTP/1.0" | "HTTP/1.1") {
+        return Err(MALFORMED);
+    }
+    let mut hosts = Vec::new();
     loop {
         let mut header = String::new();
         match reader.read_line(&mut header) {
-            Ok(0) => return Err(431),
+            Ok(0) => return Err(TOO_LARGE),
             Ok(_) if header == "\r\n" || header == "\n" => break,
-            Ok(_) if !header.ends_with('\n') => return Err(431),
+            Ok(_) if !header.ends_with('\n') => return Err(TOO_LARGE),
+            // A folded line continues the header above it: a proxy may join them.
+            Ok(_) if header.starts_with([' ', '\t']) => return Err(NEEDS_HOST),
             Ok(_) => {
-                if let Some((name, value)) = header.split_once(':') {
-                    if name.eq_ignore_ascii_case("host") {
-                        hosts += 1;
-                        request.host = Some(value.trim().to_string());
-                    }
+                let Some((name, value)) = header.split_once(':') else {
+                    return Err(MALFORMED);
+                };
+                if !is_token(name) {
+                    // `Host : x` is no Host header here, but may be one to a proxy.
+                    return Err(if name.trim().eq_ignore_ascii_case("host") {
+                        NEEDS_HOST
+                    } else {
+                        MALFORMED
+                    });
+                }
+                if name.eq_ignore_ascii_case("host") {
+                    hosts.push(value.trim_matches([' ', '\t', '\r', '\n']).to_string());
                 }
             }
             Err(e) => return Err(failed(e)),
         }
     }
-    match hosts {
-        // Two Host headers may be read differently by a proxy in front: refuse both.
-        0 | 1 if request.host.as_deref() != Some("") => Ok(Some(request)),
-        _ => Err(400),
+    // Two Host headers may be read differently by a proxy in front: refuse both.
+    let [host] = <[String; 1]>::try_from(hosts).map_err(|_| NEEDS_HOST)?;
+    let well_formed = !host.is_empty()
+        && host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-._~:[]".contains(&b));
+    if !well_formed {
+        return Err(NEEDS_HOST);
     }
+    Ok(Some(Request {
+        method: method.to_string(),
+        target: target.to_string(),
+        host,
+    }))
+}
+
+/// Whether `name` is a header name: one or more token characters, nothing else (RFC 9110).
+fn is_token(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
 }
 
 fn route(
@@ -487,6 +522,7 @@ fn respond(
         421 => "Misdirected Request",
         404 => "Not Found",
         405 => "Method Not Allowed",
+        414 => "URI Too Long",
         431 => "Request Header Fields Too Large",
         503 => "Service Unavailable",
         _ => "Error",

@@ -38,40 +38,68 @@ const PROJECT_FOLDERS: [&str; 4] = ["content", "themes", "archive", ".git"];
 
 /// Refuses a site output folder that a build must not replace: the project folder or one of
 /// its parents, anything inside content/, themes/, archive/ or .git/, an existing file or
-/// symbolic link, and a non-empty folder without the [`STAMP`] of an earlier build. Called
+/// symbolic link, and a non-empty folder without the [`STAMP`] of an earlier build (its exact
+/// text: an empty `.gongkai` anybody can make does not count). Called
 /// before anything is rendered or written, so a refusal touches nothing.
 pub fn check_site_output(root: &Path, out: &Path) -> Result<(), Refusal> {
     let real = check_project_path(root, out)?;
     let shown = out.display();
-    match std::fs::metadata(&real) {
-        Ok(meta) if !meta.is_dir() => Err(Refusal {
+    let is_dir = std::fs::metadata(&real).map(|m| m.is_dir());
+    if is_dir.as_ref().is_ok_and(|d| !d) {
+        return Err(Refusal {
             message: format!("refusing to build into {shown}: it is a file, not a folder"),
             help: "pass a folder for the site (it is created if missing), e.g. --out public".into(),
-        }),
-        Ok(_) if !is_empty(&real) && !is_stamped(&real) => Err(Refusal {
-            message: format!("refusing to build into {shown}: the folder is not empty and was not written by gongkai (it has no {STAMP} file), and a build replaces its output folder as a whole"),
-            help: "pass an empty or new folder, e.g. --out public; if an older gongkai wrote this folder, delete or move it once by hand".into(),
-        }),
-        _ => Ok(()),
+        });
     }
+    if is_dir.is_err() || is_empty(&real) {
+        return Ok(());
+    }
+    let why = match stamp_of(&real) {
+        Stamp::Ours => return Ok(()),
+        Stamp::Missing => format!("it has no {STAMP} file"),
+        Stamp::Other => format!("its {STAMP} file is not the stamp gongkai writes"),
+    };
+    Err(Refusal {
+        message: format!("refusing to build into {shown}: the folder is not empty and was not written by gongkai ({why}), and a build replaces its output folder as a whole"),
+        help: "pass an empty or new folder, e.g. --out public; if an older gongkai wrote this folder, delete or move it once by hand".into(),
+    })
 }
 
 /// Refuses an output file (a bundle) at `out` that is a folder, lies where a build must not
-/// write (see [`check_site_output`]), or exists without being `ours` (a file gongkai wrote
-/// before, which it may replace).
-pub fn check_file_output(root: &Path, out: &Path, ours: fn(&Path) -> bool) -> Result<(), Refusal> {
+/// write (see [`check_site_output`]), ends with a slash (a folder's name), or exists without
+/// being `ours`: a file gongkai wrote before, which it may replace; `ours` says why a file is
+/// not, or None when it is.
+pub fn check_file_output(
+    root: &Path,
+    out: &Path,
+    ours: &dyn Fn(&Path) -> Option<String>,
+) -> Result<(), Refusal> {
     let real = check_project_path(root, out)?;
     let shown = out.display();
-    match std::fs::metadata(&real) {
-        Ok(meta) if meta.is_dir() => Err(Refusal {
+    let is_dir = std::fs::metadata(&real).map(|m| m.is_dir());
+    if is_dir.as_ref().is_ok_and(|d| *d) {
+        return Err(Refusal {
             message: format!("refusing to write {shown}: it is a folder"),
             help: "pass a file name, e.g. --out gongkai-2023.tar.gz".into(),
-        }),
-        Ok(_) if !ours(&real) => Err(Refusal {
-            message: format!(
-                "refusing to overwrite {shown}: the file exists and was not written by gongkai"
-            ),
-            help: "pass a new file name, e.g. --out gongkai-2023.tar.gz".into(),
+        });
+    }
+    // `x/` names a folder: writing a file there fails only at the very end.
+    if out
+        .as_os_str()
+        .to_string_lossy()
+        .ends_with(std::path::is_separator)
+    {
+        return Err(Refusal {
+            message: format!("refusing to write {shown}: the path ends with a slash, so it names a folder, and a bundle is a file"),
+            help: "pass a file name without the trailing slash, e.g. --out gongkai-2023.tar.gz"
+                .into(),
+        });
+    }
+    match is_dir.map(|_| ours(&real)) {
+        Ok(Some(why)) => Err(Refusal {
+            message: format!("refusing to overwrite {shown}: the file exists and {why}"),
+            help: "pass a new file name, e.g. --out gongkai-2023.tar.gz, or move the file away"
+                .into(),
         }),
         _ => Ok(()),
     }
@@ -91,13 +119,15 @@ fn check_project_path(root: &Path, out: &Path) -> Result<PathBuf, Refusal> {
             "pass the project folder (the one holding content/) with --root",
         )
     })?;
-    if std::fs::symlink_metadata(out).is_ok_and(|m| m.file_type().is_symlink()) {
+    // Without its trailing `/` (and `/.`), or the link itself would be looked through.
+    let out: PathBuf = out.components().collect();
+    if std::fs::symlink_metadata(&out).is_ok_and(|m| m.file_type().is_symlink()) {
         return Err(refuse(
             format!("refusing to write to {shown}: it is a symbolic link"),
             "pass the path the link points to, so it is clear what is replaced",
         ));
     }
-    let real = resolve(out).map_err(|e| {
+    let real = resolve(&out).map_err(|e| {
         refuse(
             format!("cannot resolve the output path {shown}: {e}"),
             "pass an output path that can be created, e.g. --out public",
@@ -109,15 +139,59 @@ fn check_project_path(root: &Path, out: &Path) -> Result<PathBuf, Refusal> {
             "pass a folder of its own for the site, e.g. --out public",
         ));
     }
-    for folder in PROJECT_FOLDERS {
-        if real.starts_with(root.join(folder)) {
+    let help =
+        "pass an output path outside content/, themes/, archive/ and .git/, e.g. --out public";
+    for (folder, at) in project_folders(&root) {
+        // A linked folder is named with where it leads, or the refusal of a path outside
+        // the project would make no sense.
+        let linked = if at == root.join(folder) {
+            String::new()
+        } else {
+            format!(" ({folder}/ is a link to {})", at.display())
+        };
+        if real.starts_with(&at) {
             return Err(refuse(
-                format!("refusing to write to {shown}: it is inside the project's {folder}/ folder, which holds sources and must never be replaced"),
-                "pass an output path outside content/, themes/, archive/ and .git/, e.g. --out public",
+                format!("refusing to write to {shown}: it is inside the project's {folder}/ folder{linked}, which holds sources and must never be replaced"),
+                help,
+            ));
+        }
+        if at.starts_with(&real) {
+            return Err(refuse(
+                format!("refusing to write to {shown}: it holds the project's {folder}/ folder{linked}, and the output replaces what is there"),
+                help,
             ));
         }
     }
     Ok(real)
+}
+
+/// Each of the [`PROJECT_FOLDERS`] of the project at `root` (canonical) as it is named and,
+/// when it is a symbolic link, where it leads; likewise a theme folder, or its templates/
+/// or static/, that is a link (the theme loader follows those). Only a link's target counts
+/// as well: a sources folder kept on a shared drive and linked in is still the sources.
+fn project_folders(root: &Path) -> Vec<(&'static str, PathBuf)> {
+    let is_link = |p: &Path| std::fs::symlink_metadata(p).is_ok_and(|m| m.is_symlink());
+    let mut found = Vec::new();
+    for folder in PROJECT_FOLDERS {
+        let named = root.join(folder);
+        if let Ok(real) = std::fs::canonicalize(&named) {
+            if real != named {
+                found.push((folder, real));
+            }
+        }
+        found.push((folder, named));
+    }
+    let themes = std::fs::read_dir(root.join("themes")).into_iter().flatten();
+    for theme in themes.filter_map(Result::ok).map(|e| e.path()) {
+        for path in [theme.join("templates"), theme.join("static"), theme] {
+            if is_link(&path) {
+                if let Ok(real) = std::fs::canonicalize(&path) {
+                    found.push(("themes", real));
+                }
+            }
+        }
+    }
+    found
 }
 
 /// `path` with symbolic links and `..` resolved, for a path that need not exist yet: the
@@ -162,8 +236,28 @@ fn is_empty(dir: &Path) -> bool {
     std::fs::read_dir(dir).is_ok_and(|mut entries| entries.next().is_none())
 }
 
-fn is_stamped(dir: &Path) -> bool {
-    std::fs::symlink_metadata(dir.join(STAMP)).is_ok_and(|m| m.is_file())
+/// What a folder's [`STAMP`] says about it.
+enum Stamp {
+    /// The stamp exactly as a build writes it.
+    Ours,
+    Missing,
+    /// A file of that name with other content (or not a plain file): an empty `.gongkai`
+    /// that anybody can create must not let a build wipe the folder.
+    Other,
+}
+
+fn stamp_of(dir: &Path) -> Stamp {
+    let path = dir.join(STAMP);
+    match std::fs::symlink_metadata(&path) {
+        Err(_) => Stamp::Missing,
+        Ok(meta) if meta.is_file() && meta.len() == STAMP_TEXT.len() as u64 => {
+            match std::fs::read(&path) {
+                Ok(bytes) if bytes == STAMP_TEXT => Stamp::Ours,
+                _ => Stamp::Other,
+            }
+        }
+        Ok(_) => Stamp::Other,
+    }
 }
 
 /// Replaces `out` with exactly `files` (paths relative to `out`, `/`-separated). For folders
@@ -206,8 +300,23 @@ impl Staging {
         let pid = std::process::id();
         let tmp = parent.join(staging_name(&name, "new", pid));
         let old = parent.join(staging_name(&name, "old", pid));
-        let _ = std::fs::remove_dir_all(&tmp);
-        std::fs::create_dir_all(&tmp)?;
+        // Only ever a new folder: one of that name that is still there is not stale, and
+        // may be somebody's.
+        std::fs::create_dir(&tmp).map_err(|e| {
+            io::Error::new(
+                e.kind(),
+                format!(
+                    "cannot make the staging folder {}: {e}; if a folder of that name is yours, move it away",
+                    tmp.display()
+                ),
+            )
+        })?;
+        // First of all, so that a build killed at any later moment leaves a folder the next
+        // build recognises as its own.
+        if let Err(e) = std::fs::write(tmp.join(OWNER), owner_text()) {
+            let _ = std::fs::remove_dir_all(&tmp);
+            return Err(e);
+        }
         if stamp {
             std::fs::write(tmp.join(STAMP), STAMP_TEXT)?;
         }
@@ -235,7 +344,10 @@ impl Staging {
     fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
         // Paths come from validated ids and slugs; refuse anything that could leave the folder.
         let path = Path::new(rel);
-        if !path.components().all(|c| matches!(c, Component::Normal(_))) || rel == STAMP {
+        if !path.components().all(|c| matches!(c, Component::Normal(_)))
+            || rel == STAMP
+            || rel == OWNER
+        {
             return Err(io::Error::new(
                 io::ErrorKind::InvalidInput,
                 format!("refusing to write outside the output folder: {rel}"),
@@ -260,12 +372,8 @@ impl Staging {
         if let Some(e) = lock(&self.failed).take() {
             return Err(e);
         }
-        match std::fs::symlink_metadata(&self.out) {
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                std::fs::rename(&self.tmp, &self.out)?;
-                self.committed.store(true, Ordering::Relaxed);
-                return Ok(None);
-            }
+        let exists = match std::fs::symlink_metadata(&self.out) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => false,
             Err(e) => return Err(e),
             Ok(meta) if !meta.is_dir() => {
                 return Err(io::Error::new(
@@ -276,17 +384,29 @@ impl Staging {
                     ),
                 ))
             }
-            Ok(_) => {}
+            Ok(_) => true,
+        };
+        if exists {
+            check_removable(&self.out, &self.tmp)?;
         }
-        check_removable(&self.out, &self.tmp)?;
+        // The marker leaves last, just before the swap: the output never carries it.
+        std::fs::remove_file(self.tmp.join(OWNER))?;
+        if !exists {
+            std::fs::rename(&self.tmp, &self.out)?;
+            self.committed.store(true, Ordering::Relaxed);
+            return Ok(None);
+        }
         std::fs::rename(&self.out, &self.old)?;
+        // Marked too, so that if this build dies before removing it, the next one does.
+        let _ = std::fs::write(self.old.join(OWNER), owner_text());
         if let Err(e) = std::fs::rename(&self.tmp, &self.out) {
             // Put the previous output back before reporting.
+            let _ = std::fs::remove_file(self.old.join(OWNER));
             let _ = std::fs::rename(&self.old, &self.out);
             return Err(e);
         }
         self.committed.store(true, Ordering::Relaxed);
-        Ok(std::fs::remove_dir_all(&self.old).err().map(|e| {
+        Ok(remove_marked(&self.old).err().map(|e| {
             format!(
                 "the site was written, but the previous output, moved aside to {}, could not be removed ({e}); gongkai tries again on the next build, or delete it by hand",
                 self.old.display()
@@ -300,14 +420,73 @@ fn staging_name(name: &str, kind: &str, pid: u32) -> String {
     format!(".{name}.gongkai-{kind}-{pid}")
 }
 
+/// The file a staging folder gets before anything else, naming the process that made it:
+/// only a folder with this marker is ever removed as stale, so a folder of the user's that
+/// merely has a staging folder's name is never touched.
+const OWNER: &str = ".gongkai-staging";
+
+const OWNER_TITLE: &str =
+    "gongkai staging folder: the next build removes it once the process that made it is gone\n";
+
+/// The marker's text for this process.
+fn owner_text() -> String {
+    let pid = std::process::id();
+    let owner = identity(pid).unwrap_or_else(|| format!("process {pid}"));
+    format!("{OWNER_TITLE}{owner}\n")
+}
+
+/// `process <pid> started <ticks> boot <id>`: a process id with its start time (clock ticks
+/// since boot, from /proc) and the boot it belongs to. A process id alone says little: it is
+/// reused, and the process that has it now (pid 1 always runs, and so does every process id
+/// in a fresh container) need not be the build that made a folder. None without /proc.
+fn identity(pid: u32) -> Option<String> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The command name in parentheses may hold spaces and parentheses itself.
+    let (_, after) = stat.rsplit_once(')')?;
+    let started = after.split_whitespace().nth(19)?;
+    let boot = std::fs::read_to_string("/proc/sys/kernel/random/boot_id").ok()?;
+    Some(format!(
+        "process {pid} started {started} boot {}",
+        boot.trim()
+    ))
+}
+
+/// Whether the staging folder `dir` is gongkai's and its build is gone: its marker is one
+/// gongkai wrote, and no process with the marker's id, start time and boot runs now. On
+/// systems without /proc every marked folder counts as gone (two builds into one folder at
+/// once are not supported anyway).
+fn is_stale(dir: &Path) -> bool {
+    let path = dir.join(OWNER);
+    if !std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_file() && m.len() < 1024) {
+        return false;
+    }
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        return false;
+    };
+    let Some(owner) = text
+        .strip_prefix(OWNER_TITLE)
+        .and_then(|rest| rest.strip_suffix('\n'))
+    else {
+        return false;
+    };
+    let Some(pid) = owner
+        .strip_prefix("process ")
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|pid| pid.parse::<u32>().ok())
+    else {
+        return false;
+    };
+    identity(pid).as_deref() != Some(owner)
+}
+
 /// Removes the staging folders of output `name` in `parent` that a build killed before it
-/// could clean up left behind (a process of that id no longer runs). Only folders of
-/// gongkai's own naming are touched; one that cannot be removed is left for the next build.
+/// could clean up left behind: only folders of gongkai's own naming that carry its marker
+/// ([`OWNER`]) and whose process is gone. One that cannot be removed is left for the next
+/// build.
 fn remove_stale(parent: &Path, name: &str) {
     let Ok(entries) = std::fs::read_dir(parent) else {
         return;
     };
-    let ours = std::process::id();
     for entry in entries.filter_map(Result::ok) {
         let file_name = entry.file_name();
         let Some(rest) = file_name
@@ -316,29 +495,39 @@ fn remove_stale(parent: &Path, name: &str) {
         else {
             continue;
         };
-        let Some(pid) = ["new-", "old-"]
+        let named = ["new-", "old-"]
             .iter()
             .find_map(|kind| rest.strip_prefix(kind))
-            .and_then(|pid| pid.parse::<u32>().ok())
-        else {
-            continue;
-        };
+            .is_some_and(|pid| pid.parse::<u32>().is_ok());
         let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
-        if is_dir && pid != ours && !is_running(pid) {
-            let _ = std::fs::remove_dir_all(entry.path());
+        if named && is_dir && is_stale(&entry.path()) {
+            let _ = remove_marked(&entry.path());
         }
     }
 }
 
-/// Whether a process `pid` runs (on systems without /proc, every build counts as gone: two
-/// builds into one folder at once are not supported anyway).
-fn is_running(pid: u32) -> bool {
-    Path::new("/proc/self").exists() && Path::new(&format!("/proc/{pid}")).exists()
+/// Removes a marked staging folder, its marker last: a removal that fails half-way leaves
+/// the folder still marked, so the next build tries again.
+fn remove_marked(dir: &Path) -> io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        if entry.file_name() == OWNER {
+            continue;
+        }
+        if entry.file_type()?.is_dir() {
+            std::fs::remove_dir_all(entry.path())?;
+        } else {
+            std::fs::remove_file(entry.path())?;
+        }
+    }
+    let _ = std::fs::remove_file(dir.join(OWNER));
+    std::fs::remove_dir(dir)
 }
 
 /// Fails when the old output holds a folder this process cannot empty (e.g. one owned by
 /// another user), which would otherwise surface only after the swap, half deleted. `probe`
-/// is a folder this process made, so its owner is this process's user.
+/// is a folder this process made, so its owner is this process's user. The error names the
+/// folder and says how to open it.
 #[cfg(unix)]
 fn check_removable(out: &Path, probe: &Path) -> io::Result<()> {
     use std::os::unix::fs::MetadataExt;
@@ -346,31 +535,113 @@ fn check_removable(out: &Path, probe: &Path) -> io::Result<()> {
     if me == 0 {
         return Ok(());
     }
+    let groups = own_groups();
+    // How to open the folder depends on whose it is: its owner can open it with chmod, a
+    // folder of another user must be given to this one (or removed) by that user or root.
+    let closed = |path: &Path, why: String, owner: Option<u32>| {
+        let quoted = shell_quote(path);
+        let fix = match owner {
+            Some(uid) if uid == me => format!("`chmod -R u+rwX {quoted}`"),
+            Some(0) => format!("as root, `chown -R {me} {quoted}`"),
+            Some(uid) => format!("as uid {uid} or root, `chown -R {me} {quoted}`"),
+            None => format!(
+                "`chmod -R u+rwX {quoted}` as its owner, or as root `chown -R {me} {quoted}`"
+            ),
+        };
+        io::Error::new(
+            io::ErrorKind::PermissionDenied,
+            format!(
+                "{} {why}, so the previous output cannot be replaced; nothing was changed\n  = help: give the user running gongkai (uid {me}) read, write and search rights on it ({fix}) or delete it, then build again",
+                path.display(),
+            ),
+        )
+    };
     for entry in walkdir::WalkDir::new(out) {
-        let entry = entry.map_err(io::Error::other)?;
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                let path = e.path().unwrap_or(out).to_path_buf();
+                let cause = e
+                    .io_error()
+                    .map_or_else(|| e.to_string(), |io| io.to_string());
+                return Err(closed(
+                    &path,
+                    format!("cannot be read by this user ({cause})"),
+                    None,
+                ));
+            }
+        };
         if !entry.file_type().is_dir() {
             continue;
         }
-        let meta = entry.metadata().map_err(io::Error::other)?;
-        // Emptying a folder needs write and search permission on it; group membership is
-        // not known here, so only a folder that is certainly closed is refused.
+        let meta = entry.metadata().map_err(|e| {
+            closed(
+                entry.path(),
+                format!("cannot be read by this user ({e})"),
+                None,
+            )
+        })?;
+        // Emptying a folder needs read (to list it), write and search permission on it, from
+        // the class of permissions that applies to this user; when the groups are not
+        // known, only a folder that is certainly closed is refused.
         let mode = meta.mode();
         let open = if meta.uid() == me {
-            mode & 0o300 == 0o300
+            mode & 0o700 == 0o700
         } else {
-            mode & 0o003 == 0o003 || mode & 0o030 == 0o030
+            match &groups {
+                Some(groups) if groups.contains(&meta.gid()) => mode & 0o070 == 0o070,
+                Some(_) => mode & 0o007 == 0o007,
+                None => mode & 0o007 == 0o007 || mode & 0o070 == 0o070,
+            }
         };
         if !open {
-            return Err(io::Error::new(
-                io::ErrorKind::PermissionDenied,
+            return Err(closed(
+                entry.path(),
                 format!(
-                    "{} cannot be removed by this user, so the previous output cannot be replaced; nothing was changed (fix its owner or permissions, then build again)",
-                    entry.path().display()
+                    "cannot be removed by this user (it belongs to uid {} and group {}, mode {:o})",
+                    meta.uid(),
+                    meta.gid(),
+                    mode & 0o7777
                 ),
+                Some(meta.uid()),
             ));
         }
     }
     Ok(())
+}
+
+/// The groups this process belongs to (effective group and supplementary groups), from
+/// /proc; None where that cannot be read.
+#[cfg(unix)]
+fn own_groups() -> Option<Vec<u32>> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let field = |name: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .map(|rest| {
+                rest.split_whitespace()
+                    .filter_map(|n| n.parse::<u32>().ok())
+            })
+    };
+    // `Gid:` lists the real, effective, saved and file-system group: the last decides.
+    let mut groups: Vec<u32> = field("Gid:")?.skip(3).take(1).collect();
+    groups.extend(field("Groups:")?);
+    Some(groups)
+}
+
+/// `path` as a shell word, for a command in a help line.
+#[cfg(unix)]
+fn shell_quote(path: &Path) -> String {
+    let text = path.display().to_string();
+    if text
+        .chars()
+        .all(|c| c.is_alphanumeric() || "/._-+,".contains(c))
+    {
+        text
+    } else {
+        format!("'{}'", text.replace('\'', "'\\''"))
+    }
 }
 
 #[cfg(not(unix))]

@@ -494,8 +494,9 @@ fn answers_only_requests_addressed_to_itself() {
         assert_eq!(r.status, 200, "{host}");
         assert!(r.text().contains(title), "{host}");
     }
-    // HTTP/1.0 had no Host header; HTTP/1.1 requires one.
-    assert_eq!(s.raw("GET / HTTP/1.0\r\n\r\n").status, 200);
+    // Every request names its host, HTTP/1.0 ones too (see
+    // `every_request_needs_exactly_one_well_formed_host_header`).
+    assert_eq!(s.raw("GET / HTTP/1.0\r\n\r\n").status, 400);
     let missing = s.raw(&for_host(None));
     assert_eq!(missing.status, 400);
     assert!(!missing.text().contains(title));
@@ -512,7 +513,6 @@ fn answers_only_requests_addressed_to_itself() {
         format!("127.0.0.2:{port}0"),
         "127.0.0.2".to_string(),
         "localhost".to_string(),
-        format!("localhost:{port}@evil.example"),
         format!("[::1]:{port}x"),
     ] {
         for path in [
@@ -543,6 +543,60 @@ fn answers_only_requests_addressed_to_itself() {
     ));
     assert_eq!(two.status, 400);
     assert!(!two.text().contains(title));
+}
+
+#[test]
+fn every_request_needs_exactly_one_well_formed_host_header() {
+    let p = Project::fixture("basic");
+    let s = Serve::start(&p, &[]);
+    let title = "测试局信息公开";
+    let host = s.addr.clone();
+    for request in [
+        format!("GET / HTTP/1.1\r\nHost: {host}\r\n\r\n"),
+        format!("GET / HTTP/1.0\r\nHost: {host}\r\n\r\n"),
+        format!("GET / HTTP/1.1\r\nhost:{host}\r\nAccept: */*\r\n\r\n"),
+        format!("GET / HTTP/1.1\r\nHOST: \t{host} \r\n\r\n"),
+        format!("GET / HTTP/1.1\nHost: {host}\n\n"),
+    ] {
+        let r = s.raw(&request);
+        assert_eq!(r.status, 200, "{request:?}");
+        assert!(r.text().contains(title), "{request:?}");
+    }
+    for request in [
+        // HTTP/1.0 without a Host header: whose is it?
+        "GET / HTTP/1.0\r\n\r\n".to_string(),
+        "HEAD / HTTP/1.0\r\nAccept: */*\r\n\r\n".to_string(),
+        // A space before the colon: not a Host header to this server, maybe one to a proxy.
+        "GET / HTTP/1.0\r\nHost : evil.example\r\n\r\n".to_string(),
+        format!("GET / HTTP/1.1\r\nHost: {host}\r\nHost : evil.example\r\n\r\n"),
+        format!("GET / HTTP/1.1\r\nHost : {host}\r\n\r\n"),
+        format!("GET / HTTP/1.1\r\nHost\t: {host}\r\n\r\n"),
+        // Folded onto the next line (obs-fold), before or after the value.
+        format!("GET / HTTP/1.1\r\nHost:\r\n {host}\r\n\r\n"),
+        format!("GET / HTTP/1.1\r\nHost: {host}\r\n evil.example\r\n\r\n"),
+        format!("GET / HTTP/1.1\r\nHost: {host}\r\nAccept: */*\r\n\tHost: evil.example\r\n\r\n"),
+        // Not one host.
+        format!("GET / HTTP/1.1\r\nHost: {host} evil.example\r\n\r\n"),
+        format!("GET / HTTP/1.1\r\nHost: {host},evil.example\r\n\r\n"),
+        format!("GET / HTTP/1.1\r\nHost: {host}@evil.example\r\n\r\n"),
+        "GET / HTTP/1.1\r\nHost: \r\n\r\n".to_string(),
+        // A header line without a name and colon.
+        format!("GET / HTTP/1.1\r\nHost: {host}\r\nnot a header\r\n\r\n"),
+        format!("GET / HTTP/1.1\r\n: {host}\r\nHost: {host}\r\n\r\n"),
+    ] {
+        let r = s.raw(&request);
+        assert_eq!(r.status, 400, "{request:?}");
+        let text = r.text();
+        assert!(!text.contains(title), "{request:?}: {text}");
+    }
+    // A request line longer than any path of the site: 414, read whole and answered.
+    let long = format!(
+        "GET /{} HTTP/1.1\r\nHost: {host}\r\n\r\n",
+        "a".repeat(100 * 1024)
+    );
+    let r = s.raw(&long);
+    assert_eq!(r.status, 414);
+    assert!(r.text().contains("too long"), "{}", r.text());
 }
 
 #[test]
