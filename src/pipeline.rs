@@ -176,7 +176,7 @@ pub fn publish(
     // Before anything is rendered: a mistyped --out must not replace the project, a theme
     // or a folder gongkai did not write.
     if root.join("content").is_dir() {
-        crate::write::staging::check_site_output(root, out_dir)
+        crate::write::rules::check_site_output(root, out_dir)
             .map_err(|r| Failure::Io(r.to_string()))?;
     }
     // Pages go to disk as they are rendered, into a folder that replaces the output only

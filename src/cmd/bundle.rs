@@ -30,7 +30,7 @@ pub fn run(args: &BundleArgs) -> Result<String, Failure> {
         None => root.join(format!("gongkai-{year}.tar.gz")),
     };
     let replaceable = |path: &std::path::Path| not_this_bundle(root, year, path);
-    crate::write::staging::check_file_output(root, &out, &replaceable)
+    crate::write::rules::check_file_output(root, &out, &replaceable)
         .map_err(|r| Failure::Io(r.to_string()))?;
     let (output, site, _) = crate::pipeline::build_site(root, &RenderOptions::default(), None)?;
     let files = select(

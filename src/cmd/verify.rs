@@ -113,7 +113,7 @@ impl Found {
             .filter(|c| exists(&dir.join(c).join(MANIFEST)))
             .cloned()
             .collect();
-        if !listed && exists(&dir.join(crate::write::staging::STAMP)) && !with_manifest.is_empty() {
+        if !listed && exists(&dir.join(crate::write::rules::STAMP)) && !with_manifest.is_empty() {
             // A build writes the list whenever an edition is archived.
             self.problem("missing", LIST, " (the site's list of archived editions)");
         }

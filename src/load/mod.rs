@@ -6,8 +6,9 @@
 pub mod archives;
 mod content;
 pub(crate) mod publishable;
+mod spans;
 pub mod theme;
 pub(crate) mod yaml;
 
-pub(crate) use content::{find_nth_value, split_front_matter};
 pub use content::{load, load_with, ParseCache, MAX_SOURCE_BYTES};
+pub(crate) use spans::{find_nth_value, split_front_matter};

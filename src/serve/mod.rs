@@ -9,6 +9,7 @@
 
 pub mod http;
 pub mod preview;
+mod request;
 pub mod watch;
 
 use crate::pipeline::build_site;

@@ -1,8 +1,9 @@
 //! The write layer: what a build makes ([`output`]), the staging folder that replaces the
-//! output atomically and the rules for which folders may be replaced ([`staging`]), and the
-//! ZIP writer ([`zip`]). It imports only the leaf layers (html, dates, diagnostics).
+//! output atomically ([`staging`]), the rules for which folders and files may be replaced
+//! ([`rules`]), and the ZIP writer ([`zip`]). It imports only the leaf layers (html, dates, diagnostics).
 
 pub mod output;
+pub mod rules;
 pub mod staging;
 pub mod zip;
 
