@@ -23,24 +23,24 @@
 //! - `diagnostic` — one `Diagnostic` type and its printer; `date`, `html` (escaping, the
 //!   tokenizer, page links, the 关怀版 rewrite), `source` (texts and line:column), `timings`.
 
-pub mod archive;
-pub mod assemble;
-pub mod chart;
+pub(crate) mod archive;
+pub(crate) mod assemble;
+pub(crate) mod chart;
 pub mod cli;
-pub mod cmd;
-pub mod date;
+pub(crate) mod cmd;
+pub(crate) mod date;
 pub mod diagnostic;
-pub mod html;
-pub mod load;
+pub(crate) mod html;
+pub(crate) mod load;
 pub mod model;
-pub mod narrative;
+pub(crate) mod narrative;
 pub mod pipeline;
 pub mod render;
 pub mod serve;
-pub mod source;
-pub mod timings;
-pub mod validate;
-pub mod write;
+pub(crate) mod source;
+pub(crate) mod timings;
+pub(crate) mod validate;
+pub(crate) mod write;
 
 use cli::{Cli, Command};
 

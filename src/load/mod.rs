@@ -10,5 +10,5 @@ mod spans;
 pub mod theme;
 pub(crate) mod yaml;
 
-pub use content::{load, load_with, ParseCache, MAX_SOURCE_BYTES};
+pub use content::{load, load_with, ParseCache};
 pub(crate) use spans::{find_nth_value, split_front_matter};
