@@ -2,7 +2,8 @@
 //! withheld figure away or make no sense (a part listed twice, an indicator among its own
 //! parts, a cycle), and a withheld figure's real value written into any text that reaches the
 //! published site, in any of the forms a reader would recognise, in its own edition or a later
-//! one. Each finding is asserted by code, file, line and column.
+//! one. YAML anchors and aliases, which hide a value from the text as written, are refused
+//! (E060). Each finding is asserted by code, file, line and column.
 
 use crate::support::Project;
 
@@ -247,6 +248,42 @@ const CASES: &[Case] = &[
         )],
         code: "E021",
         at: "content/site.yaml:13:15",
+    },
+    // Anchors, aliases and merge keys are refused outright (E060).
+    Case {
+        what: "an alias of the withheld value",
+        edits: &[
+            (I23, "withheld_value: 876543", "withheld_value: &w 876543"),
+            (I23, "note: 含灵活就业", "note: *w"),
+        ],
+        code: "E060",
+        at: "content/2023/indicators.yaml:38:25",
+    },
+    Case {
+        what: "a merge key",
+        edits: &[(
+            I23,
+            "        note: 含灵活就业\n",
+            "        note: 含灵活就业\n        <<: {description: 说明}\n",
+        )],
+        code: "E060",
+        at: "content/2023/indicators.yaml:16:9",
+    },
+    Case {
+        what: "an anchor in front matter",
+        edits: &[(R23, "summary: 测试概述。", "summary: &s 测试概述。")],
+        code: "E060",
+        at: "content/2023/report.md:10:10",
+    },
+    Case {
+        what: "an anchor in site.yaml",
+        edits: &[(
+            "content/site.yaml",
+            "address: 测试路1号",
+            "address: &a 测试路1号",
+        )],
+        code: "E060",
+        at: "content/site.yaml:13:12",
     },
 ];
 
