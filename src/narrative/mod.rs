@@ -5,9 +5,12 @@
 //! Markdown leaves alone, and `substitute` swaps tokens for figures after Markdown and
 //! sanitising. So a withheld "*" can never turn into emphasis, and a chart figure never ends
 //! up inside a paragraph.
+//!
+//! `withheld` finds a withheld figure's real value in published text.
 
 mod figure;
 pub mod markdown;
+pub(crate) mod withheld;
 
 use crate::model::format;
 use crate::model::{Edition, Site};

@@ -2,8 +2,9 @@
 //! withheld figure away or make no sense (a part listed twice, an indicator among its own
 //! parts, a cycle), and a withheld figure's real value written into any text that reaches the
 //! published site, in any of the forms a reader would recognise, in its own edition or a later
-//! one. YAML anchors and aliases, which hide a value from the text as written, are refused
-//! (E060). Each finding is asserted by code, file, line and column.
+//! one, also where the text as written does not show the digits (YAML escapes, invisible
+//! characters). YAML anchors and aliases are refused (E060). Each finding is asserted by
+//! code, file, line and column.
 
 use crate::support::Project;
 
@@ -249,6 +250,89 @@ const CASES: &[Case] = &[
         code: "E021",
         at: "content/site.yaml:13:15",
     },
+    // Strings as YAML reads them, where the text as written does not show the digits.
+    Case {
+        what: "\\u escapes in a note",
+        edits: &[(
+            I23,
+            "note: 含灵活就业",
+            "note: \"另有\\u0038\\u0037\\u0036543人\"",
+        )],
+        code: "E021",
+        at: "content/2023/indicators.yaml:15:15",
+    },
+    Case {
+        what: "\\x escapes in a source",
+        edits: &[(I23, "source: 区就业服务中心", "source: \"876\\x35\\x343\"")],
+        code: "E021",
+        at: "content/2023/indicators.yaml:14:17",
+    },
+    Case {
+        what: "\\U escapes in a name",
+        edits: &[(
+            I23,
+            "name: 新增指标",
+            "name: \"\\U00000038\\U00000037\\U00000036543\"",
+        )],
+        code: "E021",
+        at: "content/2023/indicators.yaml:55:15",
+    },
+    Case {
+        what: "an escaped line break inside a double-quoted string",
+        edits: &[(
+            I23,
+            "break: 自2023年起含贴息部分",
+            "break: \"自2023年起876\\\n          543\"",
+        )],
+        code: "E021",
+        at: "content/2023/indicators.yaml:53:16",
+    },
+    Case {
+        what: "a plain string folded over two lines",
+        edits: &[(
+            I23,
+            "note: 含灵活就业",
+            "note: 含灵活就业876\n          543人",
+        )],
+        code: "E021",
+        at: "content/2023/indicators.yaml:15:15",
+    },
+    Case {
+        what: "an escaped soft hyphen inside the digits",
+        edits: &[(I23, "note: 含灵活就业", "note: \"876\\u00AD543\"")],
+        code: "E021",
+        at: "content/2023/indicators.yaml:15:15",
+    },
+    Case {
+        what: "escapes in a section title",
+        edits: &[(
+            I23,
+            "title: 资金",
+            "title: \"资金\\u0038\\u0037\\u0036543\"",
+        )],
+        code: "E021",
+        at: "content/2023/indicators.yaml:46:12",
+    },
+    Case {
+        what: "escapes in the report's summary",
+        edits: &[(
+            R23,
+            "summary: 测试概述。",
+            "summary: \"测试\\u0038\\u0037\\u0036543\"",
+        )],
+        code: "E021",
+        at: "content/2023/report.md:10:10",
+    },
+    Case {
+        what: "escapes in site.yaml",
+        edits: &[(
+            "content/site.yaml",
+            "address: 测试路1号",
+            "address: \"测试路\\u0038\\u0037\\u0036543号\"",
+        )],
+        code: "E021",
+        at: "content/site.yaml:13:12",
+    },
     // Anchors, aliases and merge keys are refused outright (E060).
     Case {
         what: "an alias of the withheld value",
@@ -284,6 +368,47 @@ const CASES: &[Case] = &[
         )],
         code: "E060",
         at: "content/site.yaml:13:12",
+    },
+    // Invisible characters inside the digits hide nothing.
+    Case {
+        what: "a soft hyphen",
+        edits: &[(R23, P, "开篇876\u{AD}543段落")],
+        code: "E021",
+        at: "content/2023/report.md:12:3",
+    },
+    Case {
+        what: "zero-width space and joiners, word joiner",
+        edits: &[(R23, P, "开篇8\u{200B}7\u{200C}6\u{200D}5\u{2060}43段落")],
+        code: "E021",
+        at: "content/2023/report.md:12:3",
+    },
+    Case {
+        what: "byte order mark, grapheme joiner, variation selector",
+        edits: &[(R23, P, "开篇8\u{FEFF}7\u{34F}6\u{FE0F}543段落")],
+        code: "E021",
+        at: "content/2023/report.md:12:3",
+    },
+    Case {
+        what: "bidi embeddings and overrides",
+        edits: &[(
+            R23,
+            P,
+            "开篇8\u{202A}7\u{202B}6\u{202C}5\u{202D}4\u{202E}3段落",
+        )],
+        code: "E021",
+        at: "content/2023/report.md:12:3",
+    },
+    Case {
+        what: "bidi isolates",
+        edits: &[(R23, P, "开篇8\u{2066}7\u{2067}6\u{2068}5\u{2069}43段落")],
+        code: "E021",
+        at: "content/2023/report.md:12:3",
+    },
+    Case {
+        what: "a zero-width space in a section title",
+        edits: &[(I23, "title: 资金", "title: 资金876\u{200B}543")],
+        code: "E021",
+        at: "content/2023/indicators.yaml:46:14",
     },
 ];
 

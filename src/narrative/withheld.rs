@@ -1,0 +1,381 @@
+//! Finding a withheld figure's real value (`withheld_value`) in text that is published, in
+//! every form a reader recognises as the same figure: for `validate` (the sources as
+//! written and parsed strings), in the layer below it.
+//!
+//! A number is matched whole (765432 is not found in 1765432 or 765432.5), in the forms a
+//! reader recognises as the same figure: 765432.00, 765,432, 765，432, 765 432, full-width
+//! ７６５４３２, and 76.5432万. Invisible characters (soft hyphens, zero-width spaces and
+//! joiners, bidi controls, variation selectors) hide nothing: a reader sees the digits
+//! without them, so they are removed before matching.
+
+use crate::model::{Figure, Site};
+use regex::Regex;
+use std::sync::OnceLock;
+
+/// A withheld figure with its real value.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Secret<'a> {
+    pub(crate) year: i32,
+    pub(crate) id: &'a str,
+    pub(crate) value: f64,
+}
+
+/// Every withheld figure of the site that has its real value, by magnitude (so each number
+/// of a text is looked up by binary search: a city has hundreds of withheld figures and its
+/// texts thousands of numbers).
+pub(crate) fn secrets(site: &Site) -> Vec<Secret<'_>> {
+    let mut all: Vec<Secret> = site
+        .editions
+        .iter()
+        .flat_map(|e| {
+            e.indicators()
+                .filter(|i| i.value == Figure::Withheld)
+                .filter_map(move |i| {
+                    i.withheld_value.map(|value| Secret {
+                        year: e.year,
+                        id: &i.id,
+                        value,
+                    })
+                })
+        })
+        .collect();
+    all.sort_by(|a, b| a.value.abs().total_cmp(&b.value.abs()));
+    all
+}
+
+/// Those of `secrets` an edition of `year` can know: its own and earlier editions' (an
+/// edition cannot know a later one's figures; a later one can repeat an earlier one's).
+pub(crate) fn known_in<'a>(secrets: &[Secret<'a>], year: i32) -> Vec<Secret<'a>> {
+    secrets.iter().copied().filter(|s| s.year <= year).collect()
+}
+
+/// A withheld figure found in a text, with its byte range there.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Leak<'a> {
+    pub(crate) start: usize,
+    pub(crate) end: usize,
+    pub(crate) secret: Secret<'a>,
+}
+
+/// Characters that take no room on the page: a reader sees `876\u{AD}543` as 876543.
+pub(crate) fn is_invisible(c: char) -> bool {
+    matches!(c,
+        '\u{AD}' | '\u{34F}' | '\u{61C}' | '\u{180E}'
+        | '\u{200B}'..='\u{200F}'
+        | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{2064}'
+        | '\u{2066}'..='\u{2069}'
+        | '\u{20E3}'
+        | '\u{FE00}'..='\u{FE0F}'
+        | '\u{FEFF}')
+}
+
+/// Every number of `text` that is one of `secrets` (sorted by magnitude), with its byte
+/// range in `text`. Dates are not figures: a withheld 12 must not make every later 12月 or
+/// `published: 2024-12-20` an error no one can reword.
+pub(crate) fn find<'a>(text: &str, secrets: &[Secret<'a>]) -> Vec<Leak<'a>> {
+    if secrets.is_empty() {
+        return Vec::new();
+    }
+    let visible = Visible::of(text);
+    let clean = visible.text.as_ref();
+    let dates = date_spans(clean);
+    let mut out = Vec::new();
+    for reading in numbers(clean) {
+        let next = clean[reading.end..].chars().next();
+        if matches!(next, Some('年' | '月' | '日'))
+            || dates
+                .iter()
+                .any(|&(s, e)| s <= reading.start && reading.end <= e)
+        {
+            continue;
+        }
+        if let Some(secret) = lookup(secrets, reading.value) {
+            out.push(Leak {
+                start: visible.original(reading.start),
+                end: visible.original_end(reading.end),
+                secret,
+            });
+        }
+    }
+    out
+}
+
+/// The secret whose value `value` is: a withheld -5 is given away by 减少5 as much as by -5,
+/// so magnitudes are compared, within the rounding of a decimal written out (12.50 is 12.5).
+fn lookup<'a>(secrets: &[Secret<'a>], value: f64) -> Option<Secret<'a>> {
+    let magnitude = value.abs();
+    let tolerance = 1e-9 * magnitude.max(1.0);
+    let first = secrets.partition_point(|s| s.value.abs() < magnitude - tolerance);
+    secrets
+        .get(first)
+        .filter(|s| s.value.abs() <= magnitude + tolerance)
+        .copied()
+}
+
+/// A text with its invisible characters removed, and the way back to the original offsets.
+struct Visible<'t> {
+    text: std::borrow::Cow<'t, str>,
+    /// For each byte of `text`, its offset in the original; None when nothing was removed.
+    map: Option<Vec<usize>>,
+    /// The original's length.
+    len: usize,
+}
+
+impl<'t> Visible<'t> {
+    fn of(text: &'t str) -> Visible<'t> {
+        if !text.chars().any(is_invisible) {
+            return Visible {
+                text: text.into(),
+                map: None,
+                len: text.len(),
+            };
+        }
+        let mut clean = String::with_capacity(text.len());
+        let mut map = Vec::with_capacity(text.len());
+        for (i, c) in text.char_indices().filter(|&(_, c)| !is_invisible(c)) {
+            clean.push(c);
+            map.extend(i..i + c.len_utf8());
+        }
+        Visible {
+            text: clean.into(),
+            map: Some(map),
+            len: text.len(),
+        }
+    }
+
+    fn original(&self, at: usize) -> usize {
+        match &self.map {
+            Some(map) => map.get(at).copied().unwrap_or(self.len),
+            None => at,
+        }
+    }
+
+    /// The original offset just past the byte before `end`.
+    fn original_end(&self, end: usize) -> usize {
+        match (&self.map, end) {
+            (Some(_), 0) => 0,
+            (Some(map), _) => map.get(end - 1).map_or(end, |&b| b + 1),
+            (None, _) => end,
+        }
+    }
+}
+
+/// Byte ranges of the dates written `YYYY-MM-DD`, `YYYY-MM` or with `/`.
+fn date_spans(text: &str) -> Vec<(usize, usize)> {
+    static DATE: OnceLock<Regex> = OnceLock::new();
+    let re = DATE.get_or_init(|| {
+        Regex::new(r"\d{4}[-/](?:1[0-2]|0?[1-9])(?:[-/](?:3[01]|[12][0-9]|0?[1-9]))?").unwrap()
+    });
+    let b = text.as_bytes();
+    re.find_iter(text)
+        .filter(|m| {
+            let digit_before = m.start() > 0 && b[m.start() - 1].is_ascii_digit();
+            !digit_before && !b.get(m.end()).is_some_and(u8::is_ascii_digit)
+        })
+        .map(|m| (m.start(), m.end()))
+        .collect()
+}
+
+/// A number as a reader could read it, with its byte range.
+#[derive(Debug, PartialEq)]
+struct Reading {
+    start: usize,
+    end: usize,
+    value: f64,
+}
+
+fn digit(c: char) -> Option<char> {
+    match c {
+        '0'..='9' => Some(c),
+        '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32),
+        _ => None,
+    }
+}
+
+/// Characters written between groups of three digits (9,182,736 · 9，182，736 · 9 182 736).
+const GROUP_SEPARATORS: &[char] = &[',', '，', ' ', '\u{a0}', '\u{2009}', '\u{202f}', '\u{3000}'];
+
+/// Of those, the ones that also separate words or clauses in Chinese text: 12，345 may be two
+/// numbers, so both readings count.
+const AMBIGUOUS_SEPARATORS: &[char] = &['，', ' ', '\u{3000}'];
+
+/// Every number of `text` with every value it can be read as: the whole run of digits with
+/// its decimals, a run grouped by thousands separators as one number (and, where the
+/// separator also separates clauses, as its groups), and a number followed by 万 or 亿 scaled.
+fn numbers(text: &str) -> Vec<Reading> {
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let byte = |i: usize| chars.get(i).map_or(text.len(), |&(b, _)| b);
+    let run_end = |mut j: usize| {
+        while j < chars.len() && digit(chars[j].1).is_some() {
+            j += 1;
+        }
+        j
+    };
+    let digits = |(s, e): (usize, usize)| -> String {
+        chars[s..e].iter().filter_map(|&(_, c)| digit(c)).collect()
+    };
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if digit(chars[i].1).is_none() {
+            i += 1;
+            continue;
+        }
+        let mut groups = vec![(i, run_end(i))];
+        let mut j = groups[0].1;
+        let mut separator = None;
+        if j - i <= 3 {
+            while let Some(&(_, c)) = chars.get(j) {
+                if !GROUP_SEPARATORS.contains(&c) || separator.is_some_and(|s| s != c) {
+                    break;
+                }
+                let end = run_end(j + 1);
+                if end - (j + 1) != 3 {
+                    break;
+                }
+                separator = Some(c);
+                groups.push((j + 1, end));
+                j = end;
+            }
+        }
+        let mut fraction = String::new();
+        if matches!(chars.get(j), Some((_, '.' | '．')))
+            && chars.get(j + 1).is_some_and(|&(_, c)| digit(c).is_some())
+        {
+            let end = run_end(j + 1);
+            fraction = format!(".{}", digits((j + 1, end)));
+            j = end;
+        }
+        let scale = match chars.get(j) {
+            Some((_, '万')) => Some(1e4),
+            Some((_, '亿')) => Some(1e8),
+            _ => None,
+        };
+        let mut read = |s: usize, e: usize, written: String, scaled: bool| {
+            if let Ok(value) = written.parse::<f64>() {
+                out.push(Reading {
+                    start: byte(s),
+                    end: byte(e),
+                    value,
+                });
+                if let (true, Some(scale)) = (scaled, scale) {
+                    out.push(Reading {
+                        start: byte(s),
+                        end: byte(e),
+                        value: value * scale,
+                    });
+                }
+            }
+        };
+        let whole: String = groups.iter().map(|&g| digits(g)).collect();
+        read(i, j, whole + &fraction, true);
+        if separator.is_some_and(|s| AMBIGUOUS_SEPARATORS.contains(&s)) {
+            let last = groups.len() - 1;
+            for (k, &(s, e)) in groups.iter().enumerate() {
+                if k == last {
+                    read(s, j, digits((s, e)) + &fraction, true);
+                } else {
+                    read(s, e, digits((s, e)), false);
+                }
+            }
+        }
+        i = j;
+    }
+    out
+}
+
+/// Blanks `text[s..e]` in `out` (same offsets), keeping line breaks so lines stay lines.
+pub(crate) fn blank(out: &mut [u8], s: usize, e: usize) {
+    for b in &mut out[s..e] {
+        if *b != b'\n' && *b != b'\r' {
+            *b = b' ';
+        }
+    }
+}
+
+/// `text` with the spans of `re` blanked (same offsets).
+fn mask(text: &str, re: &Regex) -> String {
+    let mut bytes = text.as_bytes().to_vec();
+    for m in re.find_iter(text) {
+        blank(&mut bytes, m.start(), m.end());
+    }
+    // Whole characters were replaced byte for byte by spaces: still valid UTF-8.
+    String::from_utf8(bytes).unwrap_or_default()
+}
+
+/// A Markdown body with template comments `{# … #}` and HTML comments blanked: neither
+/// reaches a page (the sanitiser drops HTML comments), and an office may well note the real
+/// figure there for internal review.
+pub(crate) fn mask_comments(body: &str) -> String {
+    static COMMENT: OnceLock<Regex> = OnceLock::new();
+    mask(
+        body,
+        COMMENT.get_or_init(|| Regex::new(r"(?s)\{#.*?#\}|<!--.*?-->").unwrap()),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn values(text: &str) -> Vec<(String, f64)> {
+        numbers(text)
+            .into_iter()
+            .map(|r| (text[r.start..r.end].to_string(), r.value))
+            .collect()
+    }
+
+    #[test]
+    fn numbers_are_read_whole_and_in_every_written_form() {
+        assert_eq!(values("共1765432人"), vec![("1765432".into(), 1765432.0)]);
+        assert_eq!(
+            values("12.50万"),
+            vec![("12.50".into(), 12.5), ("12.50".into(), 125000.0)]
+        );
+        assert_eq!(values("9,182,736"), vec![("9,182,736".into(), 9182736.0)]);
+        assert_eq!(
+            values("９１８２７３６"),
+            vec![("９１８２７３６".into(), 9182736.0)]
+        );
+        let spaced = values("9 182 736");
+        assert!(spaced.contains(&("9 182 736".into(), 9182736.0)));
+        assert!(spaced.contains(&("182".into(), 182.0)), "{spaced:?}");
+        // Not groups of three: separate numbers.
+        assert_eq!(
+            values("1100，700"),
+            vec![("1100".into(), 1100.0), ("700".into(), 700.0)]
+        );
+        assert_eq!(values("2023-12-20").len(), 3);
+    }
+
+    #[test]
+    fn dates_are_found_whole() {
+        assert_eq!(date_spans("发布2023-12-20，"), vec![(6, 16)]);
+        assert_eq!(date_spans("\"2023-03\": 1"), vec![(1, 8)]);
+        assert!(date_spans("12023-12-201").is_empty());
+    }
+
+    #[test]
+    fn invisible_characters_hide_nothing_and_spans_stay_in_the_original() {
+        let secret = [Secret {
+            year: 2023,
+            id: "a",
+            value: 876543.0,
+        }];
+        for text in [
+            "另有876\u{AD}543人",
+            "另有8\u{200B}7\u{200D}6\u{FEFF}5\u{2066}4\u{2069}3人",
+            "另有876\u{202E}543\u{FE0F}人",
+        ] {
+            let found = find(text, &secret);
+            assert_eq!(found.len(), 1, "{text:?}");
+            assert_eq!(found[0].start, "另有".len());
+            assert!(
+                text[found[0].start..found[0].end].ends_with('3'),
+                "{text:?}"
+            );
+        }
+        assert!(find("另有876543年", &secret).is_empty());
+    }
+}
