@@ -1,6 +1,6 @@
 //! Finding a withheld figure's real value (`withheld_value`) in text that is published, in
 //! every form a reader recognises as the same figure: for `validate` (the sources as
-//! written and parsed strings), in the layer below it.
+//! written, parsed strings, attachments, theme files, file names), in the layer below it.
 //!
 //! A number is matched whole (765432 is not found in 1765432 or 765432.5), in the forms a
 //! reader recognises as the same figure: 765432.00, 765,432, 765，432, 765 432, full-width
@@ -312,6 +312,16 @@ pub(crate) fn mask_comments(body: &str) -> String {
     mask(
         body,
         COMMENT.get_or_init(|| Regex::new(r"(?s)\{#.*?#\}|<!--.*?-->").unwrap()),
+    )
+}
+
+/// A theme template with its template comments `{# … #}` blanked. Its HTML comments are
+/// published: a template's output is not sanitised.
+pub(crate) fn mask_template_comments(template: &str) -> String {
+    static COMMENT: OnceLock<Regex> = OnceLock::new();
+    mask(
+        template,
+        COMMENT.get_or_init(|| Regex::new(r"(?s)\{#.*?#\}").unwrap()),
     )
 }
 

@@ -1,19 +1,24 @@
 //! E021: a withheld figure's real value (`withheld_value`) in anything that reaches the
 //! published site. Every text is read from its source as written, so the finding points
-//! where the figure was typed: site.yaml (on every page), and in the withholding edition and
-//! every later one, indicators.yaml (names, notes, sources, section titles, any string),
-//! front matter (title, summary, 文号, every field) and the whole Markdown body, code spans,
-//! raw-HTML attributes, link URLs and template tags included. Only what never reaches the output is left out:
+//! where the figure was typed: site.yaml (on every page), the project's theme templates and
+//! static files (on every page too), and in the withholding edition and every later one,
+//! indicators.yaml (names, notes, sources, section titles, any string), front matter (title,
+//! summary, 文号, every field) and the whole Markdown body, code spans, raw-HTML attributes,
+//! link URLs and template tags included. Only what never reaches the output is left out:
 //! keys, comments, the figures themselves and `withheld_value`.
 //!
 //! What the source as written does not show is checked as well: every string as YAML reads
-//! it (escapes such as `\u0038`, a line break inside quotes, folded lines). How a number is
-//! matched is `narrative::withheld`'s.
+//! it (escapes such as `\u0038`, a line break inside quotes, folded lines), the csv and svg
+//! attachments, and the names of published files and folders. The narrative as Markdown and
+//! templates made it is render's to check (it sees the page before figures are printed).
+//! How a number is matched is `narrative::withheld`'s.
 
 use super::Locator;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::model::{Edition, Site};
-use crate::narrative::withheld::{blank, find, known_in, mask_comments, secrets, Secret};
+use crate::narrative::withheld::{
+    blank, find, known_in, mask_comments, mask_template_comments, secrets, Secret,
+};
 use crate::source::FileId;
 use regex::Regex;
 use std::collections::HashMap;
@@ -33,6 +38,12 @@ const FIGURE_KEYS: &[&str] = &[
 /// site.yaml keys that configure gongkai and never reach a page.
 const SETTING_KEYS: &[&str] = &["index_no_pattern", "checks", "numbers", "theme"];
 
+/// Attachments published verbatim that are text a reader (or a search engine) reads.
+const TEXT_ATTACHMENTS: &[&str] = &["csv", "svg"];
+
+/// Static files of a theme that are text.
+const TEXT_STATIC: &[&str] = &["css", "js", "svg"];
+
 /// What kind of text is scanned, for the message and the help.
 #[derive(Clone, Copy)]
 enum Text {
@@ -42,6 +53,8 @@ enum Text {
     Data,
     /// A YAML string as YAML reads it, where the text as written does not show the figure.
     Parsed,
+    /// A template of the project's theme.
+    Theme,
 }
 
 /// One run of the rule: the findings so far, so a parsed string does not repeat what the
@@ -71,6 +84,7 @@ pub(super) fn check_site(site: &Site, diags: &mut Diagnostics) {
         Text::Data,
     );
     rule.config_strings(&all);
+    rule.theme(&all);
     for edition in &site.editions {
         let known = known_in(&all, edition.year);
         if known.is_empty() {
@@ -92,6 +106,7 @@ pub(super) fn check_site(site: &Site, diags: &mut Diagnostics) {
             rule.scan(file, &padded, &known, narrative);
         }
         rule.front_strings(edition, &known);
+        rule.files(edition, &known);
     }
 }
 
@@ -249,6 +264,114 @@ impl<'s> Rule<'s> {
             }
         }
     }
+
+    /// The project's theme: its templates are on every page and its static files are loaded
+    /// by every page, so every edition's withheld figures count.
+    fn theme(&mut self, secrets: &[Secret<'s>]) {
+        let site = self.site;
+        for (_, file) in site.theme.templates.values() {
+            if let Some(file) = *file {
+                let text = mask_template_comments(&site.sources.get(file).text);
+                self.scan(file, &text, secrets, Text::Theme);
+            }
+        }
+        let folder = format!("themes/{}/static", site.config.theme);
+        for (name, bytes) in &site.theme.static_files {
+            let shown = format!("{folder}/{name}");
+            self.name(None, &shown, name, secrets);
+            let embedded = crate::load::theme::STATIC
+                .iter()
+                .any(|(n, b)| n == name && *b == bytes.as_slice());
+            if !embedded && has_extension(name, TEXT_STATIC) {
+                self.text_file(&shown, bytes, secrets);
+            }
+        }
+    }
+
+    /// The names an edition publishes (its pages and attachments, with their folders), and
+    /// the text of its csv and svg attachments.
+    fn files(&mut self, edition: &Edition, secrets: &[Secret<'s>]) {
+        let folder = format!("content/{}", edition.year);
+        for page in &edition.pages {
+            let shown = format!("{folder}/{}.md", page.slug);
+            self.name(Some(page.file), &shown, &page.slug, secrets);
+        }
+        let mut named = std::collections::BTreeSet::new();
+        for (rel, path) in &edition.assets {
+            // Each folder once, however many files it holds.
+            let mut prefix = String::new();
+            for part in rel.split('/') {
+                if !prefix.is_empty() {
+                    prefix.push('/');
+                }
+                prefix.push_str(part);
+                if named.insert(prefix.clone()) {
+                    self.name(None, &format!("{folder}/{prefix}"), part, secrets);
+                }
+            }
+            if has_extension(rel, TEXT_ATTACHMENTS) {
+                // An unreadable attachment is render's error (E010).
+                if let Ok(bytes) = std::fs::read(path) {
+                    self.text_file(&format!("{folder}/{rel}"), &bytes, secrets);
+                }
+            }
+        }
+    }
+
+    /// A published file or folder name (`shown` is its path, `name` its last part).
+    fn name(&mut self, file: Option<FileId>, shown: &str, name: &str, secrets: &[Secret<'s>]) {
+        if let Some(leak) = find(name, secrets).first() {
+            let s = leak.secret;
+            let d = Diagnostic::error(
+                "E021",
+                format!(
+                    "the name `{shown}` is published and shows the withheld value of `{}` in the {} edition",
+                    s.id, s.year
+                ),
+            )
+            .help("file and folder names are part of the published addresses: rename it without the figure");
+            self.diags.push(match file {
+                Some(file) => d.at(file, 1, 1, 1),
+                None => d,
+            });
+        }
+    }
+
+    /// A text file published verbatim (an attachment or a theme's static file): one error per
+    /// withheld figure, at its first line and column.
+    fn text_file(&mut self, shown: &str, bytes: &[u8], secrets: &[Secret<'s>]) {
+        let text = String::from_utf8_lossy(bytes);
+        // (first line, column, times), by id, in the order found.
+        let mut found: Vec<(Secret, usize, usize, usize)> = Vec::new();
+        // Line by line: a large CSV is never held as characters whole.
+        for (n, line) in text.lines().enumerate() {
+            for leak in find(line, secrets) {
+                match found.iter_mut().find(|f| f.0.id == leak.secret.id) {
+                    Some(f) => f.3 += 1,
+                    None => {
+                        let col = line[..leak.start].chars().count() + 1;
+                        found.push((leak.secret, n + 1, col, 1));
+                    }
+                }
+            }
+        }
+        for (s, line, col, times) in found {
+            let more = match times {
+                1 => String::new(),
+                n => format!(" ({} times)", n),
+            };
+            self.diags.push(
+                Diagnostic::error(
+                    "E021",
+                    format!(
+                        "{shown}:{line}:{col}: this file is published as it is and shows the withheld value of `{}` in the {} edition{more}",
+                        s.id, s.year
+                    ),
+                )
+                .help("take the figure out of the file (write “*”), or leave the file out of the folder"),
+            );
+        }
+    }
 }
 
 /// The message and the help of a finding in `text`.
@@ -272,7 +395,16 @@ fn explain(text: Text, secret: Secret) -> (String, String) {
             format!("this text, as YAML reads it, shows the withheld value of `{id}` in the {year} edition"),
             "YAML escapes (`\\u0038`), a line break inside quotes and lines folded together publish the figure as surely as its digits: leave it out or write “*”".to_string(),
         ),
+        Text::Theme => (
+            format!("this figure is the withheld value of `{id}` in the {year} edition"),
+            "a theme's templates are part of every page: leave the figure out".to_string(),
+        ),
     }
+}
+
+fn has_extension(name: &str, extensions: &[&str]) -> bool {
+    name.rsplit_once('.')
+        .is_some_and(|(_, ext)| extensions.iter().any(|e| ext.eq_ignore_ascii_case(e)))
 }
 
 /// The YAML lines a value at byte `at` is written on: its key's line, and every following

@@ -3,8 +3,9 @@
 //! parts, a cycle), and a withheld figure's real value written into any text that reaches the
 //! published site, in any of the forms a reader would recognise, in its own edition or a later
 //! one, also where the text as written does not show the digits (YAML escapes, invisible
-//! characters). YAML anchors and aliases are refused (E060). Each finding is asserted by
-//! code, file, line and column.
+//! characters), in the files published verbatim (theme files, attachments) and in file
+//! names. YAML anchors and aliases are refused (E060). Each finding is asserted by code,
+//! file, line and column.
 
 use crate::support::Project;
 
@@ -458,6 +459,148 @@ fn each_gap_of_the_safety_net_is_an_error_at_its_source_position() {
     assert!(missed.is_empty(), "{}", missed.join("\n\n"));
 }
 
+/// Files a case adds to the `basic` fixture, with the site.yaml line that selects the theme.
+const THEME: (&str, &str, &str) = (
+    "content/site.yaml",
+    "title: 测试局信息公开",
+    "theme: mine\ntitle: 测试局信息公开",
+);
+
+/// Where a finding about a published file must point: a source position, or, for a file
+/// published verbatim (not a source gongkai reads), the path and position its message names.
+enum At {
+    Source(&'static str),
+    Message(&'static str),
+}
+
+/// A seeded leak in the files a site publishes besides its texts.
+struct FileCase {
+    what: &'static str,
+    edits: &'static [(&'static str, &'static str, &'static str)],
+    writes: &'static [(&'static str, &'static [u8])],
+    at: At,
+}
+
+const FILE_CASES: &[FileCase] = &[
+    FileCase {
+        what: "a theme template (its HTML comments are published)",
+        edits: &[THEME],
+        writes: &[(
+            "themes/mine/templates/partials/footer.html",
+            "<footer>统计<!-- 876543 --></footer>\n".as_bytes(),
+        )],
+        at: At::Source("themes/mine/templates/partials/footer.html:1:16"),
+    },
+    FileCase {
+        what: "a theme's stylesheet",
+        edits: &[THEME],
+        writes: &[(
+            "themes/mine/static/extra.css",
+            b"a { color: red; }\n/* 876543 */\n",
+        )],
+        at: At::Message("themes/mine/static/extra.css:2:4:"),
+    },
+    FileCase {
+        what: "a theme's script",
+        edits: &[THEME],
+        writes: &[("themes/mine/static/app.js", b"var n = 765432;\n")],
+        at: At::Message("themes/mine/static/app.js:1:9:"),
+    },
+    FileCase {
+        what: "a theme's static file name",
+        edits: &[THEME],
+        writes: &[("themes/mine/static/img765432.png", b"\x89PNG")],
+        at: At::Message("`themes/mine/static/img765432.png`"),
+    },
+    FileCase {
+        what: "a csv attachment",
+        edits: &[],
+        writes: &[(
+            "content/2023/附件.csv",
+            "指标,数值\n保密指标,\"876,543\"\n".as_bytes(),
+        )],
+        at: At::Message("content/2023/附件.csv:2:7:"),
+    },
+    FileCase {
+        what: "an svg attachment of a later edition, in a subfolder",
+        edits: &[],
+        writes: &[(
+            "content/2024/图/chart.SVG",
+            b"<svg xmlns=\"http://www.w3.org/2000/svg\"><text>765432</text></svg>",
+        )],
+        at: At::Message("content/2024/图/chart.SVG:1:47:"),
+    },
+    FileCase {
+        what: "a page's file name",
+        edits: &[],
+        writes: &[(
+            "content/2023/p876543.md",
+            "---\ntitle: 附录\n---\n正文\n".as_bytes(),
+        )],
+        at: At::Source("content/2023/p876543.md:1:1"),
+    },
+    FileCase {
+        what: "an attachment's file name",
+        edits: &[],
+        writes: &[("content/2023/附件876543.pdf", b"%PDF-1.4")],
+        at: At::Message("`content/2023/附件876543.pdf`"),
+    },
+    FileCase {
+        what: "an attachment's folder name",
+        edits: &[],
+        writes: &[
+            ("content/2023/876543/a.pdf", b"%PDF-1.4"),
+            ("content/2023/876543/b.pdf", b"%PDF-1.4"),
+        ],
+        at: At::Message("`content/2023/876543`"),
+    },
+];
+
+#[test]
+fn a_withheld_figure_in_a_published_file_or_its_name_is_an_error() {
+    let mut missed = Vec::new();
+    for case in FILE_CASES {
+        let p = Project::fixture("basic");
+        for (file, from, to) in case.edits {
+            p.edit(file, from, to);
+        }
+        for (file, bytes) in case.writes {
+            let path = p.path(file);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, bytes).unwrap();
+        }
+        let (code, list) = findings(&p);
+        let matching: Vec<_> = list
+            .iter()
+            .filter(|f| f["code"] == "E021" && f["severity"] == "error")
+            .filter(|f| f["help"].as_str().is_some_and(|h| !h.is_empty()))
+            .filter(|f| match case.at {
+                At::Source(at) => {
+                    let (path, rest) = at.split_once(':').unwrap();
+                    let (line, col) = rest.split_once(':').unwrap();
+                    f["file"] == path
+                        && f["line"] == line.parse::<u64>().unwrap()
+                        && f["column"] == col.parse::<u64>().unwrap()
+                }
+                At::Message(text) => f["message"].as_str().is_some_and(|m| m.contains(text)),
+            })
+            .collect();
+        // A folder is named once, however many files it holds.
+        if matching.len() != 1 || code != 1 {
+            missed.push(format!(
+                "{}: {} findings (exit {code}); got:\n{}",
+                case.what,
+                matching.len(),
+                list.iter()
+                    .map(|f| f.to_string())
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            ));
+        }
+    }
+    assert!(missed.is_empty(), "{}", missed.join("\n\n"));
+}
+
 /// Numbers that merely contain the digits, comments that never reach the output, published
 /// figures and the edition before the one that withholds: none of these is a leak.
 #[test]
@@ -527,4 +670,33 @@ fn a_date_is_not_a_figure() {
             && f["column"] == 31),
         "{list:?}"
     );
+}
+
+/// What the new checks must let through: digits that only meet across a table cell, a line
+/// break or a printed figure, an `&` in text, template comments, and a file of the edition
+/// before the one that withholds.
+#[test]
+fn separate_numbers_ampersands_and_comments_are_not_leaks() {
+    let p = Project::fixture("basic");
+    p.edit(
+        R23,
+        P,
+        "开篇87{{ value(\"jobs.total\") }}6543、876<br>543段落\n\n| 甲 | 乙 |\n|---|---|\n| 876 | 543 |\n",
+    );
+    p.edit(I23, "note: 含灵活就业", "note: 研发&创新, &c");
+    p.edit(I23, "source: 区就业服务中心", "source: \"R&D\"");
+    p.edit(THEME.0, THEME.1, THEME.2);
+    p.write(
+        "themes/mine/templates/partials/footer.html",
+        "<footer>{# 内部：876543 #}统计</footer>\n",
+    );
+    p.write("themes/mine/static/extra.css", "a { color: #333; }\n");
+    p.write("content/2022/附件.csv", "指标,数值\n下年保密,876543\n");
+    let (code, list) = findings(&p);
+    let wrong: Vec<_> = list
+        .iter()
+        .filter(|f| f["code"] == "E021" || f["code"] == "E060")
+        .collect();
+    assert!(wrong.is_empty(), "{wrong:?}");
+    assert_eq!(code, 0, "{list:?}");
 }
