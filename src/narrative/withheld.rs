@@ -1,6 +1,7 @@
 //! Finding a withheld figure's real value (`withheld_value`) in text that is published, in
-//! every form a reader recognises as the same figure: for `validate` (the sources as
-//! written, parsed strings, attachments, theme files, file names), in the layer below it.
+//! every form a reader recognises as the same figure. Shared by `validate` (the sources as
+//! written, parsed strings, attachments, theme files, file names) and `render` (the narrative
+//! as Markdown and templates made it), which are siblings and may not import each other.
 //!
 //! A number is matched whole (765432 is not found in 1765432 or 765432.5), in the forms a
 //! reader recognises as the same figure: 765432.00, 765,432, 765，432, 765 432, full-width
@@ -325,6 +326,143 @@ pub(crate) fn mask_template_comments(template: &str) -> String {
     )
 }
 
+/// Elements that do not break a line of text: `876<b>5</b>43` reads as 876543. Any other
+/// tag separates what is before it from what is after (two table cells are two numbers).
+const INLINE: &[&str] = &[
+    "a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "del", "dfn", "em", "font", "i", "ins",
+    "kbd", "mark", "q", "s", "samp", "small", "span", "strike", "strong", "sub", "sup", "time",
+    "tt", "u", "var", "wbr",
+];
+
+/// The numbers gongkai gives footnotes (`[1]` at the reference and at the note, see
+/// `markdown::rewrite_footnotes`): counted, not written, so they are no one's figure.
+fn footnote_numbers() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r#"(<sup class="footnote-ref"><a [^>]*>|<span class="footnote-label">(?:<a [^>]*>)?)\[\d{1,4}\]"#)
+            .unwrap()
+    })
+}
+
+/// What a reader of sanitised HTML sees: its text with inline tags removed and entities
+/// decoded, then (each on a line of its own) every attribute value, which is published too
+/// (a link's address, a title shown on hover). Left out are what gongkai numbers itself:
+/// footnote numbers, ids (`一就业-1` for a second heading of the same text; a heading's id
+/// repeats its text, which is read) and links within the page (`#fn-1`).
+pub(crate) fn published_text(html: &str) -> String {
+    let html = footnote_numbers().replace_all(html, "$1");
+    let html = html.as_ref();
+    let mut text = String::with_capacity(html.len());
+    let mut attributes = String::new();
+    let mut pos = 0;
+    while let Some(lt) = html[pos..].find('<').map(|i| pos + i) {
+        text.push_str(&decode_entities(&html[pos..lt]));
+        let rest = &html[lt + 1..];
+        let (name, end) = if let Some(tag) = crate::html::scan::tag_at(html, lt) {
+            for attr in &tag.attrs {
+                if attr.is("id") || (attr.is("href") && attr.value.starts_with('#')) {
+                    continue;
+                }
+                attributes.push_str(&decode_entities(&percent_decoded(attr.value)));
+                attributes.push('\n');
+            }
+            (tag.name, tag.end)
+        } else if let Some(closing) = rest.strip_prefix('/') {
+            let name_len = closing
+                .find(|c: char| !c.is_ascii_alphanumeric())
+                .unwrap_or(closing.len());
+            let end = html[lt..].find('>').map_or(html.len(), |i| lt + i + 1);
+            (&closing[..name_len], end)
+        } else if let Some(comment) = rest.strip_prefix("!--") {
+            let end = comment.find("-->").map_or(html.len(), |i| lt + 4 + i + 3);
+            ("", end)
+        } else {
+            text.push('<');
+            pos = lt + 1;
+            continue;
+        };
+        if !INLINE.iter().any(|i| name.eq_ignore_ascii_case(i)) {
+            text.push('\n');
+        }
+        pos = end;
+    }
+    text.push_str(&decode_entities(&html[pos..]));
+    text.push('\n');
+    text + &attributes
+}
+
+/// `s` with character references decoded (numeric ones and those a sanitiser writes).
+fn decode_entities(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        rest = &rest[amp..];
+        let reference = rest[1..]
+            .find(';')
+            .filter(|&i| i <= 10)
+            .map(|i| &rest[1..1 + i]);
+        let decoded = reference.and_then(|r| match r {
+            "amp" => Some('&'),
+            "lt" => Some('<'),
+            "gt" => Some('>'),
+            "quot" => Some('"'),
+            "apos" => Some('\''),
+            "nbsp" => Some('\u{a0}'),
+            _ => {
+                let n = r.strip_prefix('#')?;
+                let code = match n.strip_prefix(['x', 'X']) {
+                    Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+                    None => n.parse().ok()?,
+                };
+                char::from_u32(code)
+            }
+        });
+        match (decoded, reference) {
+            (Some(c), Some(r)) => {
+                out.push(c);
+                rest = &rest[r.len() + 2..];
+            }
+            _ => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// `s` with `%XX` escapes decoded, as a browser shows an address (invalid UTF-8 replaced).
+fn percent_decoded(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.contains('%') {
+        return s.into();
+    }
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = b
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (b[i], hex) {
+            (b'%', Some(byte)) => {
+                out.push(byte);
+                i += 3;
+            }
+            (c, _) => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned().into()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -387,5 +525,17 @@ mod tests {
             );
         }
         assert!(find("另有876543年", &secret).is_empty());
+    }
+
+    #[test]
+    fn published_text_joins_inline_markup_and_decodes_references() {
+        let html = "<p>876<strong>5</strong>43 8<b>7</b>6543 &#56;76543</p><a href=\"x/876%35%343\" title=\"a&amp;b\">y</a>";
+        let text = published_text(html);
+        assert!(text.contains("876543 876543 876543\n"), "{text}");
+        assert!(text.contains("x/876543\na&b\n"), "{text}");
+        let cells = published_text("<table><tr><td>876</td><td>543</td></tr></table>");
+        assert!(!cells.contains("876543"), "{cells}");
+        let numbered = published_text("<p>说明<sup class=\"footnote-ref\"><a href=\"#fn-1\" id=\"fnref-1\" rel=\"noopener noreferrer\">[1]</a></sup>。</p><h2 id=\"一就业-1\">一</h2><div class=\"footnote\" id=\"fn-1\"><span class=\"footnote-label\"><a href=\"#fnref-1\" rel=\"noopener noreferrer\">[1]</a></span>注。</div>");
+        assert!(!numbered.contains('1'), "{numbered}");
     }
 }

@@ -3,9 +3,9 @@
 //! parts, a cycle), and a withheld figure's real value written into any text that reaches the
 //! published site, in any of the forms a reader would recognise, in its own edition or a later
 //! one, also where the text as written does not show the digits (YAML escapes, invisible
-//! characters), in the files published verbatim (theme files, attachments) and in file
-//! names. YAML anchors and aliases are refused (E060). Each finding is asserted by code,
-//! file, line and column.
+//! characters, a figure computed by a template or split by markup), in the files published
+//! verbatim (theme files, attachments) and in file names. YAML anchors and aliases are
+//! refused (E060). Each finding is asserted by code, file, line and column.
 
 use crate::support::Project;
 
@@ -411,6 +411,49 @@ const CASES: &[Case] = &[
         code: "E021",
         at: "content/2023/indicators.yaml:46:14",
     },
+    // The narrative as templates and Markdown made it: found by render, at the page.
+    Case {
+        what: "a sum in a template expression",
+        edits: &[(R23, P, "开篇{{ 876542 + 1 }}段落")],
+        code: "E021",
+        at: "content/2023/report.md:1:1",
+    },
+    Case {
+        what: "strings joined in a template expression",
+        edits: &[(R23, P, "开篇{{ \"8765\" ~ \"43\" }}段落")],
+        code: "E021",
+        at: "content/2023/report.md:1:1",
+    },
+    Case {
+        what: "an HTML comment inside the digits",
+        edits: &[(R23, P, "开篇876<!-- -->543段落")],
+        code: "E021",
+        at: "content/2023/report.md:1:1",
+    },
+    Case {
+        what: "a character reference",
+        edits: &[(R23, P, "开篇&#56;76543段落")],
+        code: "E021",
+        at: "content/2023/report.md:1:1",
+    },
+    Case {
+        what: "Markdown emphasis inside the digits",
+        edits: &[(R23, P, "开篇876**5**43段落")],
+        code: "E021",
+        at: "content/2023/report.md:1:1",
+    },
+    Case {
+        what: "an HTML tag inside the digits",
+        edits: &[(R23, P, "开篇8<b>7</b>6543段落")],
+        code: "E021",
+        at: "content/2023/report.md:1:1",
+    },
+    Case {
+        what: "a computed attribute",
+        edits: &[(R23, P, "<span title=\"{{ 765431 + 1 }}\">开篇段落</span>")],
+        code: "E021",
+        at: "content/2023/report.md:1:1",
+    },
 ];
 
 fn findings(p: &Project) -> (i32, Vec<serde_json::Value>) {
@@ -698,5 +741,40 @@ fn separate_numbers_ampersands_and_comments_are_not_leaks() {
         .filter(|f| f["code"] == "E021" || f["code"] == "E060")
         .collect();
     assert!(wrong.is_empty(), "{wrong:?}");
+    assert_eq!(code, 0, "{list:?}");
+}
+
+/// A figure only the rendered page shows stops the build like any other error, in its own
+/// edition's pages and in a later edition's.
+#[test]
+fn a_figure_made_by_a_template_fails_the_build_and_keeps_the_previous_output() {
+    let p = Project::fixture("basic");
+    p.build();
+    let before = p.output_files();
+    p.edit(R23, P, "开篇{{ 876542 + 1 }}段落");
+    p.run(&["build"])
+        .fails_at("E021", "content/2023/report.md:1:1");
+    assert!(p.output_files() == before, "a failed build changed public/");
+    p.edit(R23, "开篇{{ 876542 + 1 }}段落", P);
+    p.edit(R24, "。", "。上年该项为{{ \"8765\" ~ \"43\" }}人。");
+    p.run(&["build"]).ok();
+    p.run(&["build", "--drafts"])
+        .fails_at("E021", "content/2024/report.md:1:1");
+}
+
+/// A small withheld figure is not found in what gongkai numbers itself on a rendered page:
+/// footnote numbers (`[2]`) and the ids of repeated headings (`小结-2`).
+#[test]
+fn numbers_gongkai_gives_a_page_are_not_figures() {
+    let p = Project::fixture("basic");
+    p.edit(I23, "withheld_value: 765432", "withheld_value: 2");
+    p.edit(
+        R23,
+        "说明[^a]。",
+        "说明[^a]，又见[^b]。\n\n### 小结\n\n甲\n\n### 小结\n\n乙\n\n### 小结\n\n丙\n\n[^b]: 另注。",
+    );
+    let (code, list) = findings(&p);
+    let leaks: Vec<_> = list.iter().filter(|f| f["code"] == "E021").collect();
+    assert!(leaks.is_empty(), "{leaks:?}");
     assert_eq!(code, 0, "{list:?}");
 }
