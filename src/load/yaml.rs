@@ -26,7 +26,157 @@ pub fn parse<T: DeserializeOwned>(
             "gongkai's files need two or three levels of [ ] or { }; remove the extra brackets",
         ));
     }
+    if let Some((at, what)) = anchor_or_merge(text) {
+        let base = sources.get(file).offset(first_line, 1);
+        let (message, len) = match what {
+            Shared::Anchor(len) => (
+                "a YAML anchor (`&name`): gongkai's files do not share values between places",
+                len,
+            ),
+            Shared::Merge => ("a YAML merge key (`<<:`)", 2),
+        };
+        return Err(Diagnostic::error("E060", message)
+            .at_span(sources, file, base + at, base + at + len)
+            .help("write the value out where it is used: anchors and aliases (`*name`) hide a value from the checks of the published text, and a few of them can make a small file expand to gigabytes"));
+    }
     serde_yaml::from_str(text).map_err(|err| to_diagnostic(sources, file, &err, first_line))
+}
+
+/// A way of sharing one value between places in YAML, refused by [`anchor_or_merge`].
+#[derive(Debug, PartialEq)]
+enum Shared {
+    /// `&name`, with the byte length of `&name`.
+    Anchor(usize),
+    /// `<<:`.
+    Merge,
+}
+
+/// The first anchor (`&name` where a node starts) or merge key (`<<:`) of `text`, by byte
+/// offset; quoted strings, block scalars and comments are skipped. One linear pass that
+/// follows YAML's tokens just far enough to know where a node may start: after `key: `,
+/// `- `, `? `, at a line start for a key, and inside `[…]`/`{…}` after `[`, `{` and `,`. A
+/// `&` inside text (`甲&乙`, `a & b`) is not an anchor.
+fn anchor_or_merge(text: &str) -> Option<(usize, Shared)> {
+    let b = text.as_bytes();
+    let blank = |i: usize| {
+        b.get(i)
+            .is_none_or(|c| matches!(c, b' ' | b'\t' | b'\n' | b'\r'))
+    };
+    let mut i = 0;
+    let mut depth = 0usize;
+    // A node may start here (the value of `key: `, a sequence entry, a flow entry).
+    let mut node = true;
+    // At the first token of a line in block context: a key, or a plain scalar going on.
+    let mut line_start = true;
+    // Indentation of the current line.
+    let mut indent = 0;
+    while i < b.len() {
+        let c = b[i];
+        match c {
+            b'\n' => {
+                i += 1;
+                indent = b[i..].iter().take_while(|&&c| c == b' ').count();
+                i += indent;
+                line_start = depth == 0;
+                continue;
+            }
+            b' ' | b'\t' | b'\r' => {
+                i += 1;
+                continue;
+            }
+            b'#' if i == 0 || blank(i - 1) => {
+                i = memchr::memchr(b'\n', &b[i..]).map_or(b.len(), |n| i + n);
+                continue;
+            }
+            _ => {}
+        }
+        let at_node = node || line_start;
+        line_start = false;
+        match c {
+            // Only where a value starts: a line that begins with `&` may be a plain scalar
+            // going on (`note: 甲\n  &乙`); an anchor on a key shares nothing a value can use.
+            b'&' if node && !blank(i + 1) && !b",[]{}".contains(&b[i + 1]) => {
+                let len = b[i..]
+                    .iter()
+                    .take_while(|&&c| {
+                        !matches!(
+                            c,
+                            b' ' | b'\t' | b'\n' | b'\r' | b',' | b'[' | b']' | b'{' | b'}'
+                        )
+                    })
+                    .count();
+                return Some((i, Shared::Anchor(len)));
+            }
+            b'<' if at_node && b[i..].starts_with(b"<<") && {
+                let after = text[i + 2..].trim_start_matches([' ', '\t']);
+                after.starts_with(':') && blank(i + 2 + (text.len() - i - 2 - after.len()) + 1)
+            } =>
+            {
+                return Some((i, Shared::Merge));
+            }
+            // A tag (`!!str`) keeps the node open for an anchor after it.
+            b'!' if at_node => {
+                while i < b.len() && !blank(i) {
+                    i += 1;
+                }
+                node = true;
+                continue;
+            }
+            b'"' if at_node => {
+                i += 1;
+                while i < b.len() && b[i] != b'"' {
+                    i += if b[i] == b'\\' { 2 } else { 1 };
+                }
+                node = false;
+            }
+            b'\'' if at_node => {
+                i += 1;
+                while i < b.len() {
+                    if b[i] == b'\'' {
+                        if b.get(i + 1) == Some(&b'\'') {
+                            i += 2;
+                            continue;
+                        }
+                        break;
+                    }
+                    i += 1;
+                }
+                node = false;
+            }
+            b'[' | b'{' if at_node || depth > 0 => {
+                depth += 1;
+                node = true;
+            }
+            b']' | b'}' if depth > 0 => {
+                depth -= 1;
+                node = false;
+            }
+            b',' if depth > 0 => node = true,
+            b'-' | b'?' if at_node && blank(i + 1) => node = true,
+            b':' if blank(i + 1) => node = true,
+            // A block scalar: its lines are text, up to a line indented no deeper than the
+            // line it started on.
+            b'|' | b'>' if at_node && depth == 0 => {
+                let mut end = memchr::memchr(b'\n', &b[i..]).map_or(b.len(), |n| i + n);
+                while end < b.len() {
+                    let line = &b[end + 1..];
+                    let width = line.iter().take_while(|&&c| c == b' ').count();
+                    let rest = &line[width..];
+                    let empty = rest.is_empty() || matches!(rest[0], b'\n' | b'\r');
+                    if !empty && width <= indent {
+                        break;
+                    }
+                    end = memchr::memchr(b'\n', line).map_or(b.len(), |n| end + 1 + n);
+                }
+                i = end;
+                node = false;
+                continue;
+            }
+            _ => node = false,
+        }
+        i += 1;
+    }
+    None
 }
 
 /// The deepest `[`/`{` nesting a gongkai file may have. No file needs more than three; the
@@ -164,4 +314,50 @@ pub fn parse_pairs(sources: &Sources, file: FileId) -> Result<Vec<(String, Strin
     }
     let text = &sources.get(file).text;
     parse::<Pairs>(sources, file, text, 1).map(|p| p.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{anchor_or_merge, Shared};
+
+    #[test]
+    fn anchors_and_merge_keys_are_found_where_a_node_starts() {
+        for (text, at) in [
+            ("withheld_value: &w 876543\nnote: *w\n", "&w"),
+            ("a:\n  - &x 1\n", "&x"),
+            ("a: [1, &y 2]\n", "&y"),
+            ("a: {b: &z 1}\n", "&z"),
+            ("a:\n  &v\n  1\n", "&v"),
+            ("a: !!str &t x\n", "&t"),
+            ("a: \"x\"\nb: &u 1 # &c\n", "&u"),
+        ] {
+            let (i, what) = anchor_or_merge(text).unwrap_or_else(|| panic!("{text:?}"));
+            assert_eq!(&text[i..i + at.len()], at, "{text:?}");
+            assert_eq!(what, Shared::Anchor(at.len()));
+        }
+        let text = "base: 1\nb:\n  <<: *a\n";
+        assert_eq!(
+            anchor_or_merge(text),
+            Some((text.find("<<").unwrap(), Shared::Merge))
+        );
+    }
+
+    #[test]
+    fn an_ampersand_in_text_is_not_an_anchor() {
+        for text in [
+            "note: 甲&乙\n",
+            "note: a & b\n",
+            "note: \"&x\"\n",
+            "note: '&x'\n",
+            "note: 'it''s, &x'\n",
+            "note: 见[&附件], &c\n",
+            "note: 一\n  &二\n",
+            "note: |\n  - &x\n  <<: y\n  \"\nname: a\n",
+            "# &x\nnote: a #&y\n",
+            "url: http://x/?a=1&b=2\n",
+            "note: a<<b\n",
+        ] {
+            assert_eq!(anchor_or_merge(text), None, "{text:?}");
+        }
+    }
 }

@@ -5,9 +5,13 @@
 //! Markdown leaves alone, and `substitute` swaps tokens for figures after Markdown and
 //! sanitising. So a withheld "*" can never turn into emphasis, and a chart figure never ends
 //! up inside a paragraph.
+//!
+//! `withheld` finds a withheld figure's real value in published text, for the rules over the
+//! sources and for the rendered narrative alike.
 
 mod figure;
 pub mod markdown;
+pub(crate) mod withheld;
 
 use crate::model::format;
 use crate::model::{Edition, Site};
@@ -120,6 +124,25 @@ pub fn strip_tokens(s: &str) -> String {
     for c in s.chars() {
         match c {
             OPEN => inside = true,
+            CLOSE => inside = false,
+            c if !inside => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Text with every token replaced by `with`: what the page shows besides the figures the
+/// functions print (a separator keeps the text on either side of a figure apart).
+pub fn replace_tokens(s: &str, with: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut inside = false;
+    for c in s.chars() {
+        match c {
+            OPEN => {
+                inside = true;
+                out.push_str(with);
+            }
             CLOSE => inside = false,
             c if !inside => out.push(c),
             _ => {}

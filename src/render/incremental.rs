@@ -227,9 +227,10 @@ impl PartInputs {
         })
     }
 
-    /// A narrative page: its own text besides the edition's inputs.
+    /// A narrative page: its own text besides the edition's inputs, and every earlier
+    /// edition's data (a figure withheld there must not appear on the page).
     pub(super) fn narrative(&self, text: &str) -> u64 {
-        fingerprint((self.edition, self.data, text))
+        fingerprint((self.edition, self.data, self.history, text))
     }
 
     /// Every indicator part of the edition: a superset of any one's inputs.

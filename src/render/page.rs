@@ -6,7 +6,8 @@ use super::templates;
 use super::view::{ArticleMeta, Link, PageHead};
 use super::{Ctx, Files};
 use crate::diagnostic::Diagnostic;
-use crate::model::Edition;
+use crate::model::{Edition, Site};
+use crate::narrative::withheld::{find, known_in, mask_comments, published_text, secrets};
 use crate::narrative::{self, markdown};
 use minijinja::value::Serde;
 use minijinja::{context, Value};
@@ -111,20 +112,73 @@ fn render_narrative_untimed(
         .and_then(|t| t.render(context! { year => edition.year }))
         .map_err(|e| templates::template_error(ctx.site, ctx.origins, &e))?;
     let (html, headings) = markdown::render(&md);
+    let mut problems = withheld_on_page(ctx.site, edition, file, &html);
     let sub = narrative::substitute(&html, ctx.site, edition, ctx.preview);
-    let problems = sub
-        .problems
-        .iter()
-        .map(|problem| {
-            Diagnostic::error(narrative::FUNCTION_ERROR, format!("narrative: {problem}"))
-                .at(file, 1, 1, 1)
-                .help("the id comes from template logic; make sure it names an indicator of this edition")
-        })
-        .collect();
+    problems.extend(sub.problems.iter().map(|problem| {
+        Diagnostic::error(narrative::FUNCTION_ERROR, format!("narrative: {problem}"))
+            .at(file, 1, 1, 1)
+            .help(
+                "the id comes from template logic; make sure it names an indicator of this edition",
+            )
+    }));
     Ok(Narrative {
         html: sub.html,
         headings,
         has_withheld: sub.has_withheld,
         problems,
     })
+}
+
+/// E021 for a withheld figure (of this edition or an earlier one) that the page shows once
+/// templates and Markdown made it, though its source does not: `{{ 876542 + 1 }}`,
+/// `876**5**43`, `&#56;76543`, `876<!-- -->543`. `html` is the sanitised narrative before
+/// the narrative functions print their figures, which are published by right and not seen
+/// here. A figure the source shows is validation's to report, with its position.
+fn withheld_on_page(site: &Site, edition: &Edition, file: usize, html: &str) -> Vec<Diagnostic> {
+    let known = known_in(&secrets(site), edition.year);
+    if known.is_empty() {
+        return Vec::new();
+    }
+    let shown = published_text(&narrative::replace_tokens(html, "\n"));
+    let leaks = find(&shown, &known);
+    if leaks.is_empty() {
+        return Vec::new();
+    }
+    let text = &site.sources.get(file).text;
+    let body_start = edition
+        .narratives()
+        .find(|&(_, _, f)| f == file)
+        .map_or(0, |(_, start, _)| start.min(text.len()));
+    let written = find(&mask_comments(&text[body_start..]), &known);
+    let mut out: Vec<Diagnostic> = Vec::new();
+    let mut done: Vec<&str> = Vec::new();
+    for leak in leaks {
+        let secret = leak.secret;
+        if written.iter().any(|w| w.secret.id == secret.id) || done.contains(&secret.id) {
+            continue;
+        }
+        done.push(secret.id);
+        let digits = match secret.value.abs() {
+            v if v.fract() == 0.0 => format!("{v:.0}"),
+            v => v.to_string(),
+        };
+        let d = Diagnostic::error(
+            "E021",
+            format!(
+                "the page shows the withheld value of `{}` ({} edition), made by template logic or markup",
+                secret.id, secret.year
+            ),
+        )
+        .help("a figure computed, joined or encoded in the narrative (`{{ 876542 + 1 }}`, `876**5**43`, `&#56;76543`) is published all the same: take it out, and print withheld figures with value(), which shows *");
+        out.push(match text[body_start..].find(&digits) {
+            Some(at) => d.at_span(
+                &site.sources,
+                file,
+                body_start + at,
+                body_start + at + digits.len(),
+            ),
+            None => d.at(file, 1, 1, 1),
+        });
+    }
+    out
 }

@@ -1,19 +1,27 @@
-//! E021: a withheld figure's real value (`withheld_value`) written into any text that reaches
-//! the published site. Every such text is read from its source as written, so the finding
-//! points where the figure was typed: site.yaml (on every page), and in the withholding
-//! edition and every later one, indicators.yaml (names, notes, sources, section titles, any
-//! string), front matter (title, summary, 文号, every field) and the whole Markdown body,
-//! code spans, raw-HTML attributes, link URLs and template tags included. Only what never
-//! reaches the output is left out: keys, comments, the figures themselves and `withheld_value`.
+//! E021: a withheld figure's real value (`withheld_value`) in anything that reaches the
+//! published site. Every text is read from its source as written, so the finding points
+//! where the figure was typed: site.yaml (on every page), the project's theme templates and
+//! static files (on every page too), and in the withholding edition and every later one,
+//! indicators.yaml (names, notes, sources, section titles, any string), front matter (title,
+//! summary, 文号, every field) and the whole Markdown body, code spans, raw-HTML attributes,
+//! link URLs and template tags included. Only what never reaches the output is left out:
+//! keys, comments, the figures themselves and `withheld_value`.
 //!
-//! A number is matched whole (765432 is not found in 1765432 or 765432.5), in the forms a
-//! reader recognises as the same figure: 765432.00, 765,432, 765，432, 765 432, full-width
-//! ７６５４３２, and 76.5432万.
+//! What the source as written does not show is checked as well: every string as YAML reads
+//! it (escapes such as `\u0038`, a line break inside quotes, folded lines), the csv and svg
+//! attachments, and the names of published files and folders. The narrative as Markdown and
+//! templates made it is render's to check (it sees the page before figures are printed).
+//! How a number is matched is `narrative::withheld`'s.
 
+use super::Locator;
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::model::{Figure, Site};
+use crate::model::{Edition, Site};
+use crate::narrative::withheld::{
+    blank, find, known_in, mask_comments, mask_template_comments, secrets, Secret,
+};
 use crate::source::FileId;
 use regex::Regex;
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
 /// indicators.yaml keys whose values are figures, not text: published as numbers (or "*"),
@@ -30,290 +38,429 @@ const FIGURE_KEYS: &[&str] = &[
 /// site.yaml keys that configure gongkai and never reach a page.
 const SETTING_KEYS: &[&str] = &["index_no_pattern", "checks", "numbers", "theme"];
 
-/// A withheld figure with its real value.
-struct Secret<'a> {
-    year: i32,
-    id: &'a str,
-    value: f64,
-}
+/// Attachments published verbatim that are text a reader (or a search engine) reads.
+const TEXT_ATTACHMENTS: &[&str] = &["csv", "svg"];
+
+/// Static files of a theme that are text.
+const TEXT_STATIC: &[&str] = &["css", "js", "svg"];
 
 /// What kind of text is scanned, for the message and the help.
 #[derive(Clone, Copy)]
 enum Text {
     /// A Markdown body of edition `year`: a figure of that edition has value() to print it.
     Narrative { year: i32 },
-    /// A YAML text: indicators.yaml, front matter or site.yaml.
+    /// A YAML text as written: indicators.yaml, front matter or site.yaml.
     Data,
+    /// A YAML string as YAML reads it, where the text as written does not show the figure.
+    Parsed,
+    /// A template of the project's theme.
+    Theme,
+}
+
+/// One run of the rule: the findings so far, so a parsed string does not repeat what the
+/// text as written already reported.
+struct Rule<'s> {
+    site: &'s Site,
+    diags: &'s mut Diagnostics,
+    /// (file, byte offset, indicator id) of every finding in a source.
+    reported: Vec<(FileId, usize, &'s str)>,
 }
 
 pub(super) fn check_site(site: &Site, diags: &mut Diagnostics) {
-    let secrets: Vec<Secret> = site
-        .editions
-        .iter()
-        .flat_map(|e| {
-            e.indicators()
-                .filter(|i| i.value == Figure::Withheld)
-                .filter_map(move |i| {
-                    i.withheld_value.map(|value| Secret {
-                        year: e.year,
-                        id: &i.id,
-                        value,
-                    })
-                })
-        })
-        .collect();
-    if secrets.is_empty() {
+    let all = secrets(site);
+    if all.is_empty() {
         return;
     }
-    // By magnitude, so each number is looked up by binary search: a city has hundreds of
-    // withheld figures and its texts thousands of numbers.
-    let mut all: Vec<&Secret> = secrets.iter().collect();
-    all.sort_by(|a, b| a.value.abs().total_cmp(&b.value.abs()));
-    let config = &site.sources.get(site.config_file).text;
-    scan(
+    let mut rule = Rule {
         site,
+        diags,
+        reported: Vec::new(),
+    };
+    let config = &site.sources.get(site.config_file).text;
+    rule.scan(
         site.config_file,
         &mask_yaml(config, SETTING_KEYS),
         &all,
         Text::Data,
-        diags,
     );
+    rule.config_strings(&all);
+    rule.theme(&all);
     for edition in &site.editions {
-        // An edition cannot know a later one's figures; a later one can repeat an earlier one's.
-        let known: Vec<&Secret> = all
-            .iter()
-            .copied()
-            .filter(|s| s.year <= edition.year)
-            .collect();
+        let known = known_in(&all, edition.year);
         if known.is_empty() {
             continue;
         }
         let file = edition.indicators_file;
         let text = &site.sources.get(file).text;
-        scan(
-            site,
-            file,
-            &mask_yaml(text, FIGURE_KEYS),
-            &known,
-            Text::Data,
-            diags,
-        );
+        rule.scan(file, &mask_yaml(text, FIGURE_KEYS), &known, Text::Data);
+        rule.indicator_strings(edition, &known);
         for (_, body_start, file) in edition.narratives() {
             let text = &site.sources.get(file).text;
             let (front, body) = text.split_at(body_start.min(text.len()));
             let front = mask_yaml(front, &[]);
-            scan(site, file, &front, &known, Text::Data, diags);
+            rule.scan(file, &front, &known, Text::Data);
             let body = mask_comments(body);
             let narrative = Text::Narrative { year: edition.year };
             // The body's offsets continue the front matter's.
             let padded = " ".repeat(front.len()) + &body;
-            scan(site, file, &padded, &known, narrative, diags);
+            rule.scan(file, &padded, &known, narrative);
         }
+        rule.front_strings(edition, &known);
+        rule.files(edition, &known);
     }
 }
 
-/// Reports every number of `masked` (a file's text with what never reaches a page blanked)
-/// that is one of `secrets`, sorted by magnitude.
-fn scan(
-    site: &Site,
-    file: FileId,
-    masked: &str,
-    secrets: &[&Secret],
-    text: Text,
-    diags: &mut Diagnostics,
-) {
-    let dates = date_spans(masked);
-    for reading in numbers(masked) {
-        // A date is not a figure: a withheld 12 must not make every later 12月 or
-        // `published: 2024-12-20` an error no one can reword.
-        let next = masked[reading.end..].chars().next();
-        if matches!(next, Some('年' | '月' | '日'))
-            || dates
+impl<'s> Rule<'s> {
+    /// Reports every number of `masked` (a file's text with what never reaches a page
+    /// blanked) that is one of `secrets`.
+    fn scan(&mut self, file: FileId, masked: &str, secrets: &[Secret<'s>], text: Text) {
+        for leak in find(masked, secrets) {
+            let (message, help) = explain(text, leak.secret);
+            self.reported.push((file, leak.start, leak.secret.id));
+            self.diags
+                .push(Diagnostic::error("E021", message).help(help).at_span(
+                    &self.site.sources,
+                    file,
+                    leak.start,
+                    leak.end,
+                ));
+        }
+    }
+
+    /// Reports `value` (a string as YAML read it, written at `span` of `file`) when it shows
+    /// one of `secrets` that the text as written did not show there.
+    fn parsed(&mut self, file: FileId, span: (usize, usize), value: &str, secrets: &[Secret<'s>]) {
+        let text = &self.site.sources.get(file).text;
+        let (from, to) = region(text, span.0);
+        for leak in find(value, secrets) {
+            let id = leak.secret.id;
+            let seen = self
+                .reported
                 .iter()
-                .any(|&(s, e)| s <= reading.start && reading.end <= e)
-        {
-            continue;
+                .any(|&(f, at, i)| f == file && i == id && (from..to.max(from + 1)).contains(&at));
+            if seen {
+                continue;
+            }
+            let (message, help) = explain(Text::Parsed, leak.secret);
+            self.reported.push((file, from, id));
+            self.diags
+                .push(Diagnostic::error("E021", message).help(help).at_span(
+                    &self.site.sources,
+                    file,
+                    span.0,
+                    span.1,
+                ));
         }
-        // A withheld -5 is given away by 减少5 as much as by -5: compare magnitudes, within
-        // the rounding of a decimal written out (12.50 is 12.5).
-        let magnitude = reading.value.abs();
-        let tolerance = 1e-9 * magnitude.max(1.0);
-        let first = secrets.partition_point(|s| s.value.abs() < magnitude - tolerance);
-        let Some(secret) = secrets
-            .get(first)
-            .filter(|s| s.value.abs() <= magnitude + tolerance)
-        else {
-            continue;
-        };
-        let id = secret.id;
-        let (message, help) = match text {
-            Text::Narrative { year } if year == secret.year => (
-                format!("this figure is the withheld value of `{id}`"),
-                format!("withheld figures must not leak through the text: write {{{{ value(\"{id}\") }}}}, which prints *"),
-            ),
-            Text::Narrative { .. } => (
-                format!("this figure is the withheld value of `{id}` in the {} edition", secret.year),
-                "a figure withheld once stays withheld in every later edition: leave it out of the text, or write “*”".to_string(),
-            ),
-            Text::Data => (
-                format!("this figure is the withheld value of `{id}` in the {} edition", secret.year),
-                "this text is published: leave the figure out or write “*”; the real figure belongs only in `withheld_value`, which is never published".to_string(),
-            ),
-        };
-        diags.push(Diagnostic::error("E021", message).help(help).at_span(
-            &site.sources,
-            file,
-            reading.start,
-            reading.end,
-        ));
     }
-}
 
-/// Byte ranges of the dates written `YYYY-MM-DD`, `YYYY-MM` or with `/`.
-fn date_spans(text: &str) -> Vec<(usize, usize)> {
-    static DATE: OnceLock<Regex> = OnceLock::new();
-    let re = DATE.get_or_init(|| {
-        Regex::new(r"\d{4}[-/](?:1[0-2]|0?[1-9])(?:[-/](?:3[01]|[12][0-9]|0?[1-9]))?").unwrap()
-    });
-    let b = text.as_bytes();
-    re.find_iter(text)
-        .filter(|m| {
-            let digit_before = m.start() > 0 && b[m.start() - 1].is_ascii_digit();
-            !digit_before && !b.get(m.end()).is_some_and(u8::is_ascii_digit)
-        })
-        .map(|m| (m.start(), m.end()))
-        .collect()
-}
-
-/// A number as a reader could read it, with its byte range.
-#[derive(Debug, PartialEq)]
-struct Reading {
-    start: usize,
-    end: usize,
-    value: f64,
-}
-
-fn digit(c: char) -> Option<char> {
-    match c {
-        '0'..='9' => Some(c),
-        '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32),
-        _ => None,
-    }
-}
-
-/// Characters written between groups of three digits (9,182,736 · 9，182，736 · 9 182 736).
-const GROUP_SEPARATORS: &[char] = &[',', '，', ' ', '\u{a0}', '\u{2009}', '\u{202f}', '\u{3000}'];
-
-/// Of those, the ones that also separate words or clauses in Chinese text: 12，345 may be two
-/// numbers, so both readings count.
-const AMBIGUOUS_SEPARATORS: &[char] = &['，', ' ', '\u{3000}'];
-
-/// Every number of `text` with every value it can be read as: the whole run of digits with
-/// its decimals, a run grouped by thousands separators as one number (and, where the
-/// separator also separates clauses, as its groups), and a number followed by 万 or 亿 scaled.
-fn numbers(text: &str) -> Vec<Reading> {
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
-    let byte = |i: usize| chars.get(i).map_or(text.len(), |&(b, _)| b);
-    let run_end = |mut j: usize| {
-        while j < chars.len() && digit(chars[j].1).is_some() {
-            j += 1;
-        }
-        j
-    };
-    let digits = |(s, e): (usize, usize)| -> String {
-        chars[s..e].iter().filter_map(|&(_, c)| digit(c)).collect()
-    };
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < chars.len() {
-        if digit(chars[i].1).is_none() {
-            i += 1;
-            continue;
-        }
-        let mut groups = vec![(i, run_end(i))];
-        let mut j = groups[0].1;
-        let mut separator = None;
-        if j - i <= 3 {
-            while let Some(&(_, c)) = chars.get(j) {
-                if !GROUP_SEPARATORS.contains(&c) || separator.is_some_and(|s| s != c) {
-                    break;
-                }
-                let end = run_end(j + 1);
-                if end - (j + 1) != 3 {
-                    break;
-                }
-                separator = Some(c);
-                groups.push((j + 1, end));
-                j = end;
+    /// The strings of site.yaml that reach a page, as YAML read them.
+    fn config_strings(&mut self, secrets: &[Secret<'s>]) {
+        let site = self.site;
+        let c = &site.config;
+        let f = &c.footer;
+        let strings: [(&str, Option<&String>); 15] = [
+            ("title", Some(&c.title)),
+            ("organization", Some(&c.organization)),
+            ("language", Some(&c.language)),
+            ("base_url", c.base_url.as_ref()),
+            ("site_domain", c.site_domain.as_ref()),
+            ("name", Some(&c.column.name)),
+            ("type", Some(&c.column.kind)),
+            ("sponsor", f.sponsor.as_ref()),
+            ("operator", f.operator.as_ref()),
+            ("site_code", f.site_code.as_ref()),
+            ("icp", f.icp.as_ref()),
+            ("police_record", f.police_record.as_ref()),
+            ("address", f.address.as_ref()),
+            ("phone", f.phone.as_ref()),
+            ("withheld_note", Some(&c.withheld_note)),
+        ];
+        let file = site.config_file;
+        let text = &site.sources.get(file).text;
+        let percent = ("percent_sign", Some(&c.numbers.percent_sign));
+        for (key, value) in strings.into_iter().chain([percent]) {
+            if let Some(value) = value {
+                let span = key_span(text, (0, text.len()), key).unwrap_or((0, 0));
+                self.parsed(file, span, value, secrets);
             }
         }
-        let mut fraction = String::new();
-        if matches!(chars.get(j), Some((_, '.' | '．')))
-            && chars.get(j + 1).is_some_and(|&(_, c)| digit(c).is_some())
-        {
-            let end = run_end(j + 1);
-            fraction = format!(".{}", digits((j + 1, end)));
-            j = end;
-        }
-        let scale = match chars.get(j) {
-            Some((_, '万')) => Some(1e4),
-            Some((_, '亿')) => Some(1e8),
-            _ => None,
+    }
+
+    /// The strings of an edition's indicators.yaml that reach a page, as YAML read them.
+    fn indicator_strings(&mut self, edition: &'s Edition, secrets: &[Secret<'s>]) {
+        let site = self.site;
+        let file = edition.indicators_file;
+        let locator = Locator::new(&site.sources, file);
+        // Sections and indicators both have `id:` lines; a repeated id is found again by count.
+        let mut seen: HashMap<&str, usize> = HashMap::new();
+        let mut nth = |id: &'s str| {
+            let n = seen.entry(id).or_default();
+            *n += 1;
+            *n - 1
         };
-        let mut read = |s: usize, e: usize, written: String, scaled: bool| {
-            if let Ok(value) = written.parse::<f64>() {
-                out.push(Reading {
-                    start: byte(s),
-                    end: byte(e),
-                    value,
-                });
-                if let (true, Some(scale)) = (scaled, scale) {
-                    out.push(Reading {
-                        start: byte(s),
-                        end: byte(e),
-                        value: value * scale,
-                    });
-                }
+        for section in edition.sections.iter() {
+            let n = nth(&section.id);
+            for (key, value) in [("id", &section.id), ("title", &section.title)] {
+                self.parsed(file, locator.field(&section.id, n, key), value, secrets);
             }
-        };
-        let whole: String = groups.iter().map(|&g| digits(g)).collect();
-        read(i, j, whole + &fraction, true);
-        if separator.is_some_and(|s| AMBIGUOUS_SEPARATORS.contains(&s)) {
-            let last = groups.len() - 1;
-            for (k, &(s, e)) in groups.iter().enumerate() {
-                if k == last {
-                    read(s, j, digits((s, e)) + &fraction, true);
-                } else {
-                    read(s, e, digits((s, e)), false);
+            for ind in &section.indicators {
+                let n = nth(&ind.id);
+                let strings = [
+                    ("id", Some(&ind.id)),
+                    ("name", Some(&ind.name)),
+                    ("unit", Some(&ind.unit)),
+                    ("period", ind.period.as_ref()),
+                    ("note", ind.note.as_ref()),
+                    ("description", ind.description.as_ref()),
+                    ("source", ind.source.as_ref()),
+                    ("break", ind.definition_break.as_ref()),
+                ];
+                for (key, value) in strings {
+                    if let Some(value) = value {
+                        self.parsed(file, locator.field(&ind.id, n, key), value, secrets);
+                    }
                 }
             }
         }
-        i = j;
     }
-    out
-}
 
-/// Blanks `text[s..e]` in `out` (same offsets), keeping line breaks so lines stay lines.
-fn blank(out: &mut [u8], s: usize, e: usize) {
-    for b in &mut out[s..e] {
-        if *b != b'\n' && *b != b'\r' {
-            *b = b' ';
+    /// The front matter of an edition's pages, as YAML read it.
+    fn front_strings(&mut self, edition: &Edition, secrets: &[Secret<'s>]) {
+        let report = &edition.report;
+        let f = &report.front;
+        let strings = [
+            ("title", Some(&f.title)),
+            ("index_no", Some(&f.index_no)),
+            ("publisher", Some(&f.publisher)),
+            ("category", Some(&f.category)),
+            ("doc_no", f.doc_no.as_ref()),
+            ("disclosure", Some(&f.disclosure)),
+            ("scope", Some(&f.scope)),
+            ("validity", f.validity.as_ref()),
+            ("summary", f.summary.as_ref()),
+        ];
+        self.front(report.file, report.body_start, &strings, secrets);
+        for page in &edition.pages {
+            let strings = [
+                ("title", Some(&page.front.title)),
+                ("summary", page.front.summary.as_ref()),
+            ];
+            self.front(page.file, page.body_start, &strings, secrets);
+        }
+    }
+
+    fn front(
+        &mut self,
+        file: FileId,
+        body_start: usize,
+        strings: &[(&str, Option<&String>)],
+        secrets: &[Secret<'s>],
+    ) {
+        let text = &self.site.sources.get(file).text;
+        for &(key, value) in strings {
+            if let Some(value) = value {
+                let span = key_span(text, (0, body_start.min(text.len())), key).unwrap_or((0, 0));
+                self.parsed(file, span, value, secrets);
+            }
+        }
+    }
+
+    /// The project's theme: its templates are on every page and its static files are loaded
+    /// by every page, so every edition's withheld figures count.
+    fn theme(&mut self, secrets: &[Secret<'s>]) {
+        let site = self.site;
+        for (_, file) in site.theme.templates.values() {
+            if let Some(file) = *file {
+                let text = mask_template_comments(&site.sources.get(file).text);
+                self.scan(file, &text, secrets, Text::Theme);
+            }
+        }
+        let folder = format!("themes/{}/static", site.config.theme);
+        for (name, bytes) in &site.theme.static_files {
+            let shown = format!("{folder}/{name}");
+            self.name(None, &shown, name, secrets);
+            let embedded = crate::load::theme::STATIC
+                .iter()
+                .any(|(n, b)| n == name && *b == bytes.as_slice());
+            if !embedded && has_extension(name, TEXT_STATIC) {
+                self.text_file(&shown, bytes, secrets);
+            }
+        }
+    }
+
+    /// The names an edition publishes (its pages and attachments, with their folders), and
+    /// the text of its csv and svg attachments.
+    fn files(&mut self, edition: &Edition, secrets: &[Secret<'s>]) {
+        let folder = format!("content/{}", edition.year);
+        for page in &edition.pages {
+            let shown = format!("{folder}/{}.md", page.slug);
+            self.name(Some(page.file), &shown, &page.slug, secrets);
+        }
+        let mut named = std::collections::BTreeSet::new();
+        for (rel, path) in &edition.assets {
+            // Each folder once, however many files it holds.
+            let mut prefix = String::new();
+            for part in rel.split('/') {
+                if !prefix.is_empty() {
+                    prefix.push('/');
+                }
+                prefix.push_str(part);
+                if named.insert(prefix.clone()) {
+                    self.name(None, &format!("{folder}/{prefix}"), part, secrets);
+                }
+            }
+            if has_extension(rel, TEXT_ATTACHMENTS) {
+                // An unreadable attachment is render's error (E010).
+                if let Ok(bytes) = std::fs::read(path) {
+                    self.text_file(&format!("{folder}/{rel}"), &bytes, secrets);
+                }
+            }
+        }
+    }
+
+    /// A published file or folder name (`shown` is its path, `name` its last part).
+    fn name(&mut self, file: Option<FileId>, shown: &str, name: &str, secrets: &[Secret<'s>]) {
+        if let Some(leak) = find(name, secrets).first() {
+            let s = leak.secret;
+            let d = Diagnostic::error(
+                "E021",
+                format!(
+                    "the name `{shown}` is published and shows the withheld value of `{}` in the {} edition",
+                    s.id, s.year
+                ),
+            )
+            .help("file and folder names are part of the published addresses: rename it without the figure");
+            self.diags.push(match file {
+                Some(file) => d.at(file, 1, 1, 1),
+                None => d,
+            });
+        }
+    }
+
+    /// A text file published verbatim (an attachment or a theme's static file): one error per
+    /// withheld figure, at its first line and column.
+    fn text_file(&mut self, shown: &str, bytes: &[u8], secrets: &[Secret<'s>]) {
+        let text = String::from_utf8_lossy(bytes);
+        // (first line, column, times), by id, in the order found.
+        let mut found: Vec<(Secret, usize, usize, usize)> = Vec::new();
+        // Line by line: a large CSV is never held as characters whole.
+        for (n, line) in text.lines().enumerate() {
+            for leak in find(line, secrets) {
+                match found.iter_mut().find(|f| f.0.id == leak.secret.id) {
+                    Some(f) => f.3 += 1,
+                    None => {
+                        let col = line[..leak.start].chars().count() + 1;
+                        found.push((leak.secret, n + 1, col, 1));
+                    }
+                }
+            }
+        }
+        for (s, line, col, times) in found {
+            let more = match times {
+                1 => String::new(),
+                n => format!(" ({} times)", n),
+            };
+            self.diags.push(
+                Diagnostic::error(
+                    "E021",
+                    format!(
+                        "{shown}:{line}:{col}: this file is published as it is and shows the withheld value of `{}` in the {} edition{more}",
+                        s.id, s.year
+                    ),
+                )
+                .help("take the figure out of the file (write “*”), or leave the file out of the folder"),
+            );
         }
     }
 }
 
-/// The Markdown body with template comments `{# … #}` and HTML comments blanked: neither
-/// reaches a page (the sanitiser drops HTML comments), and an office may well note the real
-/// figure there for internal review.
-fn mask_comments(body: &str) -> String {
-    static COMMENT: OnceLock<Regex> = OnceLock::new();
-    let re = COMMENT.get_or_init(|| Regex::new(r"(?s)\{#.*?#\}|<!--.*?-->").unwrap());
-    let mut bytes = body.as_bytes().to_vec();
-    for m in re.find_iter(body) {
-        blank(&mut bytes, m.start(), m.end());
+/// The message and the help of a finding in `text`.
+fn explain(text: Text, secret: Secret) -> (String, String) {
+    let id = secret.id;
+    let year = secret.year;
+    match text {
+        Text::Narrative { year: y } if y == year => (
+            format!("this figure is the withheld value of `{id}`"),
+            format!("withheld figures must not leak through the text: write {{{{ value(\"{id}\") }}}}, which prints *"),
+        ),
+        Text::Narrative { .. } => (
+            format!("this figure is the withheld value of `{id}` in the {year} edition"),
+            "a figure withheld once stays withheld in every later edition: leave it out of the text, or write “*”".to_string(),
+        ),
+        Text::Data => (
+            format!("this figure is the withheld value of `{id}` in the {year} edition"),
+            "this text is published: leave the figure out or write “*”; the real figure belongs only in `withheld_value`, which is never published".to_string(),
+        ),
+        Text::Parsed => (
+            format!("this text, as YAML reads it, shows the withheld value of `{id}` in the {year} edition"),
+            "YAML escapes (`\\u0038`), a line break inside quotes and lines folded together publish the figure as surely as its digits: leave it out or write “*”".to_string(),
+        ),
+        Text::Theme => (
+            format!("this figure is the withheld value of `{id}` in the {year} edition"),
+            "a theme's templates are part of every page: leave the figure out".to_string(),
+        ),
     }
-    // Whole characters were replaced byte for byte by spaces: still valid UTF-8.
-    String::from_utf8(bytes).unwrap_or_default()
+}
+
+fn has_extension(name: &str, extensions: &[&str]) -> bool {
+    name.rsplit_once('.')
+        .is_some_and(|(_, ext)| extensions.iter().any(|e| ext.eq_ignore_ascii_case(e)))
+}
+
+/// The YAML lines a value at byte `at` is written on: its key's line, and every following
+/// line that is blank or indented deeper than the key (a block scalar, a folded or quoted
+/// string going on).
+fn region(text: &str, at: usize) -> (usize, usize) {
+    let at = at.min(text.len());
+    let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let first = &text[start..];
+    let mut column = first.len() - first.trim_start_matches(' ').len();
+    while let Some(rest) = first[column..].strip_prefix("- ") {
+        column = first.len() - rest.trim_start_matches(' ').len();
+    }
+    let mut end = start + first.find('\n').map_or(first.len(), |i| i + 1);
+    for line in text[end..].split_inclusive('\n') {
+        let indent = line.len() - line.trim_start_matches(' ').len();
+        if !line.trim().is_empty() && indent <= column {
+            break;
+        }
+        end += line.len();
+    }
+    (start, end)
+}
+
+/// Span of the value of the first `key:` in `text[range]`, in block (`key: v`) or flow
+/// (`{a: 1, key: v}`) style; the key itself when its value is on the following lines.
+fn key_span(text: &str, (from, to): (usize, usize), key: &str) -> Option<(usize, usize)> {
+    let region = &text[from..to];
+    for (i, _) in region.match_indices(key) {
+        let before = region[..i].trim_end_matches([' ', '\t']);
+        let line = before.rsplit('\n').next().unwrap_or("");
+        let starts_node = line.chars().all(|c| c == ' ' || c == '-') || line.ends_with(['{', ',']);
+        let after = region[i + key.len()..].trim_start_matches([' ', '\t']);
+        let Some(value) = after.strip_prefix(':') else {
+            continue;
+        };
+        if !starts_node || !(value.is_empty() || value.starts_with([' ', '\t', '\n', '\r'])) {
+            continue;
+        }
+        let flow = line.ends_with(['{', ',']);
+        let line_end = value.find('\n').unwrap_or(value.len());
+        let mut written = &value[..line_end];
+        if let Some(c) = written.find(" #") {
+            written = &written[..c];
+        }
+        if flow {
+            written = written.split([',', '}']).next().unwrap_or("");
+        }
+        let trimmed = written.trim();
+        let value_at = from + region.len() - value.len() + written.find(trimmed).unwrap_or(0);
+        if trimmed.is_empty() {
+            return Some((from + i, from + i + key.len()));
+        }
+        return Some((value_at, value_at + trimmed.len()));
+    }
+    None
 }
 
 /// A block-style YAML text with what never reaches a page blanked (same offsets): keys,
@@ -427,49 +574,40 @@ fn comment_start(line: &str) -> Option<usize> {
 mod tests {
     use super::*;
 
-    fn values(text: &str) -> Vec<(String, f64)> {
-        numbers(text)
-            .into_iter()
-            .map(|r| (text[r.start..r.end].to_string(), r.value))
-            .collect()
-    }
-
-    #[test]
-    fn numbers_are_read_whole_and_in_every_written_form() {
-        assert_eq!(values("共1765432人"), vec![("1765432".into(), 1765432.0)]);
-        assert_eq!(
-            values("12.50万"),
-            vec![("12.50".into(), 12.5), ("12.50".into(), 125000.0)]
-        );
-        assert_eq!(values("9,182,736"), vec![("9,182,736".into(), 9182736.0)]);
-        assert_eq!(
-            values("９１８２７３６"),
-            vec![("９１８２７３６".into(), 9182736.0)]
-        );
-        let spaced = values("9 182 736");
-        assert!(spaced.contains(&("9 182 736".into(), 9182736.0)));
-        assert!(spaced.contains(&("182".into(), 182.0)), "{spaced:?}");
-        // Not groups of three: separate numbers.
-        assert_eq!(
-            values("1100，700"),
-            vec![("1100".into(), 1100.0), ("700".into(), 700.0)]
-        );
-        assert_eq!(values("2023-12-20").len(), 3);
-    }
-
-    #[test]
-    fn dates_are_found_whole() {
-        assert_eq!(date_spans("发布2023-12-20，"), vec![(6, 16)]);
-        assert_eq!(date_spans("\"2023-03\": 1"), vec![(1, 8)]);
-        assert!(date_spans("12023-12-201").is_empty());
-    }
-
     #[test]
     fn yaml_keys_comments_and_figures_are_blanked() {
         let text = "- id: a1\n  value: 12 # 34\n  note: \"x # 56\" # 78\n  series:\n    \"2023-03\": 9\n  break: |\n    value: 90\n  allow_over_100: true\n- {id: b, value: 11, note: 12}\n";
         let masked = mask_yaml(text, FIGURE_KEYS);
-        let found: Vec<f64> = numbers(&masked).into_iter().map(|r| r.value).collect();
-        assert_eq!(found, vec![1.0, 56.0, 90.0, 12.0]);
+        let numbers: Vec<String> = regex::Regex::new(r"\d+")
+            .unwrap()
+            .find_iter(&masked)
+            .map(|m| m.as_str().to_string())
+            .collect();
+        assert_eq!(numbers, vec!["1", "56", "90", "12"]);
         assert_eq!(masked.len(), text.len());
+    }
+
+    #[test]
+    fn a_region_is_the_key_line_and_its_continuation() {
+        let text = "a:\n  - id: x\n    note: \"1\\\n      2\"\n    name: y\n";
+        let at = text.find("\"1").unwrap();
+        let (s, e) = region(text, at);
+        assert_eq!(&text[s..e], "    note: \"1\\\n      2\"\n");
+        let at = text.find("x").unwrap();
+        let (s, e) = region(text, at);
+        assert_eq!(&text[s..e], "  - id: x\n");
+    }
+
+    #[test]
+    fn keys_are_found_in_block_and_flow_style() {
+        let text =
+            "title: a\ncolumn: {name: b, type: c}\nfooter:\n  address: \"d\" # e\n  phone:\n";
+        let span = |k| key_span(text, (0, text.len()), k).map(|(s, e)| &text[s..e]);
+        assert_eq!(span("title"), Some("a"));
+        assert_eq!(span("type"), Some("c"));
+        assert_eq!(span("name"), Some("b"));
+        assert_eq!(span("address"), Some("\"d\""));
+        assert_eq!(span("phone"), Some("phone"));
+        assert_eq!(span("sponsor"), None);
     }
 }
