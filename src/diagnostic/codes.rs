@@ -102,6 +102,7 @@ pub const CODES: &[(&str, &str)] = &[
         "E055",
         "a base_url that is not an absolute http or https URL",
     ),
+    ("E060", "a YAML anchor, alias or merge key"),
     (
         "W001",
         "a parts sum that cannot be checked because a part is withheld",
