@@ -14,6 +14,7 @@ mod front;
 pub mod links;
 mod narrative;
 mod withheld;
+mod yaml_text;
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::load::find_nth_value;
