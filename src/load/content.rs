@@ -253,25 +253,8 @@ fn load_edition(
 
     let mut pages = Vec::new();
     let mut assets = Vec::new();
-    let mut hidden = Vec::new();
-    for entry in WalkDir::new(dir)
-        .min_depth(1)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| {
-            // Hidden folders (.git, .vscode) are skipped whole and named once.
-            let visible = !e.file_name().to_string_lossy().starts_with('.');
-            if !visible {
-                hidden.push(e.path().to_path_buf());
-            }
-            visible
-        })
-        .filter_map(Result::ok)
-    {
-        // Symlinks are not followed: an edition must not publish files from outside content/.
-        if !entry.file_type().is_file() {
-            continue;
-        }
+    let (files, hidden) = publishable::visible_files(dir);
+    for entry in files {
         let rel = entry
             .path()
             .strip_prefix(dir)

@@ -43,6 +43,30 @@ pub(crate) fn is_generated(rel: &str) -> bool {
         || rel.starts_with("indicators/")
 }
 
+/// Every regular file under `dir` (symlinks not followed: nothing outside the project is
+/// published), in name order, with hidden folders and files (`.git`, `.report.md.swp`) left
+/// out and returned apart, each named once.
+pub(crate) fn visible_files(
+    dir: &std::path::Path,
+) -> (Vec<walkdir::DirEntry>, Vec<std::path::PathBuf>) {
+    let mut hidden = Vec::new();
+    let files = walkdir::WalkDir::new(dir)
+        .min_depth(1)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| {
+            let visible = !e.file_name().to_string_lossy().starts_with('.');
+            if !visible {
+                hidden.push(e.path().to_path_buf());
+            }
+            visible
+        })
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .collect();
+    (files, hidden)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

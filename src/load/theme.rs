@@ -9,7 +9,6 @@ use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::model::theme::Theme;
 use crate::source::Sources;
 use std::path::Path;
-use walkdir::WalkDir;
 
 macro_rules! embedded {
     ($($name:literal),* $(,)?) => {
@@ -84,21 +83,8 @@ impl Theme {
         };
         for (sub, is_template) in [("templates", true), ("static", false)] {
             let base = dir.join(sub);
-            let mut hidden = Vec::new();
-            for entry in WalkDir::new(&base)
-                .min_depth(1)
-                .sort_by_file_name()
-                .into_iter()
-                .filter_entry(|e| {
-                    let visible = !e.file_name().to_string_lossy().starts_with('.');
-                    if !visible {
-                        hidden.push(e.path().to_path_buf());
-                    }
-                    visible
-                })
-                .filter_map(Result::ok)
-                .filter(|e| e.file_type().is_file())
-            {
+            let (files, hidden) = publishable::visible_files(&base);
+            for entry in files {
                 let name = entry
                     .path()
                     .strip_prefix(&base)

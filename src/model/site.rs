@@ -333,59 +333,45 @@ pub(crate) fn amount(v: f64) -> Result<f64, String> {
     Ok(v)
 }
 
-/// An optional plain number held to the same rules as a figure (`completion`, `withheld_value`).
-/// The check runs inside the visitor so the parser still points at the number.
+/// An optional plain number held to the same rules as a figure (`withheld_value`).
 fn optional_amount<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
-    struct AmountVisitor;
-    impl<'de> Visitor<'de> for AmountVisitor {
-        type Value = Option<f64>;
-        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-            f.write_str("a number")
-        }
-        fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
-            amount(v).map(Some).map_err(E::custom)
-        }
-        fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
-            self.visit_f64(v as f64)
-        }
-        fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
-            self.visit_f64(v as f64)
-        }
-        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-    }
-    d.deserialize_any(AmountVisitor)
+    d.deserialize_any(NumberVisitor(amount))
 }
 
-/// A stated completion rate: a figure that cannot be negative. Checked inside the visitor so
-/// the parser still points at the number.
+/// A stated completion rate: a figure that cannot be negative.
 fn optional_rate<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
-    struct RateVisitor;
-    impl Visitor<'_> for RateVisitor {
-        type Value = Option<f64>;
-        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-            f.write_str("a completion rate in %")
+    d.deserialize_any(NumberVisitor(|v| {
+        if v < 0.0 {
+            Err(format!(
+                "`{v}` is out of range: a completion rate is not negative"
+            ))
+        } else {
+            amount(v)
         }
-        fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
-            if v < 0.0 {
-                return Err(E::custom(format!(
-                    "`{v}` is out of range: a completion rate is not negative"
-                )));
-            }
-            amount(v).map(Some).map_err(E::custom)
-        }
-        fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
-            self.visit_f64(v as f64)
-        }
-        fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
-            self.visit_f64(v as f64)
-        }
-        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-            Ok(None)
-        }
+    }))
+}
+
+/// An optional number checked by its rule inside the visitor, so the parser still points at
+/// the number when the rule refuses it.
+struct NumberVisitor(fn(f64) -> Result<f64, String>);
+
+impl Visitor<'_> for NumberVisitor {
+    type Value = Option<f64>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a number")
     }
-    d.deserialize_any(RateVisitor)
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        (self.0)(v).map(Some).map_err(E::custom)
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        self.visit_f64(v as f64)
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        self.visit_f64(v as f64)
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
 }
 
 /// The most decimals a figure is printed with: beyond this the digits are noise of the
