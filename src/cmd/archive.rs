@@ -115,20 +115,37 @@ fn amend(args: &ArchiveArgs, date: Date) -> Result<String, Failure> {
     }
     let archive_dir = root.join("archive");
     let folder = archive_dir.join(year.to_string());
-    let old_manifest = archive::read_manifest(&folder.join(MANIFEST)).map_err(|_| {
+    let manifest_path = folder.join(MANIFEST);
+    let manifest_bytes = match archive::read_manifest_bytes(&manifest_path) {
+        Ok(bytes) => bytes,
+        Err(e) if std::fs::symlink_metadata(&folder).is_ok() => {
+            return Err(Failure::Refused(format!(
+                "{}; restore archive/{year}/ from version control before amending",
+                archive::cannot_read(&format!("archive/{year}/{MANIFEST}"), &e)
+            )))
+        }
+        Err(_) => {
+            return Err(Failure::Refused(format!(
+                "the {year} edition is not archived, so there is nothing to amend; freeze it first with `gongkai archive {year}`"
+            )))
+        }
+    };
+    let old_manifest = crate::model::manifest::parse_manifest(&manifest_bytes).map_err(|e| {
         Failure::Refused(format!(
-            "the {year} edition is not archived, so there is nothing to amend; freeze it first with `gongkai archive {year}`"
+            "archive/{year}/{e}; restore archive/{year}/ from version control before amending"
         ))
     })?;
-    let old = archive::read_tree(&folder)
+    // Checked before anything else of it is read: an unlisted or resized file is found from
+    // its size alone.
+    let checked = archive::verify_folder(&folder, &old_manifest)
         .map_err(|e| Failure::Io(format!("cannot read {}: {e}", folder.display())))?;
-    let mismatch = archive::verify_folder(&folder, &old_manifest)
-        .map_err(|e| Failure::Io(format!("cannot read {}: {e}", folder.display())))?;
-    if !mismatch.is_empty() {
+    if !checked.mismatch.is_empty() {
         return Err(Failure::Refused(format!(
             "archive/{year}/ does not match its manifest; restore it from version control (`gongkai verify archive/{year}` names the files) before amending"
         )));
     }
+    let mut old = checked.files;
+    old.insert(MANIFEST.to_string(), manifest_bytes);
     let frozen = Date::parse(&old_manifest.frozen).ok_or_else(|| {
         Failure::Refused(format!(
             "archive/{year}/{MANIFEST} has no valid `frozen` date"
@@ -138,8 +155,13 @@ fn amend(args: &ArchiveArgs, date: Date) -> Result<String, Failure> {
     let n = correction::next_version(&archive_dir, year);
     let mut kept = std::collections::BTreeSet::new();
     for c in &old_manifest.corrections {
-        let files = archive::read_tree(&archive_dir.join(&c.previous)).unwrap_or_default();
-        kept.extend(files.into_keys().map(|rel| format!("{}/{rel}", c.previous)));
+        let files = archive::scan_folder(&archive_dir.join(&c.previous)).unwrap_or_default();
+        kept.extend(
+            files
+                .sizes
+                .into_keys()
+                .map(|rel| format!("{}/{rel}", c.previous)),
+        );
     }
     let request = correction::Request {
         year,

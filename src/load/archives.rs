@@ -1,7 +1,9 @@
 //! The archived editions of a project, read from `archive/<year>/` and `archive/<year>-v<n>/`
 //! and checked entry by entry against their manifests before anything of them is published.
 
-use crate::archive::folder::{check_folder, read_folder, source_entries};
+use crate::archive::folder::{
+    cannot_read, check_folder, read_manifest_bytes, scan_folder, source_entries,
+};
 use crate::diagnostic::Diagnostic;
 use crate::model::manifest::{
     is_edition_folder, parse_manifest, parse_version, sha256_hex, ArchivedFolder, ArchivedList,
@@ -80,65 +82,98 @@ impl Archives {
             }
             return None;
         }
-        let found = match read_folder(&folder) {
+        let unreadable = |message: String| Diagnostic::error("E032", message).help(RESTORE);
+        let found = match scan_folder(&folder) {
             Ok(f) => f,
             Err(e) => {
-                self.diagnostics.push(
-                    Diagnostic::error("E032", format!("{shown}: cannot read: {e}")).help(RESTORE),
-                );
+                self.diagnostics
+                    .push(unreadable(format!("{shown}: cannot read: {e}")));
                 return None;
             }
         };
-        let manifest = match found
-            .files
-            .get(MANIFEST)
-            .ok_or_else(|| format!("{MANIFEST} is not a file"))
-            .and_then(|b| parse_manifest(b))
-        {
-            Ok(m) => m,
-            Err(msg) => {
-                let d = if let Some(link) = found.links.iter().find(|l| *l == MANIFEST || *l == ".")
-                {
-                    let what = if link == "." {
-                        shown.clone()
-                    } else {
-                        format!("{shown}{MANIFEST}")
-                    };
-                    Diagnostic::error(
-                        "E041",
-                        format!(
-                            "{what} is a symlink: an archived edition holds only regular files"
-                        ),
-                    )
-                } else {
-                    Diagnostic::error("E032", format!("{shown}: {msg}"))
-                };
-                self.diagnostics.push(d.help(RESTORE));
-                return None;
-            }
-        };
-        let expected = name.split_once("-v").map_or(name, |(y, _)| y);
-        if manifest.edition.to_string() != expected {
+        // Neither the folder nor its manifest may be anything but what it seems: a link can
+        // point anywhere, and a FIFO would block the read for good.
+        let odd = [
+            (".", shown.clone()),
+            (MANIFEST, format!("{shown}{MANIFEST}")),
+        ]
+        .into_iter()
+        .find_map(|(rel, what)| Some((found.not_a_file(rel)?, what)));
+        if let Some((how, what)) = odd {
             self.diagnostics.push(
                 Diagnostic::error(
-                    "E042",
-                    format!(
-                        "{shown}{MANIFEST} describes the {} edition, not {expected}",
-                        manifest.edition
-                    ),
+                    "E041",
+                    format!("{what} {how}: an archived edition holds only regular files"),
                 )
                 .help(RESTORE),
             );
             return None;
         }
-        let m = check_folder(&found, &manifest);
-        if m.is_empty() {
-            return Some((manifest, found.files));
-        }
-        for rel in &m.links {
+        let manifest_bytes = match read_manifest_bytes(&folder.join(MANIFEST)) {
+            Ok(b) => b,
+            Err(e) => {
+                self.diagnostics
+                    .push(unreadable(cannot_read(&format!("{shown}{MANIFEST}"), &e)));
+                return None;
+            }
+        };
+        let manifest = match parse_manifest(&manifest_bytes) {
+            Ok(m) => m,
+            Err(msg) => {
+                self.diagnostics
+                    .push(Diagnostic::error("E032", format!("{shown}: {msg}")).help(RESTORE));
+                return None;
+            }
+        };
+        let expected = name.split_once("-v").map_or(name, |(y, _)| y);
+        let kept = name.contains("-v");
+        let wrong = if manifest.edition.to_string() != expected {
+            Some(format!(
+                "describes the {} edition, not {expected}",
+                manifest.edition
+            ))
+        } else if kept
+            && manifest
+                .superseded
+                .as_ref()
+                .is_none_or(|s| s.current != expected)
+        {
+            Some(format!("records no `superseded` by the {expected} edition: it is not a version kept by a correction"))
+        } else if !kept && manifest.superseded.is_some() {
+            Some("records `superseded`: it is a version kept by a correction, not the current edition".to_string())
+        } else {
+            None
+        };
+        if let Some(wrong) = wrong {
             self.diagnostics.push(
-                Diagnostic::error("E041", format!("{shown}{rel} is a symlink (or another entry that is not a file): an archived edition holds only the files of its manifest"))
-                    .help("remove the link; if it replaced a file of the edition, restore that file from version control"),
+                Diagnostic::error("E042", format!("{shown}{MANIFEST} {wrong}"))
+                    .help("an archived folder is named after what its manifest records; restore archive/ from version control (a renamed folder gets its own name back)"),
+            );
+            return None;
+        }
+        let checked = match check_folder(&folder, &found, &manifest) {
+            Ok(c) => c,
+            Err(e) => {
+                // The message starts with the file's path within the folder.
+                self.diagnostics.push(unreadable(format!("{shown}{e}")));
+                return None;
+            }
+        };
+        let m = checked.mismatch;
+        if m.is_empty() {
+            let mut files = checked.files;
+            files.insert(MANIFEST.to_string(), manifest_bytes);
+            return Some((manifest, files));
+        }
+        for (rel, how) in m
+            .links
+            .iter()
+            .map(|r| (r, "is a symlink"))
+            .chain(m.special.iter().map(|r| (r, "is not a regular file")))
+        {
+            self.diagnostics.push(
+                Diagnostic::error("E041", format!("{shown}{rel} {how}: an archived edition holds only the regular files of its manifest"))
+                    .help("remove it; if it replaced a file of the edition, restore that file from version control"),
             );
         }
         let says = |what: &str| format!("{what} {shown}{MANIFEST}");
