@@ -5,7 +5,7 @@
 //! version must belong to its edition, and a stray file is never read before it is found
 //! unlisted.
 
-use crate::support::Project;
+use crate::support::{output_files, Project};
 use std::path::Path;
 
 /// The basic fixture with its 2022 and 2023 editions archived and built.
@@ -41,6 +41,49 @@ fn saved(p: &Project, dir: &str) -> tempfile::TempDir {
     let saved = tempfile::tempdir().unwrap();
     copy_tree(&p.path(dir), saved.path());
     saved
+}
+
+#[test]
+fn archive_never_overwrites_an_archived_folder_whose_manifest_cannot_be_read() {
+    let p = Project::fixture("basic");
+    p.run(&["archive", "2023"]).ok();
+    let saved = saved(&p, "archive");
+    type Tamper = fn(&Project);
+    let cases: [(&str, Tamper); 3] = [
+        ("a corrupt manifest", |p| {
+            p.write("archive/2023/manifest.json", "{ \"edition\": 20");
+        }),
+        ("a deleted manifest", |p| {
+            std::fs::remove_file(p.path("archive/2023/manifest.json")).unwrap();
+        }),
+        ("one stray file left", |p| {
+            std::fs::remove_dir_all(p.path("archive/2023")).unwrap();
+            p.write("archive/2023/index.html", "<p>留下的页面</p>");
+        }),
+    ];
+    for (what, tamper) in cases {
+        tamper(&p);
+        let before = output_files(&p.path("archive"));
+        let run = p.run(&["archive", "2023"]);
+        assert_eq!(run.code, 1, "{what}: refused\n{}", run.stdout);
+        assert!(
+            run.stderr.contains("archive/2023/ already exists"),
+            "{what}: {}",
+            run.stderr
+        );
+        assert!(run.stderr.contains("version control"), "{}", run.stderr);
+        assert!(run.stderr.contains("--amend"), "{}", run.stderr);
+        assert!(
+            output_files(&p.path("archive")) == before,
+            "{what}: archive/ untouched"
+        );
+        restore(&p, saved.path(), "archive");
+    }
+    // An empty folder holds nothing to lose.
+    std::fs::remove_dir_all(p.path("archive/2023")).unwrap();
+    std::fs::create_dir(p.path("archive/2023")).unwrap();
+    p.run(&["archive", "2023"]).ok();
+    p.run(&["verify", "archive"]).ok();
 }
 
 /// The basic fixture archived and built, with 2023 corrected once (so 2023-v1 is kept).
@@ -247,23 +290,29 @@ fn fifo_left_unopened(
     args: &[&str],
 ) -> (bool, crate::support::Run) {
     use std::io::{Read as _, Write as _};
+    use std::os::unix::fs::FileTypeExt as _;
     use std::sync::atomic::{AtomicBool, Ordering};
     use std::sync::Arc;
     let path = p.path(rel);
     if path.exists() {
         std::fs::remove_file(&path).unwrap();
     }
+    // The writer opens the FIFO by a second name of its own, so it can be released even
+    // if gongkai removed or replaced `rel`.
+    let keep = tempfile::tempdir_in(p.path("")).unwrap();
+    let fifo = keep.path().join("fifo");
     let made = std::process::Command::new("mkfifo")
-        .arg(&path)
+        .arg(&fifo)
         .status()
         .unwrap();
     assert!(made.success());
+    std::fs::hard_link(&fifo, &path).unwrap();
     let opened = Arc::new(AtomicBool::new(false));
     let writer = {
-        let (path, opened) = (path.clone(), opened.clone());
+        let (fifo, opened) = (fifo.clone(), opened.clone());
         std::thread::spawn(move || {
             // Blocks until a reader opens the FIFO: gongkai, or this test afterwards.
-            let mut f = std::fs::OpenOptions::new().write(true).open(&path).unwrap();
+            let mut f = std::fs::OpenOptions::new().write(true).open(&fifo).unwrap();
             opened.store(true, Ordering::SeqCst);
             let _ = f.write_all(&payload);
         })
@@ -273,13 +322,15 @@ fn fifo_left_unopened(
     if unopened {
         // Release the writer.
         let mut rest = Vec::new();
-        std::fs::File::open(&path)
+        std::fs::File::open(&fifo)
             .unwrap()
             .read_to_end(&mut rest)
             .unwrap();
     }
     writer.join().unwrap();
-    std::fs::remove_file(&path).unwrap();
+    if std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_fifo()) {
+        std::fs::remove_file(&path).unwrap();
+    }
     (unopened, run)
 }
 
@@ -291,7 +342,7 @@ fn a_fifo_is_never_opened() {
     let manifest = std::fs::read(p.path("archive/2023/manifest.json")).unwrap();
     let list = std::fs::read(p.path("public/archived.json")).unwrap();
 
-    let cases: [(&str, Vec<u8>, &[&str], &str); 3] = [
+    let cases: [(&str, Vec<u8>, &[&str], &str); 4] = [
         (
             "archive/2023/manifest.json",
             manifest.clone(),
@@ -303,6 +354,12 @@ fn a_fifo_is_never_opened() {
             manifest.clone(),
             &["archive", "2023", "--amend", "--note", "x"],
             "archive/2023/manifest.json is not a regular file",
+        ),
+        (
+            "archive/2023/manifest.json",
+            manifest.clone(),
+            &["archive", "2023"],
+            "archive/2023/ already exists",
         ),
         (
             "public/archived.json",
