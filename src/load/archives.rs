@@ -2,12 +2,13 @@
 //! and checked entry by entry against their manifests before anything of them is published.
 
 use crate::archive::folder::{
-    cannot_read, check_folder, read_manifest_bytes, scan_folder, source_entries,
+    cannot_read, check_folder, read_manifest_bytes, read_regular, scan_folder, source_entries,
+    LIST_LIMIT,
 };
 use crate::diagnostic::Diagnostic;
 use crate::model::manifest::{
     is_edition_folder, parse_manifest, parse_version, sha256_hex, ArchivedFolder, ArchivedList,
-    FileEntry, Manifest, MANIFEST,
+    FileEntry, Manifest, LIST, MANIFEST,
 };
 use crate::model::Site;
 use std::collections::BTreeMap;
@@ -39,12 +40,26 @@ impl Archives {
         let Ok(entries) = std::fs::read_dir(&dir) else {
             return archives;
         };
-        let mut names: Vec<String> = entries
-            .filter_map(Result::ok)
-            .filter_map(|e| e.file_name().to_str().map(str::to_string))
-            .filter(|n| is_edition_folder(n))
-            .collect();
+        let mut names: Vec<String> = Vec::new();
+        let mut misnamed: Vec<String> = Vec::new();
+        for entry in entries.filter_map(Result::ok) {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if is_edition_folder(&name) {
+                names.push(name);
+            } else if std::fs::symlink_metadata(entry.path().join(MANIFEST)).is_ok() {
+                // An archived folder is found by its name: renamed (`2023 `, `2023.bak`), its
+                // edition would silently be rendered afresh from content/.
+                misnamed.push(name);
+            }
+        }
         names.sort_unstable();
+        misnamed.sort_unstable();
+        for name in misnamed {
+            archives.diagnostics.push(
+                Diagnostic::error("E042", format!("archive/{name}/ holds a {MANIFEST} but `{name}` is not an archived edition's name (<year> or <year>-v<n>): its edition would no longer be frozen"))
+                    .help(format!("give the folder its name back (`archive/<year>/` or `archive/<year>-v<n>/`, as its {MANIFEST} says) or restore archive/ from version control; if it is not an archive made by `gongkai archive`, move it out of archive/")),
+            );
+        }
         for name in &names {
             let year = name.parse::<i32>().ok();
             if year.is_some() && year == freezing {
@@ -303,4 +318,69 @@ impl Archives {
         out.push(b'\n');
         Some(out)
     }
+}
+
+/// What the previous output says was archived, against archive/ now (E043): every folder
+/// the output's archived.json lists must still be an archived folder, or the build would
+/// publish its edition re-rendered from content/ (or drop a kept version) without a word.
+/// Only an output gongkai wrote (stamped) is read. `withdraw` names the folders the user
+/// removed from archive/ on purpose; returns the errors and the folders withdrawn.
+pub(crate) fn check_published(
+    root: &Path,
+    out_dir: &Path,
+    withdraw: &[String],
+) -> (Vec<Diagnostic>, Vec<String>) {
+    let mut diagnostics = Vec::new();
+    let mut withdrawn = Vec::new();
+    if !crate::write::staging::is_stamped(out_dir) {
+        return (diagnostics, withdrawn);
+    }
+    let shown = match out_dir.strip_prefix(root) {
+        Ok(rel) if !rel.as_os_str().is_empty() => {
+            format!("{}/{LIST}", rel.to_string_lossy().replace('\\', "/"))
+        }
+        _ => out_dir.join(LIST).display().to_string(),
+    };
+    let path = out_dir.join(LIST);
+    if std::fs::symlink_metadata(&path).is_err() {
+        return (diagnostics, withdrawn);
+    }
+    let list = read_regular(&path, LIST_LIMIT)
+        .map_err(|e| cannot_read(&shown, &e))
+        .and_then(|b| {
+            serde_json::from_slice::<ArchivedList>(&b)
+                .map_err(|e| format!("{shown} is not a list of archived folders ({e})"))
+        });
+    let list = match list {
+        Ok(l) => l,
+        Err(why) => {
+            diagnostics.push(
+                Diagnostic::error("E043", format!("{why}: the build cannot tell which editions the site published as archived"))
+                    .help(format!("if archive/ holds every archived edition the site published, delete {shown} and build again")),
+            );
+            return (diagnostics, withdrawn);
+        }
+    };
+    for folder in list.archived.iter().map(|f| &f.folder) {
+        let there = is_edition_folder(folder)
+            && std::fs::symlink_metadata(root.join("archive").join(folder))
+                .is_ok_and(|m| m.is_dir());
+        if there {
+            continue;
+        }
+        if withdraw.contains(folder) {
+            withdrawn.push(folder.clone());
+            continue;
+        }
+        let effect = if parse_version(folder).is_some() {
+            "the build would drop it from the site"
+        } else {
+            "the build would publish the edition re-rendered from content/, no longer frozen"
+        };
+        diagnostics.push(
+            Diagnostic::error("E043", format!("{shown} lists {folder} as archived, but archive/{folder}/ is gone: {effect}"))
+                .help(format!("restore archive/{folder}/ from version control (`git checkout -- archive/{folder}`; a renamed folder must be named {folder} again); to withdraw it from the site on purpose, run `gongkai build --withdraw {folder}` once and record why in version control")),
+        );
+    }
+    (diagnostics, withdrawn)
 }

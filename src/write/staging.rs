@@ -162,7 +162,8 @@ fn is_empty(dir: &Path) -> bool {
     std::fs::read_dir(dir).is_ok_and(|mut entries| entries.next().is_none())
 }
 
-fn is_stamped(dir: &Path) -> bool {
+/// Whether `dir` is a folder `gongkai build` wrote (it carries the [`STAMP`]).
+pub(crate) fn is_stamped(dir: &Path) -> bool {
     std::fs::symlink_metadata(dir.join(STAMP)).is_ok_and(|m| m.is_file())
 }
 

@@ -43,6 +43,16 @@ fn saved(p: &Project, dir: &str) -> tempfile::TempDir {
     saved
 }
 
+/// The blocks of `error[code]: …` diagnostics in `stderr`.
+fn errors<'a>(stderr: &'a str, code: &str) -> Vec<&'a str> {
+    let header = format!("error[{code}]: ");
+    stderr
+        .split("\nerror[")
+        .map(|b| b.trim_start_matches("error["))
+        .filter(|b| b.starts_with(&header["error[".len()..]))
+        .collect()
+}
+
 #[test]
 fn archive_never_overwrites_an_archived_folder_whose_manifest_cannot_be_read() {
     let p = Project::fixture("basic");
@@ -84,6 +94,82 @@ fn archive_never_overwrites_an_archived_folder_whose_manifest_cannot_be_read() {
     std::fs::create_dir(p.path("archive/2023")).unwrap();
     p.run(&["archive", "2023"]).ok();
     p.run(&["verify", "archive"]).ok();
+}
+
+#[test]
+fn build_refuses_when_an_edition_the_site_lists_as_archived_left_archive() {
+    let p = archived_and_built();
+    let before = p.output_files();
+    let saved = saved(&p, "archive/2023");
+    for moved_to in [None, Some("archive/2023 "), Some("archive/2023.bak")] {
+        match moved_to {
+            None => std::fs::remove_dir_all(p.path("archive/2023")).unwrap(),
+            Some(to) => std::fs::rename(p.path("archive/2023"), p.path(to)).unwrap(),
+        }
+        let build = p.run(&["build"]);
+        assert_eq!(build.code, 1, "{moved_to:?}: refused\n{}", build.stdout);
+        let gone = errors(&build.stderr, "E043");
+        assert_eq!(
+            gone.len(),
+            1,
+            "{moved_to:?}: one E043 in:\n{}",
+            build.stderr
+        );
+        assert!(
+            gone[0].starts_with(
+                "E043]: public/archived.json lists 2023 as archived, but archive/2023/ is gone"
+            ),
+            "{}",
+            gone[0]
+        );
+        assert!(gone[0].contains("= help: "), "{}", gone[0]);
+        assert!(
+            gone[0].contains("gongkai build --withdraw 2023"),
+            "{}",
+            gone[0]
+        );
+        assert!(
+            p.output_files() == before,
+            "{moved_to:?}: public/ untouched"
+        );
+        if let Some(to) = moved_to {
+            let name = &to["archive/".len()..];
+            let misnamed = errors(&build.stderr, "E042");
+            assert!(
+                misnamed.iter().any(|b| b.starts_with(&format!(
+                    "E042]: archive/{name}/ holds a manifest.json but `{name}` is not an archived edition's name"
+                ))),
+                "{}",
+                build.stderr
+            );
+            // check knows no previous output, but it sees the misnamed folder too.
+            let check = p.run(&["check", "--format", "json"]);
+            assert_eq!(check.code, 1, "{}", check.stdout);
+            assert!(
+                check.stdout.contains("\"code\":\"E042\""),
+                "{}",
+                check.stdout
+            );
+            std::fs::remove_dir_all(p.path(to)).unwrap();
+        }
+        copy_tree(saved.path(), &p.path("archive/2023"));
+        p.build();
+        assert!(
+            p.output_files() == before,
+            "restored, the site is as it was"
+        );
+    }
+
+    // Withdrawing an archived edition on purpose is said on the command line.
+    std::fs::remove_dir_all(p.path("archive/2023")).unwrap();
+    let run = p.run(&["build", "--withdraw", "2023"]).ok();
+    assert!(run.stdout.contains("withdrew 2023"), "{}", run.stdout);
+    let list: serde_json::Value = serde_json::from_str(&p.read("public/archived.json")).unwrap();
+    assert_eq!(list["archived"].as_array().unwrap().len(), 1);
+    assert_eq!(list["archived"][0]["folder"], "2022");
+    assert!(!p.path("public/2023/manifest.json").exists());
+    p.build();
+    p.run(&["verify"]).ok();
 }
 
 /// The basic fixture archived and built, with 2023 corrected once (so 2023-v1 is kept).
