@@ -95,6 +95,20 @@ fn exists(path: &Path) -> bool {
     std::fs::symlink_metadata(path).is_ok()
 }
 
+/// Whether `<child>/index.html` under `dir` links to `<child>/manifest.json`, as the
+/// 已归档 note of an archived edition's pages does (in the default theme).
+fn links_to_own_manifest(dir: &Path, child: &str) -> bool {
+    let Ok(page) = archive::read_regular(&dir.join(child).join("index.html"), PAGE_LIMIT) else {
+        return false;
+    };
+    let own = format!("{child}/{MANIFEST}");
+    let text = String::from_utf8_lossy(&page);
+    let found = crate::html::links::internal_links(&text)
+        .filter_map(|l| crate::html::links::resolve(child, l.split('#').next().unwrap_or("")))
+        .any(|t| t == own);
+    found
+}
+
 /// An archived folder that was checked: its manifest, the manifest's bytes, and every
 /// listed file that matched it.
 struct Edition {
@@ -212,9 +226,15 @@ impl Found {
                 checked.insert(folder.clone(), e);
             }
         }
+        // A built site (or a copy of one) holds every archived folder and its 关怀版 copy;
+        // an unpacked bundle holds one edition and stand-in pages for the rest, and has
+        // neither the stamp, the list nor care/.
+        let whole = list_there
+            || exists(&dir.join(crate::write::staging::STAMP))
+            || dir.join("care").is_dir();
         match record {
             Record::Archive(archive) => {
-                self.against_archive(dir, archive, list.as_ref(), &mut checked)
+                self.against_archive(dir, archive, list.as_ref(), whole, &mut checked)
             }
             Record::IsArchive => {}
             Record::None(root) => {
@@ -227,7 +247,7 @@ impl Found {
         }
         self.versions(dir, &checked);
         if !matches!(record, Record::IsArchive) && !checked.is_empty() {
-            if dir.join("care").is_dir() {
+            if whole {
                 self.care(dir, &checked);
                 self.notes.push(format!(
                     "recomputed the 关怀版 copies of {} frozen page(s) under care/\n",
@@ -343,6 +363,7 @@ impl Found {
         dir: &Path,
         archive_dir: &Path,
         list: Option<&ArchivedList>,
+        whole: bool,
         checked: &mut BTreeMap<String, Edition>,
     ) {
         let names: BTreeSet<String> = std::fs::read_dir(archive_dir)
@@ -380,7 +401,9 @@ impl Found {
             let out = dir.join(name);
             let held = format!(" (archive/{name}/ holds the archived edition)");
             if !exists(&out) {
-                self.problem("missing", &format!("{name}/"), &held);
+                if whole {
+                    self.problem("missing", &format!("{name}/"), &held);
+                }
                 continue;
             }
             if checked.get(name).is_some_and(|e| e.bytes == bytes) {
@@ -391,6 +414,14 @@ impl Found {
                 // Not checked yet (e.g. the list leaves it out): checked below.
                 Ok(b) if b == bytes => {}
                 Ok(_) => self.problem("changed", &shown, &format!(" (not {record})")),
+                // In a bundle, the folder of another edition holds stand-in pages.
+                Err(e)
+                    if e.kind() == std::io::ErrorKind::NotFound
+                        && !whole
+                        && !links_to_own_manifest(dir, name) =>
+                {
+                    continue;
+                }
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                     self.problem("missing", &shown, &held);
                 }
@@ -429,10 +460,18 @@ impl Found {
             );
             checked.remove(&name);
         }
+        let held = names.iter().filter(|n| checked.contains_key(*n)).count();
+        let rest = if whole || held == names.len() {
+            String::new()
+        } else {
+            format!(
+                " (not a whole site, e.g. an unpacked bundle: archive/'s other {} folder(s) are not required)",
+                names.len() - held
+            )
+        };
         self.notes.push(format!(
-            "compared with the project's archive/ ({}): {} archived folder(s), their manifests byte for byte\n",
+            "compared with the project's archive/ ({}): {held} archived folder(s), their manifests byte for byte{rest}\n",
             archive_dir.display(),
-            names.len()
         ));
     }
 
@@ -469,20 +508,10 @@ impl Found {
         editions: &BTreeMap<String, Option<String>>,
     ) {
         for child in children.iter().filter(|c| !editions.contains_key(*c)) {
-            let Ok(page) = archive::read_regular(&dir.join(child).join("index.html"), PAGE_LIMIT)
-            else {
-                continue;
-            };
-            let own = format!("{child}/{MANIFEST}");
-            let links_it = crate::html::links::internal_links(&String::from_utf8_lossy(&page))
-                .filter_map(|l| {
-                    crate::html::links::resolve(child, l.split('#').next().unwrap_or(""))
-                })
-                .any(|t| t == own);
-            if links_it {
+            if links_to_own_manifest(dir, child) {
                 self.problem(
                     "missing",
-                    &own,
+                    &format!("{child}/{MANIFEST}"),
                     &format!(
                         " ({child}/index.html links to it as its archived edition's manifest)"
                     ),

@@ -304,6 +304,11 @@ fn verify_in_a_project_compares_the_site_with_archive_and_checks_the_care_copies
             },
         ),
         (
+            "the whole 关怀版 copy removed from the site",
+            vec!["missing: care/2023/ (the 关怀版 copy of 2023/)"],
+            |p| std::fs::remove_dir_all(p.path("public/care")).unwrap(),
+        ),
+        (
             "a whole archived folder removed from the site",
             vec!["missing: 2022/ (archive/2022/ holds the archived edition)"],
             |p| std::fs::remove_dir_all(p.path("public/2022")).unwrap(),
@@ -323,6 +328,38 @@ fn verify_in_a_project_compares_the_site_with_archive_and_checks_the_care_copies
         restore(&p, saved.path(), "public");
     }
     p.run(&["verify"]).ok();
+
+    // An unpacked bundle holds one edition (and stand-ins for the other's pages): archive/'s
+    // other folders are not required of it, but its own are compared.
+    p.run(&["bundle", "2023", "--out", "b.tar.gz"]).ok();
+    let bytes = std::fs::read(p.path("b.tar.gz")).unwrap();
+    tar::Archive::new(flate2::read::GzDecoder::new(bytes.as_slice()))
+        .unpack(p.path("unpacked"))
+        .unwrap();
+    let bundle = p.run(&["verify", "unpacked/gongkai-2023"]).ok();
+    assert!(
+        bundle.stdout.contains("not a whole site"),
+        "{}",
+        bundle.stdout
+    );
+    std::fs::remove_file(p.path("unpacked/gongkai-2023/2023/manifest.json")).unwrap();
+    p.edit(
+        "unpacked/gongkai-2023/2023/index.html",
+        "<main",
+        "<main data-x=\"篡改\"",
+    );
+    let run = p.run(&["verify", "unpacked/gongkai-2023"]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    for e in [
+        "missing: 2023/manifest.json (archive/2023/ holds the archived edition)",
+        "changed: 2023/index.html",
+    ] {
+        assert!(
+            run.stderr.contains(&format!("  {e}\n")),
+            "`{e}` in:\n{}",
+            run.stderr
+        );
+    }
 
     // A server copy alone: no archive/ to compare with, but the 关怀版 copies are still
     // recomputed from the frozen pages, and verify says what it could not check.
