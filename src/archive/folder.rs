@@ -12,10 +12,10 @@ use walkdir::WalkDir;
 
 /// The most a manifest or the site's list of archived folders may weigh: a manifest of an
 /// edition with a hundred thousand files is about 15 MB.
-pub const LIST_LIMIT: u64 = 64 << 20;
+pub(crate) const LIST_LIMIT: u64 = 64 << 20;
 
 /// Why an entry that should be a regular file is not one, as the messages say it.
-pub fn not_a_file(kind: std::fs::FileType) -> &'static str {
+fn not_a_file(kind: std::fs::FileType) -> &'static str {
     if kind.is_symlink() {
         "is a symlink"
     } else if kind.is_dir() {
@@ -28,7 +28,7 @@ pub fn not_a_file(kind: std::fs::FileType) -> &'static str {
 /// The bytes of the regular file at `path`, at most `limit` of them. Anything else is
 /// refused before it is opened: a FIFO would block the read forever, a symlink can point
 /// anywhere, a device never ends.
-pub fn read_regular(path: &Path, limit: u64) -> io::Result<Vec<u8>> {
+pub(crate) fn read_regular(path: &Path, limit: u64) -> io::Result<Vec<u8>> {
     let refuse = |why: String| io::Error::new(io::ErrorKind::InvalidInput, why);
     let meta = std::fs::symlink_metadata(path)?;
     if !meta.file_type().is_file() {
@@ -57,7 +57,7 @@ pub fn read_regular(path: &Path, limit: u64) -> io::Result<Vec<u8>> {
 
 /// `shown` (a path as messages name it) and why [`read_regular`] could not read it:
 /// `archive/2023/manifest.json is not a regular file`, `… : cannot read: <the OS's reason>`.
-pub fn cannot_read(shown: &str, e: &io::Error) -> String {
+pub(crate) fn cannot_read(shown: &str, e: &io::Error) -> String {
     if e.kind() == io::ErrorKind::InvalidInput {
         format!("{shown} {e}")
     } else {
@@ -121,7 +121,7 @@ impl Folder {
 }
 
 /// Looks at every entry under `dir`, following no link and opening no file.
-pub fn scan_folder(dir: &Path) -> io::Result<Folder> {
+pub(crate) fn scan_folder(dir: &Path) -> io::Result<Folder> {
     let mut out = Folder::default();
     let kind = std::fs::symlink_metadata(dir)?.file_type();
     if kind.is_symlink() {
@@ -157,7 +157,7 @@ pub fn source_entries(root: &Path, year: i32) -> std::io::Result<Vec<FileEntry>>
 }
 
 /// The bytes of the manifest at `path`, read only if it is a regular file of a sane size.
-pub fn read_manifest_bytes(path: &Path) -> io::Result<Vec<u8>> {
+pub(crate) fn read_manifest_bytes(path: &Path) -> io::Result<Vec<u8>> {
     read_regular(path, LIST_LIMIT)
 }
 
@@ -192,7 +192,7 @@ impl Mismatch {
 /// A folder checked against a manifest: what differs, and the bytes of every listed file
 /// that matched (all of them when nothing differs).
 #[derive(Debug, Default)]
-pub struct Checked {
+pub(crate) struct Checked {
     pub mismatch: Mismatch,
     pub files: BTreeMap<String, Vec<u8>>,
 }
@@ -202,7 +202,11 @@ pub struct Checked {
 /// manifest.json in a subfolder too, is extra. A file is read only when the manifest lists
 /// it with the size it has: an unlisted or resized file is reported unread, whatever its
 /// size.
-pub fn check_folder(dir: &Path, folder: &Folder, manifest: &Manifest) -> io::Result<Checked> {
+pub(crate) fn check_folder(
+    dir: &Path,
+    folder: &Folder,
+    manifest: &Manifest,
+) -> io::Result<Checked> {
     use rayon::prelude::*;
     let listed: BTreeMap<&str, &FileEntry> = manifest
         .files
@@ -252,6 +256,6 @@ pub fn check_folder(dir: &Path, folder: &Folder, manifest: &Manifest) -> io::Res
 }
 
 /// Scans `folder` and checks it against `manifest`.
-pub fn verify_folder(folder: &Path, manifest: &Manifest) -> io::Result<Checked> {
+pub(crate) fn verify_folder(folder: &Path, manifest: &Manifest) -> io::Result<Checked> {
     check_folder(folder, &scan_folder(folder)?, manifest)
 }
