@@ -114,6 +114,20 @@ pub struct BuildArgs {
     /// with one ZIP per edition, for a portal's 部门信息公开 column.
     #[arg(long)]
     pub fragments: bool,
+    /// Withdraw an archived folder (`2023`, `2023-v1`) from the site on purpose: the output's
+    /// archived.json lists it, but it was removed from archive/. Without this, such a build
+    /// is refused (E043): a deleted or renamed archive must not silently un-freeze an
+    /// edition. Repeat it for several folders.
+    #[arg(long, value_name = "FOLDER", value_parser = archived_folder)]
+    pub withdraw: Vec<String>,
+}
+
+fn archived_folder(s: &str) -> Result<String, String> {
+    if crate::model::manifest::is_edition_folder(s) {
+        Ok(s.to_string())
+    } else {
+        Err("an archived folder is named <year> or <year>-v<n>, e.g. 2023 or 2023-v1".into())
+    }
 }
 
 #[derive(Debug, clap::Args)]

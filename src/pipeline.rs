@@ -158,6 +158,8 @@ pub struct Published {
     pub leftover: Option<String>,
     /// Column mode: fragments and ZIPs written.
     pub fragments: Option<(usize, usize)>,
+    /// Archived folders the previous output listed that were withdrawn (`--withdraw`).
+    pub withdrawn: Vec<String>,
     pub write_time: std::time::Duration,
 }
 
@@ -170,6 +172,7 @@ pub fn publish(
     drafts: bool,
     base_url: Option<String>,
     fragments: bool,
+    withdraw: &[String],
 ) -> Result<Published, Failure> {
     let cannot_write =
         |e: std::io::Error| Failure::Io(format!("cannot write {}: {e}", out_dir.display()));
@@ -194,7 +197,22 @@ pub fn publish(
         stage: stage.clone(),
         ..RenderOptions::default()
     };
-    let (mut output, site, warnings) = build_site(root, &options, base_url)?;
+    // What the site published as archived must still be archived: a deleted or renamed
+    // archive folder must not silently turn a frozen edition back into a rendered one.
+    let (unfrozen, withdrawn) = crate::load::archives::check_published(root, out_dir, withdraw);
+    let (mut output, site, warnings) = match build_site(root, &options, base_url) {
+        Err(Failure::Content(sources, mut diags)) => {
+            diags.extend(unfrozen);
+            diags.sort();
+            return Err(Failure::Content(sources, diags));
+        }
+        Ok((_, site, mut diags)) if !unfrozen.is_empty() => {
+            diags.extend(unfrozen);
+            diags.sort();
+            return Err(Failure::Content(site.sources, diags));
+        }
+        built => built?,
+    };
     let mut files = crate::write::unshare(std::mem::take(&mut output.files));
     let fragments = if fragments {
         let f = crate::assemble::fragments::render(&site, &options, &files)
@@ -215,6 +233,7 @@ pub fn publish(
         warnings: warnings.render(&site.sources),
         leftover,
         fragments,
+        withdrawn,
         write_time,
     })
 }

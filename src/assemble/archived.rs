@@ -36,19 +36,8 @@ pub(crate) fn copy_archived(
                 let stage = stage.filter(|_| rel != MANIFEST);
                 let mut both = Vec::new();
                 if rel.ends_with(".html") {
-                    // The 关怀版 copy of a frozen page is the page itself, its links to
-                    // anything but pages led back to the standard files (frozen pages
-                    // link relatively, so no base URL is needed).
-                    let care = crate::html::care::point_assets_at_standard(
-                        &String::from_utf8_lossy(bytes),
-                        &path,
-                        None,
-                    );
-                    both.push(crate::write::settle(
-                        stage,
-                        format!("care/{path}"),
-                        care.into_bytes(),
-                    ));
+                    let care = crate::html::care::frozen_page_copy(bytes, &path);
+                    both.push(crate::write::settle(stage, format!("care/{path}"), care));
                 }
                 both.push(crate::write::settle(stage, path, bytes.clone()));
                 both

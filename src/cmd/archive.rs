@@ -46,11 +46,8 @@ pub fn run(args: &ArchiveArgs) -> Result<String, Failure> {
     if args.amend {
         return amend(args, date.unwrap_or_else(crate::date::Date::today));
     }
-    if let Ok(old) = archive::read_manifest(&folder.join(MANIFEST)) {
-        return Err(Failure::Refused(format!(
-            "the {year} edition was already archived (frozen {}); archive/{year}/ is never overwritten (to publish a correction: `gongkai archive {year} --amend --note \"…\"`)",
-            old.frozen
-        )));
+    if let Some(refusal) = occupied(&folder, year) {
+        return Err(refusal);
     }
     let date = date.unwrap_or(edition.report.front.published);
     let (mut files, sources, warnings) = render_frozen(root, year, date)?;
@@ -76,6 +73,30 @@ pub fn run(args: &ArchiveArgs) -> Result<String, Failure> {
         "archived the {year} edition: {count} file(s) and {MANIFEST} in archive/{year}/ (frozen {date}); commit archive/ to version control — builds now copy these files verbatim\n"
     ));
     Ok(report)
+}
+
+/// Why `archive <year>` must not write `folder` (archive/<year>/): it exists with anything
+/// in it. Whatever state its manifest is in, it may be the only copy of what was published,
+/// so it is never overwritten, not even when the manifest is corrupt, deleted or a FIFO.
+fn occupied(folder: &std::path::Path, year: i32) -> Option<Failure> {
+    let meta = std::fs::symlink_metadata(folder).ok()?;
+    if meta.is_dir() && std::fs::read_dir(folder).is_ok_and(|mut e| e.next().is_none()) {
+        return None;
+    }
+    let state = if meta.is_dir() {
+        match archive::read_manifest_bytes(&folder.join(MANIFEST)) {
+            Ok(bytes) => match crate::model::manifest::parse_manifest(&bytes) {
+                Ok(old) => format!("the {year} edition was archived (frozen {})", old.frozen),
+                Err(e) => format!("archive/{year}/{e}"),
+            },
+            Err(e) => archive::cannot_read(&format!("archive/{year}/{MANIFEST}"), &e),
+        }
+    } else {
+        "it is not a folder".to_string()
+    };
+    Some(Failure::Refused(format!(
+        "archive/{year}/ already exists ({state}), and `archive` never overwrites it: it may be the only copy of what was published\n  = help: if it was damaged, restore it from version control (`git checkout -- archive/{year}`); to publish a correction of the archived edition, run `gongkai archive {year} --amend --note \"…\"`"
+    )))
 }
 
 /// An edition's files by path relative to its folder, what the printer needs to quote
@@ -115,20 +136,37 @@ fn amend(args: &ArchiveArgs, date: Date) -> Result<String, Failure> {
     }
     let archive_dir = root.join("archive");
     let folder = archive_dir.join(year.to_string());
-    let old_manifest = archive::read_manifest(&folder.join(MANIFEST)).map_err(|_| {
+    let manifest_path = folder.join(MANIFEST);
+    let manifest_bytes = match archive::read_manifest_bytes(&manifest_path) {
+        Ok(bytes) => bytes,
+        Err(e) if std::fs::symlink_metadata(&folder).is_ok() => {
+            return Err(Failure::Refused(format!(
+                "{}; restore archive/{year}/ from version control before amending",
+                archive::cannot_read(&format!("archive/{year}/{MANIFEST}"), &e)
+            )))
+        }
+        Err(_) => {
+            return Err(Failure::Refused(format!(
+                "the {year} edition is not archived, so there is nothing to amend; freeze it first with `gongkai archive {year}`"
+            )))
+        }
+    };
+    let old_manifest = crate::model::manifest::parse_manifest(&manifest_bytes).map_err(|e| {
         Failure::Refused(format!(
-            "the {year} edition is not archived, so there is nothing to amend; freeze it first with `gongkai archive {year}`"
+            "archive/{year}/{e}; restore archive/{year}/ from version control before amending"
         ))
     })?;
-    let old = archive::read_tree(&folder)
+    // Checked before anything else of it is read: an unlisted or resized file is found from
+    // its size alone.
+    let checked = archive::verify_folder(&folder, &old_manifest)
         .map_err(|e| Failure::Io(format!("cannot read {}: {e}", folder.display())))?;
-    let mismatch = archive::verify_folder(&folder, &old_manifest)
-        .map_err(|e| Failure::Io(format!("cannot read {}: {e}", folder.display())))?;
-    if !mismatch.is_empty() {
+    if !checked.mismatch.is_empty() {
         return Err(Failure::Refused(format!(
             "archive/{year}/ does not match its manifest; restore it from version control (`gongkai verify archive/{year}` names the files) before amending"
         )));
     }
+    let mut old = checked.files;
+    old.insert(MANIFEST.to_string(), manifest_bytes);
     let frozen = Date::parse(&old_manifest.frozen).ok_or_else(|| {
         Failure::Refused(format!(
             "archive/{year}/{MANIFEST} has no valid `frozen` date"
@@ -138,8 +176,13 @@ fn amend(args: &ArchiveArgs, date: Date) -> Result<String, Failure> {
     let n = correction::next_version(&archive_dir, year);
     let mut kept = std::collections::BTreeSet::new();
     for c in &old_manifest.corrections {
-        let files = archive::read_tree(&archive_dir.join(&c.previous)).unwrap_or_default();
-        kept.extend(files.into_keys().map(|rel| format!("{}/{rel}", c.previous)));
+        let files = archive::scan_folder(&archive_dir.join(&c.previous)).unwrap_or_default();
+        kept.extend(
+            files
+                .sizes
+                .into_keys()
+                .map(|rel| format!("{}/{rel}", c.previous)),
+        );
     }
     let request = correction::Request {
         year,

@@ -17,11 +17,17 @@ pub fn run(args: &BuildArgs) -> Result<String, Failure> {
         args.drafts,
         args.base_url.clone(),
         args.fragments,
+        &args.withdraw,
     )?;
     let output = published.output;
     let mut report = published.warnings;
     if let Some(warning) = published.leftover {
         report.push_str(&format!("warning: {warning}\n"));
+    }
+    for folder in &published.withdrawn {
+        report.push_str(&format!(
+            "withdrew {folder} from the archived editions: archive/{folder}/ is gone and the site no longer lists it as archived\n"
+        ));
     }
     for note in &output.notes {
         report.push_str(note);

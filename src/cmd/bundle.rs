@@ -18,11 +18,23 @@ use std::io::{Read as _, Write as _};
 pub fn run(args: &BundleArgs) -> Result<String, Failure> {
     let root = &args.root;
     let year = args.year;
-    let manifest = archive::read_manifest(&root.join("archive").join(year.to_string()).join(MANIFEST))
-        .map_err(|_| {
-            Failure::Refused(format!(
-                "the {year} edition is not archived: a bundle hands over a frozen edition with its manifest; run `gongkai archive {year}` first"
-            ))
+    let folder = root.join("archive").join(year.to_string());
+    let manifest = archive::read_manifest_bytes(&folder.join(MANIFEST))
+        .map_err(|e| {
+            if std::fs::symlink_metadata(&folder).is_ok() {
+                Failure::Refused(format!(
+                    "{}; restore archive/{year}/ from version control (`gongkai verify archive` names what is wrong)",
+                    archive::cannot_read(&format!("archive/{year}/{MANIFEST}"), &e)
+                ))
+            } else {
+                Failure::Refused(format!(
+                    "the {year} edition is not archived: a bundle hands over a frozen edition with its manifest; run `gongkai archive {year}` first"
+                ))
+            }
+        })
+        .and_then(|bytes| {
+            crate::model::manifest::parse_manifest(&bytes)
+                .map_err(|e| Failure::Refused(format!("archive/{year}/{e}")))
         })?;
     let out = match &args.out {
         Some(p) if p.is_absolute() => p.clone(),
@@ -112,6 +124,10 @@ fn not_this_bundle(root: &std::path::Path, year: i32, path: &std::path::Path) ->
 /// first entry is the `gongkai-<year>/` folder.
 fn bundled_manifest(path: &std::path::Path, year: i32) -> Option<Manifest> {
     let folder = format!("gongkai-{year}/");
+    // Never open anything but a regular file: a FIFO would block for good.
+    if !std::fs::symlink_metadata(path).is_ok_and(|m| m.is_file()) {
+        return None;
+    }
     let file = std::fs::File::open(path).ok()?;
     let mut archive = tar::Archive::new(flate2::read::GzDecoder::new(file));
     let mut entries = archive.entries().ok()?;

@@ -5,15 +5,22 @@
 //! Which folders must have a manifest is not taken from the folders themselves (a deleted
 //! manifest would then make its folder unchecked): in a built site, the site-level list
 //! `archived.json` says; under archive/, every `<year>` and `<year>-v<n>` folder is one.
+//! A built site's own manifests and list can be rewritten together with a page, so inside a
+//! project (an archive/ under --root) the site is also compared with archive/, the record
+//! kept in version control; a server copy alone is checked as far as it can be, and the
+//! report says what was not. The 关怀版 copies of frozen pages (care/<folder>/), which no
+//! manifest lists, are recomputed from the frozen pages with the build's own function.
 
-use crate::archive::folder as archive;
+use crate::archive::folder::{self as archive, Folder, Mismatch};
 use crate::cli::VerifyArgs;
-use crate::model::manifest::{self as manifest, ArchivedList, LIST, MANIFEST};
+use crate::model::manifest::{self as manifest, ArchivedList, Manifest, LIST, MANIFEST};
 use crate::pipeline::Failure;
 use std::collections::{BTreeMap, BTreeSet};
-use std::fmt::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
+
+/// The most a page read to find its link to a manifest may weigh.
+const PAGE_LIMIT: u64 = 16 << 20;
 
 pub fn run(args: &VerifyArgs) -> Result<String, Failure> {
     let dir = if args.dir.is_absolute() {
@@ -24,12 +31,17 @@ pub fn run(args: &VerifyArgs) -> Result<String, Failure> {
     if !dir.is_dir() {
         return Err(Failure::Refused(format!("no folder at {}", dir.display())));
     }
+    let record = Record::of(&args.root, &dir);
     let mut found = Found::default();
     if exists(&dir.join(MANIFEST)) {
         // One edition's folder (archive/2023, public/2023, a copy of either).
-        found.edition(&dir, "", None);
+        if let Some(edition) = found.edition(&dir, "", None) {
+            if let Record::Archive(archive) = &record {
+                found.same_manifest_as_archive(&dir, archive, &edition.bytes);
+            }
+        }
     } else {
-        found.site(&dir)?;
+        found.site(&dir, &record)?;
     }
     if found.manifests == 0 && found.problems.is_empty() {
         return Err(Failure::Refused(format!(
@@ -37,19 +49,44 @@ pub fn run(args: &VerifyArgs) -> Result<String, Failure> {
             dir.display()
         )));
     }
+    let notes = found.notes.concat();
     if found.problems.is_empty() {
         Ok(format!(
-            "verified {} manifest(s), {} file(s) under {}: every file matches\n",
+            "verified {} manifest(s), {} file(s) under {}: every file matches\n{notes}",
             found.manifests,
             found.files,
             dir.display()
         ))
     } else {
         Err(Failure::Refused(format!(
-            "{} does not match its manifest(s):\n{}restore these files from the archive (archive/<year>/) or from version control",
+            "{} does not match its manifest(s):\n{}{notes}restore these files from the archive (archive/<year>/) or from version control",
             dir.display(),
-            found.problems
+            found.problems.concat()
         )))
+    }
+}
+
+/// What a folder's archived editions can be compared with besides their own manifests.
+enum Record {
+    /// The project's archive/, the record under version control: `DIR` is a site built
+    /// from it (or a copy of one).
+    Archive(PathBuf),
+    /// `DIR` is archive/ or a folder in it.
+    IsArchive,
+    /// No archive/ under --root: a server copy alone.
+    None(PathBuf),
+}
+
+impl Record {
+    fn of(root: &Path, dir: &Path) -> Record {
+        let archive = root.join("archive");
+        let canonical = |p: &Path| p.canonicalize().ok();
+        match (canonical(&archive), canonical(dir)) {
+            (Some(a), Some(d)) if d.starts_with(&a) => Record::IsArchive,
+            (Some(a), _) if a.is_dir() => Record::Archive(archive),
+            _ if dir.file_name().is_some_and(|n| n == "archive") => Record::IsArchive,
+            _ => Record::None(root.to_path_buf()),
+        }
     }
 }
 
@@ -58,20 +95,56 @@ fn exists(path: &Path) -> bool {
     std::fs::symlink_metadata(path).is_ok()
 }
 
+/// Whether `<child>/index.html` under `dir` links to `<child>/manifest.json`, as the
+/// 已归档 note of an archived edition's pages does (in the default theme).
+fn links_to_own_manifest(dir: &Path, child: &str) -> bool {
+    let Ok(page) = archive::read_regular(&dir.join(child).join("index.html"), PAGE_LIMIT) else {
+        return false;
+    };
+    let own = format!("{child}/{MANIFEST}");
+    let text = String::from_utf8_lossy(&page);
+    let found = crate::html::links::internal_links(&text)
+        .filter_map(|l| crate::html::links::resolve(child, l.split('#').next().unwrap_or("")))
+        .any(|t| t == own);
+    found
+}
+
+/// An archived folder that was checked: its manifest, the manifest's bytes, and every
+/// listed file that matched it.
+struct Edition {
+    manifest: Manifest,
+    bytes: Vec<u8>,
+    files: BTreeMap<String, Vec<u8>>,
+}
+
 #[derive(Default)]
 struct Found {
     manifests: usize,
     files: usize,
-    problems: String,
+    /// One line each, in the order found, none twice.
+    problems: Vec<String>,
+    /// What could not be checked, and what was checked besides the manifests.
+    notes: Vec<String>,
+    /// 关怀版 copies of frozen pages compared.
+    care_pages: usize,
 }
 
 impl Found {
+    /// Reports `path` as `what` (changed, missing …) with the reason `why`, once: the
+    /// same finding for a second reason adds nothing.
     fn problem(&mut self, what: &str, path: &str, why: &str) {
-        let _ = writeln!(self.problems, "  {what}: {path}{why}");
+        let finding = format!("  {what}: {path}");
+        let said = self.problems.iter().any(|p| {
+            p.strip_prefix(&finding)
+                .is_some_and(|rest| rest.starts_with(" (") || rest == "\n")
+        });
+        if !said {
+            self.problems.push(format!("{finding}{why}\n"));
+        }
     }
 
     /// A folder holding archived editions: a built site, archive/, or an unpacked bundle.
-    fn site(&mut self, dir: &Path) -> Result<(), Failure> {
+    fn site(&mut self, dir: &Path, record: &Record) -> Result<(), Failure> {
         let cannot_read =
             |e: std::io::Error| Failure::Io(format!("cannot read {}: {e}", dir.display()));
         let children: BTreeSet<String> = std::fs::read_dir(dir)
@@ -83,16 +156,18 @@ impl Found {
         // Folder → the manifest's SHA-256 the site list gives, if any.
         let mut required: BTreeMap<String, Option<String>> = BTreeMap::new();
         let list_path = dir.join(LIST);
-        let listed = exists(&list_path);
-        if listed {
-            match std::fs::read(&list_path)
-                .map_err(|e| e.to_string())
-                .and_then(|b| serde_json::from_slice::<ArchivedList>(&b).map_err(|e| e.to_string()))
-            {
-                Ok(list) => {
-                    for f in list.archived {
+        let list_there = exists(&list_path);
+        let mut list = None;
+        if list_there {
+            match archive::read_regular(&list_path, archive::LIST_LIMIT)
+                .map_err(|e| archive::cannot_read(LIST, &e))
+                .and_then(|b| {
+                    serde_json::from_slice::<ArchivedList>(&b).map_err(|e| format!("{LIST} ({e})"))
+                }) {
+                Ok(l) => {
+                    for f in &l.archived {
                         if manifest::is_edition_folder(&f.folder) {
-                            required.insert(f.folder, Some(f.manifest_sha256));
+                            required.insert(f.folder.clone(), Some(f.manifest_sha256.clone()));
                         } else {
                             self.problem(
                                 "unreadable",
@@ -101,19 +176,22 @@ impl Found {
                             );
                         }
                     }
+                    list = Some(l);
                 }
-                Err(e) => self.problem("unreadable", LIST, &format!(" ({e})")),
+                Err(e) => self.problem("unreadable", &e, ""),
             }
-        } else if dir.file_name().is_some_and(|n| n == "archive") {
+        } else if matches!(record, Record::IsArchive) {
             // archive/ holds nothing but archived folders, each written with its manifest.
             required.extend(children.iter().map(|c| (c.clone(), None)));
         }
+        // An unreadable list says nothing about which folders are archived.
+        let listed = list.is_some();
         let with_manifest: Vec<String> = children
             .iter()
             .filter(|c| exists(&dir.join(c).join(MANIFEST)))
             .cloned()
             .collect();
-        if !listed && exists(&dir.join(crate::write::rules::STAMP)) && !with_manifest.is_empty() {
+        if !list_there && crate::write::rules::is_stamped(dir) && !with_manifest.is_empty() {
             // A build writes the list whenever an edition is archived.
             self.problem("missing", LIST, " (the site's list of archived editions)");
         }
@@ -121,7 +199,7 @@ impl Found {
         for c in &with_manifest {
             editions.entry(c.clone()).or_insert(None);
         }
-        let mut recorded: Vec<(String, String)> = Vec::new();
+        let mut checked: BTreeMap<String, Edition> = BTreeMap::new();
         for (folder, sha) in &editions {
             if listed && !required.contains_key(folder) {
                 self.problem(
@@ -141,21 +219,39 @@ impl Found {
                 self.problem("missing", &format!("{folder}/{MANIFEST}"), &why);
                 continue;
             }
-            if let Some(m) = self.edition(&path, &format!("{folder}/"), sha.as_deref()) {
-                recorded.extend(
-                    m.corrections
-                        .iter()
-                        .map(|c| (c.previous.clone(), folder.clone())),
-                );
+            if let Some(e) = self.edition(&path, &format!("{folder}/"), sha.as_deref()) {
+                checked.insert(folder.clone(), e);
             }
         }
-        for (previous, by) in recorded {
-            if !editions.contains_key(&previous) {
-                self.problem(
-                    "missing",
-                    &format!("{previous}/{MANIFEST}"),
-                    &format!(" ({by}/{MANIFEST} records a correction that keeps the replaced version there)"),
-                );
+        // A built site (or a copy of one) holds every archived folder and its 关怀版 copy;
+        // an unpacked bundle holds one edition and stand-in pages for the rest, and has
+        // neither the stamp, the list nor care/.
+        let whole = list_there || crate::write::rules::is_stamped(dir) || dir.join("care").is_dir();
+        match record {
+            Record::Archive(archive) => {
+                self.against_archive(dir, archive, list.as_ref(), whole, &mut checked)
+            }
+            Record::IsArchive => {}
+            Record::None(root) => {
+                self.linked_manifests(dir, &children, &editions);
+                self.notes.push(format!(
+                    "note: there is no archive/ in {}, so the archived folders were not compared with archive/ (only with their own manifests and {LIST}, which a copy can forge along with a page); pass the project folder as --root to compare them\n",
+                    root.display(),
+                ));
+            }
+        }
+        self.versions(dir, &checked);
+        if !matches!(record, Record::IsArchive) && !checked.is_empty() {
+            if whole {
+                self.care(dir, &checked);
+                self.notes.push(format!(
+                    "recomputed the 关怀版 copies of {} frozen page(s) under care/\n",
+                    self.care_pages
+                ));
+            } else {
+                // An unpacked bundle holds no 关怀版.
+                self.notes
+                    .push("note: there is no care/ folder, so no 关怀版 copy was checked\n".into());
             }
         }
         // A manifest anywhere else checks nothing: only an edition folder's own one counts.
@@ -177,34 +273,342 @@ impl Found {
         Ok(())
     }
 
-    /// Checks one edition's folder `path` (shown as `shown`) against its own manifest,
-    /// whose SHA-256 the site list may give; returns the manifest when it could be read.
-    fn edition(
+    /// A kept version belongs to its edition and the edition to its versions: every
+    /// correction the current manifest records keeps its version's folder, a `<year>-v<n>`
+    /// folder's manifest records `superseded` by `<year>`, that folder is there and its
+    /// manifest names the version; a `<year>` folder's manifest is the edition's.
+    fn versions(&mut self, dir: &Path, checked: &BTreeMap<String, Edition>) {
+        for (folder, e) in checked {
+            let m = &e.manifest;
+            let shown = format!("{folder}/{MANIFEST}");
+            let year =
+                manifest::parse_version(folder).map_or(folder.clone(), |(y, _)| y.to_string());
+            if m.edition.to_string() != year {
+                self.problem(
+                    "changed",
+                    &shown,
+                    &format!(" (describes the {} edition)", m.edition),
+                );
+                continue;
+            }
+            for c in &m.corrections {
+                if !checked.contains_key(&c.previous)
+                    && !exists(&dir.join(&c.previous).join(MANIFEST))
+                {
+                    self.problem(
+                        "missing",
+                        &format!("{}/{MANIFEST}", c.previous),
+                        &format!(
+                            " ({shown} records a correction that keeps the replaced version there)"
+                        ),
+                    );
+                }
+            }
+            if manifest::parse_version(folder).is_none() {
+                if m.superseded.is_some() {
+                    self.problem("changed", &shown, " (records `superseded`: it is a version kept by a correction, not the current edition)");
+                }
+                continue;
+            }
+            match &m.superseded {
+                None => self.problem(
+                    "changed",
+                    &shown,
+                    " (records no `superseded`: it is not a version kept by a correction)",
+                ),
+                Some(s) if s.current != year => self.problem(
+                    "changed",
+                    &shown,
+                    &format!(" (records `superseded` by {}, not {year})", s.current),
+                ),
+                Some(_) => {}
+            }
+            let kept =
+                format!(" ({folder} is a version of the {year} edition, kept by a correction)");
+            match checked.get(&year) {
+                Some(current) => {
+                    if !current
+                        .manifest
+                        .corrections
+                        .iter()
+                        .any(|c| &c.previous == folder)
+                    {
+                        self.problem(
+                            "extra",
+                            &format!("{folder}/"),
+                            &format!(" ({year}/{MANIFEST} records no correction that kept it)"),
+                        );
+                    }
+                }
+                None if dir.join(&year).is_dir() => {
+                    self.problem("missing", &format!("{year}/{MANIFEST}"), &kept);
+                }
+                None => self.problem("missing", &format!("{year}/"), &kept),
+            }
+        }
+    }
+
+    /// Compares the site's archived folders with archive/'s: the same manifests byte for
+    /// byte, every folder of archive/ in the site, none archived in the site alone, and the
+    /// site's list naming exactly archive/'s folders. A folder whose manifest differs or is
+    /// gone is checked against archive/'s manifest, so an edited page is found even when
+    /// its manifest and the list were rewritten to match it.
+    fn against_archive(
         &mut self,
-        path: &Path,
-        shown: &str,
-        sha: Option<&str>,
-    ) -> Option<manifest::Manifest> {
-        let folder = match archive::read_folder(path) {
+        dir: &Path,
+        archive_dir: &Path,
+        list: Option<&ArchivedList>,
+        whole: bool,
+        checked: &mut BTreeMap<String, Edition>,
+    ) {
+        let names: BTreeSet<String> = std::fs::read_dir(archive_dir)
+            .into_iter()
+            .flatten()
+            .filter_map(Result::ok)
+            .filter_map(|e| e.file_name().to_str().map(str::to_string))
+            .filter(|n| manifest::is_edition_folder(n))
+            .collect();
+        for name in &names {
+            let record = format!("archive/{name}/{MANIFEST}");
+            let bytes = match archive::read_manifest_bytes(&archive_dir.join(name).join(MANIFEST)) {
+                Ok(b) => b,
+                Err(e) => {
+                    let e = archive::cannot_read(&record, &e);
+                    self.problem("unreadable", &e, " (`gongkai verify archive` says more)");
+                    continue;
+                }
+            };
+            let Ok(m) = manifest::parse_manifest(&bytes) else {
+                self.problem(
+                    "unreadable",
+                    &record,
+                    " (not a gongkai manifest; `gongkai verify archive` says more)",
+                );
+                continue;
+            };
+            if list.is_some_and(|l| !l.archived.iter().any(|f| &f.folder == name)) {
+                self.problem(
+                    "changed",
+                    LIST,
+                    &format!(" (does not list {name}, which archive/ holds)"),
+                );
+            }
+            let out = dir.join(name);
+            let held = format!(" (archive/{name}/ holds the archived edition)");
+            if !exists(&out) {
+                if whole {
+                    self.problem("missing", &format!("{name}/"), &held);
+                }
+                continue;
+            }
+            if checked.get(name).is_some_and(|e| e.bytes == bytes) {
+                continue;
+            }
+            let shown = format!("{name}/{MANIFEST}");
+            match archive::read_manifest_bytes(&out.join(MANIFEST)) {
+                // Not checked yet (e.g. the list leaves it out): checked below.
+                Ok(b) if b == bytes => {}
+                Ok(_) => self.problem("changed", &shown, &format!(" (not {record})")),
+                // In a bundle, the folder of another edition holds stand-in pages.
+                Err(e)
+                    if e.kind() == std::io::ErrorKind::NotFound
+                        && !whole
+                        && !links_to_own_manifest(dir, name) =>
+                {
+                    continue;
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                    self.problem("missing", &shown, &held);
+                }
+                Err(e) => self.problem("unreadable", &archive::cannot_read(&shown, &e), ""),
+            }
+            if let Some(files) = self.against(&out, &format!("{name}/"), &m) {
+                checked.insert(
+                    name.clone(),
+                    Edition {
+                        manifest: m,
+                        bytes,
+                        files,
+                    },
+                );
+            }
+        }
+        for f in list.map_or(&[][..], |l| &l.archived[..]) {
+            if !names.contains(&f.folder) {
+                self.problem(
+                    "changed",
+                    LIST,
+                    &format!(" (lists {}, which archive/ does not hold)", f.folder),
+                );
+            }
+        }
+        let alone: Vec<String> = checked
+            .keys()
+            .filter(|k| !names.contains(*k))
+            .cloned()
+            .collect();
+        for name in alone {
+            self.problem(
+                "extra",
+                &format!("{name}/{MANIFEST}"),
+                &format!(" (archive/ holds no {name}: the site has an archived edition the project does not)"),
+            );
+            checked.remove(&name);
+        }
+        let held = names.iter().filter(|n| checked.contains_key(*n)).count();
+        let rest = if whole || held == names.len() {
+            String::new()
+        } else {
+            format!(
+                " (not a whole site, e.g. an unpacked bundle: archive/'s other {} folder(s) are not required)",
+                names.len() - held
+            )
+        };
+        self.notes.push(format!(
+            "compared with the project's archive/ ({}): {held} archived folder(s), their manifests byte for byte{rest}\n",
+            archive_dir.display(),
+        ));
+    }
+
+    /// `verify <one edition's folder>` inside a project: its manifest is archive/'s.
+    fn same_manifest_as_archive(&mut self, dir: &Path, archive_dir: &Path, bytes: &[u8]) {
+        let Some(name) = dir.file_name().and_then(|n| n.to_str()) else {
+            return;
+        };
+        if !manifest::is_edition_folder(name) {
+            return;
+        }
+        let record = archive_dir.join(name).join(MANIFEST);
+        match archive::read_manifest_bytes(&record) {
+            Ok(b) if b == bytes => {
+                self.notes.push(format!(
+                    "its {MANIFEST} is archive/{name}/{MANIFEST}, byte for byte\n"
+                ));
+            }
+            Ok(_) => self.problem(
+                "changed",
+                MANIFEST,
+                &format!(" (not archive/{name}/{MANIFEST})"),
+            ),
+            Err(_) => {}
+        }
+    }
+
+    /// Without archive/: an edition folder without a manifest whose index page links to
+    /// its own manifest (the 已归档 note of the default theme) was archived.
+    fn linked_manifests(
+        &mut self,
+        dir: &Path,
+        children: &BTreeSet<String>,
+        editions: &BTreeMap<String, Option<String>>,
+    ) {
+        for child in children.iter().filter(|c| !editions.contains_key(*c)) {
+            if links_to_own_manifest(dir, child) {
+                self.problem(
+                    "missing",
+                    &format!("{child}/{MANIFEST}"),
+                    &format!(
+                        " ({child}/index.html links to it as its archived edition's manifest)"
+                    ),
+                );
+            }
+        }
+    }
+
+    /// The 关怀版 copy of every frozen page, care/<folder>/<page>, is the page as the build
+    /// rewrites it, computed here by the same function from the page that matched its
+    /// manifest; care/<folder>/ holds nothing else.
+    fn care(&mut self, dir: &Path, checked: &BTreeMap<String, Edition>) {
+        for (name, e) in checked {
+            let pages: Vec<&str> = e
+                .manifest
+                .files
+                .iter()
+                .map(|f| f.path.as_str())
+                .filter(|p| p.ends_with(".html"))
+                .collect();
+            if pages.is_empty() {
+                continue;
+            }
+            let care_dir = dir.join("care").join(name);
+            let shown = format!("care/{name}/");
+            let found = match archive::scan_folder(&care_dir) {
+                Ok(f) => f,
+                Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+                    self.problem("missing", &shown, &format!(" (the 关怀版 copy of {name}/)"));
+                    continue;
+                }
+                Err(err) => {
+                    self.problem("unreadable", &shown, &format!(" ({err})"));
+                    continue;
+                }
+            };
+            self.odd(&shown, &found);
+            if found.not_a_file(".").is_some() {
+                continue;
+            }
+            for page in &pages {
+                let copy = format!("{shown}{page}");
+                let Some(&size) = found.sizes.get(*page) else {
+                    if found.not_a_file(page).is_none() {
+                        self.problem("missing", &copy, "");
+                    }
+                    continue;
+                };
+                // A page that differs from its manifest is reported already; its copy
+                // cannot be recomputed.
+                let Some(standard) = e.files.get(*page) else {
+                    continue;
+                };
+                let want = crate::html::care::frozen_page_copy(standard, &format!("{name}/{page}"));
+                let same = size == want.len() as u64
+                    && archive::read_regular(&care_dir.join(page), size).is_ok_and(|b| b == want);
+                if !same {
+                    self.problem(
+                        "changed",
+                        &copy,
+                        &format!(" (not the 关怀版 copy of {name}/{page})"),
+                    );
+                }
+                self.care_pages += 1;
+            }
+            let pages: BTreeSet<&str> = pages.into_iter().collect();
+            for rel in found.sizes.keys().filter(|r| !pages.contains(r.as_str())) {
+                self.problem("extra", &format!("{shown}{rel}"), "");
+            }
+        }
+    }
+
+    /// Checks one edition's folder `path` (shown as `shown`) against its own manifest,
+    /// whose SHA-256 the site list may give; returns it when its manifest could be read.
+    fn edition(&mut self, path: &Path, shown: &str, sha: Option<&str>) -> Option<Edition> {
+        let folder = match archive::scan_folder(path) {
             Ok(f) => f,
             Err(e) => {
                 self.problem("unreadable", shown, &format!(" ({e})"));
                 return None;
             }
         };
-        let Some(bytes) = folder.files.get(MANIFEST) else {
-            // The folder or its manifest is a symlink.
-            self.links(shown, &folder.links);
+        if folder.not_a_file(".").is_some() || folder.not_a_file(MANIFEST).is_some() {
+            self.odd(shown, &folder);
             return None;
+        }
+        let bytes = match archive::read_manifest_bytes(&path.join(MANIFEST)) {
+            Ok(b) => b,
+            Err(e) => {
+                let e = archive::cannot_read(&format!("{shown}{MANIFEST}"), &e);
+                self.problem("unreadable", &e, "");
+                return None;
+            }
         };
-        if sha.is_some_and(|s| s != manifest::sha256_hex(bytes)) {
+        if sha.is_some_and(|s| s != manifest::sha256_hex(&bytes)) {
             self.problem(
                 "changed",
                 &format!("{shown}{MANIFEST}"),
                 &format!(" (not the manifest {LIST} lists)"),
             );
         }
-        let manifest = match manifest::parse_manifest(bytes) {
+        let manifest = match manifest::parse_manifest(&bytes) {
             Ok(m) => m,
             Err(e) => {
                 self.problem(
@@ -217,7 +621,55 @@ impl Found {
         };
         self.manifests += 1;
         self.files += manifest.files.len();
-        let m = archive::check_folder(&folder, &manifest);
+        let files = self.checked(path, shown, &folder, &manifest)?;
+        Some(Edition {
+            manifest,
+            bytes,
+            files,
+        })
+    }
+
+    /// Checks the folder `path` against `manifest` (not its own); the files that matched.
+    fn against(
+        &mut self,
+        path: &Path,
+        shown: &str,
+        manifest: &Manifest,
+    ) -> Option<BTreeMap<String, Vec<u8>>> {
+        match archive::scan_folder(path) {
+            Ok(folder) if folder.not_a_file(".").is_some() => {
+                self.odd(shown, &folder);
+                None
+            }
+            Ok(folder) => self.checked(path, shown, &folder, manifest),
+            Err(e) => {
+                self.problem("unreadable", shown, &format!(" ({e})"));
+                None
+            }
+        }
+    }
+
+    fn checked(
+        &mut self,
+        path: &Path,
+        shown: &str,
+        folder: &Folder,
+        manifest: &Manifest,
+    ) -> Option<BTreeMap<String, Vec<u8>>> {
+        match archive::check_folder(path, folder, manifest) {
+            Ok(c) => {
+                self.mismatch(shown, &c.mismatch);
+                Some(c.files)
+            }
+            Err(e) => {
+                // The message starts with the file's path within the folder.
+                self.problem("unreadable", &format!("{shown}{e}"), "");
+                None
+            }
+        }
+    }
+
+    fn mismatch(&mut self, shown: &str, m: &Mismatch) {
         for (what, list) in [
             ("changed", &m.changed),
             ("missing", &m.missing),
@@ -227,21 +679,33 @@ impl Found {
                 self.problem(what, &format!("{shown}{name}"), "");
             }
         }
-        self.links(shown, &m.links);
-        Some(manifest)
+        let odd = Folder {
+            links: m.links.clone(),
+            special: m.special.clone(),
+            ..Folder::default()
+        };
+        self.odd(shown, &odd);
     }
 
-    fn links(&mut self, shown: &str, links: &[String]) {
-        for name in links {
-            let path = match name.as_str() {
-                "." if shown.is_empty() => ".".to_string(),
-                "." => shown.to_string(),
-                _ => format!("{shown}{name}"),
-            };
+    /// Symlinks, FIFOs, sockets and devices: never part of an archived edition.
+    fn odd(&mut self, shown: &str, folder: &Folder) {
+        let at = |name: &str| match name {
+            "." if shown.is_empty() => ".".to_string(),
+            "." => shown.to_string(),
+            _ => format!("{shown}{name}"),
+        };
+        for name in &folder.links {
             self.problem(
                 "symlink",
-                &path,
+                &at(name),
                 " (an archived edition holds only regular files; a link can point anywhere)",
+            );
+        }
+        for name in &folder.special {
+            self.problem(
+                "not a regular file",
+                &at(name),
+                " (a FIFO, socket or device: an archived edition holds only regular files, and it is never opened)",
             );
         }
     }

@@ -89,6 +89,10 @@ pub const CODES: &[(&str, &str)] = &[
         "E042",
         "an archived folder without its manifest, or a missing folder a correction names",
     ),
+    (
+        "E043",
+        "a folder the published site lists as archived is no longer in archive/",
+    ),
     ("E050", "the same indicator listed twice in parts"),
     (
         "E051",

@@ -4,6 +4,14 @@
 use super::escape::escape_html;
 use super::links::{is_external, resolve, unescape};
 
+/// The 关怀版 copy of the frozen page `page` (an archived edition's or a kept version's, e.g.
+/// `2023/index.html`): the page itself, its links to anything but pages led back to the
+/// standard files. Frozen pages link relatively, so no base URL is needed. `build` writes it
+/// and `verify` recomputes it to check the copy, so both must use this one function.
+pub(crate) fn frozen_page_copy(page_bytes: &[u8], page: &str) -> Vec<u8> {
+    point_assets_at_standard(&String::from_utf8_lossy(page_bytes), page, None).into_bytes()
+}
+
 /// Points the links of the 关怀版 copy of `page` (written for `care/<page>`) that lead to files
 /// other than pages (charts, data, stylesheets, images) at the standard site's copies, so
 /// care/ holds only pages: a second copy of every chart would double the output.

@@ -1,11 +1,14 @@
 //! The archived editions of a project, read from `archive/<year>/` and `archive/<year>-v<n>/`
 //! and checked entry by entry against their manifests before anything of them is published.
 
-use crate::archive::folder::{check_folder, read_folder, source_entries};
+use crate::archive::folder::{
+    cannot_read, check_folder, read_manifest_bytes, read_regular, scan_folder, source_entries,
+    LIST_LIMIT,
+};
 use crate::diagnostic::Diagnostic;
 use crate::model::manifest::{
     is_edition_folder, parse_manifest, parse_version, sha256_hex, ArchivedFolder, ArchivedList,
-    FileEntry, Manifest, MANIFEST,
+    FileEntry, Manifest, LIST, MANIFEST,
 };
 use crate::model::Site;
 use std::collections::BTreeMap;
@@ -37,12 +40,26 @@ impl Archives {
         let Ok(entries) = std::fs::read_dir(&dir) else {
             return archives;
         };
-        let mut names: Vec<String> = entries
-            .filter_map(Result::ok)
-            .filter_map(|e| e.file_name().to_str().map(str::to_string))
-            .filter(|n| is_edition_folder(n))
-            .collect();
+        let mut names: Vec<String> = Vec::new();
+        let mut misnamed: Vec<String> = Vec::new();
+        for entry in entries.filter_map(Result::ok) {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if is_edition_folder(&name) {
+                names.push(name);
+            } else if std::fs::symlink_metadata(entry.path().join(MANIFEST)).is_ok() {
+                // An archived folder is found by its name: renamed (`2023 `, `2023.bak`), its
+                // edition would silently be rendered afresh from content/.
+                misnamed.push(name);
+            }
+        }
         names.sort_unstable();
+        misnamed.sort_unstable();
+        for name in misnamed {
+            archives.diagnostics.push(
+                Diagnostic::error("E042", format!("archive/{name}/ holds a {MANIFEST} but `{name}` is not an archived edition's name (<year> or <year>-v<n>): its edition would no longer be frozen"))
+                    .help(format!("give the folder its name back (`archive/<year>/` or `archive/<year>-v<n>/`, as its {MANIFEST} says) or restore archive/ from version control; if it is not an archive made by `gongkai archive`, move it out of archive/")),
+            );
+        }
         for name in &names {
             let year = name.parse::<i32>().ok();
             if year.is_some() && year == freezing {
@@ -80,65 +97,98 @@ impl Archives {
             }
             return None;
         }
-        let found = match read_folder(&folder) {
+        let unreadable = |message: String| Diagnostic::error("E032", message).help(RESTORE);
+        let found = match scan_folder(&folder) {
             Ok(f) => f,
             Err(e) => {
-                self.diagnostics.push(
-                    Diagnostic::error("E032", format!("{shown}: cannot read: {e}")).help(RESTORE),
-                );
+                self.diagnostics
+                    .push(unreadable(format!("{shown}: cannot read: {e}")));
                 return None;
             }
         };
-        let manifest = match found
-            .files
-            .get(MANIFEST)
-            .ok_or_else(|| format!("{MANIFEST} is not a file"))
-            .and_then(|b| parse_manifest(b))
-        {
-            Ok(m) => m,
-            Err(msg) => {
-                let d = if let Some(link) = found.links.iter().find(|l| *l == MANIFEST || *l == ".")
-                {
-                    let what = if link == "." {
-                        shown.clone()
-                    } else {
-                        format!("{shown}{MANIFEST}")
-                    };
-                    Diagnostic::error(
-                        "E041",
-                        format!(
-                            "{what} is a symlink: an archived edition holds only regular files"
-                        ),
-                    )
-                } else {
-                    Diagnostic::error("E032", format!("{shown}: {msg}"))
-                };
-                self.diagnostics.push(d.help(RESTORE));
-                return None;
-            }
-        };
-        let expected = name.split_once("-v").map_or(name, |(y, _)| y);
-        if manifest.edition.to_string() != expected {
+        // Neither the folder nor its manifest may be anything but what it seems: a link can
+        // point anywhere, and a FIFO would block the read for good.
+        let odd = [
+            (".", shown.clone()),
+            (MANIFEST, format!("{shown}{MANIFEST}")),
+        ]
+        .into_iter()
+        .find_map(|(rel, what)| Some((found.not_a_file(rel)?, what)));
+        if let Some((how, what)) = odd {
             self.diagnostics.push(
                 Diagnostic::error(
-                    "E042",
-                    format!(
-                        "{shown}{MANIFEST} describes the {} edition, not {expected}",
-                        manifest.edition
-                    ),
+                    "E041",
+                    format!("{what} {how}: an archived edition holds only regular files"),
                 )
                 .help(RESTORE),
             );
             return None;
         }
-        let m = check_folder(&found, &manifest);
-        if m.is_empty() {
-            return Some((manifest, found.files));
-        }
-        for rel in &m.links {
+        let manifest_bytes = match read_manifest_bytes(&folder.join(MANIFEST)) {
+            Ok(b) => b,
+            Err(e) => {
+                self.diagnostics
+                    .push(unreadable(cannot_read(&format!("{shown}{MANIFEST}"), &e)));
+                return None;
+            }
+        };
+        let manifest = match parse_manifest(&manifest_bytes) {
+            Ok(m) => m,
+            Err(msg) => {
+                self.diagnostics
+                    .push(Diagnostic::error("E032", format!("{shown}: {msg}")).help(RESTORE));
+                return None;
+            }
+        };
+        let expected = name.split_once("-v").map_or(name, |(y, _)| y);
+        let kept = name.contains("-v");
+        let wrong = if manifest.edition.to_string() != expected {
+            Some(format!(
+                "describes the {} edition, not {expected}",
+                manifest.edition
+            ))
+        } else if kept
+            && manifest
+                .superseded
+                .as_ref()
+                .is_none_or(|s| s.current != expected)
+        {
+            Some(format!("records no `superseded` by the {expected} edition: it is not a version kept by a correction"))
+        } else if !kept && manifest.superseded.is_some() {
+            Some("records `superseded`: it is a version kept by a correction, not the current edition".to_string())
+        } else {
+            None
+        };
+        if let Some(wrong) = wrong {
             self.diagnostics.push(
-                Diagnostic::error("E041", format!("{shown}{rel} is a symlink (or another entry that is not a file): an archived edition holds only the files of its manifest"))
-                    .help("remove the link; if it replaced a file of the edition, restore that file from version control"),
+                Diagnostic::error("E042", format!("{shown}{MANIFEST} {wrong}"))
+                    .help("an archived folder is named after what its manifest records; restore archive/ from version control (a renamed folder gets its own name back)"),
+            );
+            return None;
+        }
+        let checked = match check_folder(&folder, &found, &manifest) {
+            Ok(c) => c,
+            Err(e) => {
+                // The message starts with the file's path within the folder.
+                self.diagnostics.push(unreadable(format!("{shown}{e}")));
+                return None;
+            }
+        };
+        let m = checked.mismatch;
+        if m.is_empty() {
+            let mut files = checked.files;
+            files.insert(MANIFEST.to_string(), manifest_bytes);
+            return Some((manifest, files));
+        }
+        for (rel, how) in m
+            .links
+            .iter()
+            .map(|r| (r, "is a symlink"))
+            .chain(m.special.iter().map(|r| (r, "is not a regular file")))
+        {
+            self.diagnostics.push(
+                Diagnostic::error("E041", format!("{shown}{rel} {how}: an archived edition holds only the regular files of its manifest"))
+                    .help("remove it; if it replaced a file of the edition, restore that file from version control"),
             );
         }
         let says = |what: &str| format!("{what} {shown}{MANIFEST}");
@@ -268,4 +318,69 @@ impl Archives {
         out.push(b'\n');
         Some(out)
     }
+}
+
+/// What the previous output says was archived, against archive/ now (E043): every folder
+/// the output's archived.json lists must still be an archived folder, or the build would
+/// publish its edition re-rendered from content/ (or drop a kept version) without a word.
+/// Only an output gongkai wrote (stamped) is read. `withdraw` names the folders the user
+/// removed from archive/ on purpose; returns the errors and the folders withdrawn.
+pub(crate) fn check_published(
+    root: &Path,
+    out_dir: &Path,
+    withdraw: &[String],
+) -> (Vec<Diagnostic>, Vec<String>) {
+    let mut diagnostics = Vec::new();
+    let mut withdrawn = Vec::new();
+    if !crate::write::rules::is_stamped(out_dir) {
+        return (diagnostics, withdrawn);
+    }
+    let shown = match out_dir.strip_prefix(root) {
+        Ok(rel) if !rel.as_os_str().is_empty() => {
+            format!("{}/{LIST}", rel.to_string_lossy().replace('\\', "/"))
+        }
+        _ => out_dir.join(LIST).display().to_string(),
+    };
+    let path = out_dir.join(LIST);
+    if std::fs::symlink_metadata(&path).is_err() {
+        return (diagnostics, withdrawn);
+    }
+    let list = read_regular(&path, LIST_LIMIT)
+        .map_err(|e| cannot_read(&shown, &e))
+        .and_then(|b| {
+            serde_json::from_slice::<ArchivedList>(&b)
+                .map_err(|e| format!("{shown} is not a list of archived folders ({e})"))
+        });
+    let list = match list {
+        Ok(l) => l,
+        Err(why) => {
+            diagnostics.push(
+                Diagnostic::error("E043", format!("{why}: the build cannot tell which editions the site published as archived"))
+                    .help(format!("if archive/ holds every archived edition the site published, delete {shown} and build again")),
+            );
+            return (diagnostics, withdrawn);
+        }
+    };
+    for folder in list.archived.iter().map(|f| &f.folder) {
+        let there = is_edition_folder(folder)
+            && std::fs::symlink_metadata(root.join("archive").join(folder))
+                .is_ok_and(|m| m.is_dir());
+        if there {
+            continue;
+        }
+        if withdraw.contains(folder) {
+            withdrawn.push(folder.clone());
+            continue;
+        }
+        let effect = if parse_version(folder).is_some() {
+            "the build would drop it from the site"
+        } else {
+            "the build would publish the edition re-rendered from content/, no longer frozen"
+        };
+        diagnostics.push(
+            Diagnostic::error("E043", format!("{shown} lists {folder} as archived, but archive/{folder}/ is gone: {effect}"))
+                .help(format!("restore archive/{folder}/ from version control (`git checkout -- archive/{folder}`; a renamed folder must be named {folder} again); to withdraw it from the site on purpose, run `gongkai build --withdraw {folder}` once and record why in version control")),
+        );
+    }
+    (diagnostics, withdrawn)
 }

@@ -240,6 +240,11 @@ enum Stamp {
     Other,
 }
 
+/// Whether `dir` is a folder `gongkai build` wrote: it carries the [`STAMP`] as a build writes it.
+pub(crate) fn is_stamped(dir: &Path) -> bool {
+    matches!(stamp_of(dir), Stamp::Ours)
+}
+
 fn stamp_of(dir: &Path) -> Stamp {
     let path = dir.join(STAMP);
     match std::fs::symlink_metadata(&path) {

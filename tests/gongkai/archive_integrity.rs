@@ -294,7 +294,17 @@ fn withholding_a_published_figure_by_amend_warns_and_withdrawing_it_works() {
     std::fs::remove_dir_all(p.path("archive/2023")).unwrap();
     let date = frozen["frozen"].as_str().unwrap();
     p.run(&["archive", "2023", "--date", date]).ok();
-    p.build();
+    // The site published 2023-v1 as archived: its withdrawal is said on the command line.
+    let refused = p.run(&["build"]);
+    assert_eq!(refused.code, 1);
+    assert!(
+        refused
+            .stderr
+            .contains("error[E043]: public/archived.json lists 2023-v1 as archived"),
+        "{}",
+        refused.stderr
+    );
+    p.run(&["build", "--withdraw", "2023-v1"]).ok();
     assert!(!p.path("public/2023-v1").exists());
     let now = rows(&p.html("2023/indicators/money.new.html"), "table.history");
     assert_eq!(now.last().unwrap()[1], "*");

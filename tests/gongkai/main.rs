@@ -2,6 +2,7 @@
 
 mod support;
 
+mod archive_frozen;
 mod archive_integrity;
 mod base_url;
 mod bounded;
