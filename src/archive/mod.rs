@@ -4,3 +4,4 @@
 
 pub mod amend;
 pub mod folder;
+pub mod verify;
