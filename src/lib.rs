@@ -17,7 +17,8 @@
 //!   SVG charts (plotters stays behind it);
 //! - `load` — the project on disk → the model (serde_yaml stays behind `load::yaml`), and
 //!   `archive/` read and checked into a build;
-//! - `archive` — freezing, checking a folder against its manifest, corrections;
+//! - `archive` — checking a folder against its manifest, everything `verify` checks, public
+//!   corrections;
 //! - `write` — what a build makes (`Output`), the atomic staging folder, ZIP;
 //! - `model` — plain data: `Site`, `Edition`, `Indicator`, settings, theme, manifests;
 //! - `diagnostic` — one `Diagnostic` type and its printer; `date`, `html` (escaping, the
