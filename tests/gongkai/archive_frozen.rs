@@ -5,41 +5,12 @@
 //! version must belong to its edition, and a stray file is never read before it is found
 //! unlisted.
 
-use crate::support::{output_files, Project};
+use crate::support::{archived_and_built, copy_dir, output_files, restore, Project};
 use std::path::Path;
-
-/// The basic fixture with its 2022 and 2023 editions archived and built.
-fn archived_and_built() -> Project {
-    let p = Project::fixture("basic");
-    p.run(&["archive", "2022"]).ok();
-    p.run(&["archive", "2023"]).ok();
-    p.build();
-    p
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.unwrap();
-        let target = to.join(entry.path().strip_prefix(from).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
-
-/// Puts `dir` (relative to the project) back as `saved` holds it.
-fn restore(p: &Project, saved: &Path, dir: &str) {
-    if p.path(dir).exists() {
-        std::fs::remove_dir_all(p.path(dir)).unwrap();
-    }
-    copy_tree(saved, &p.path(dir));
-}
 
 fn saved(p: &Project, dir: &str) -> tempfile::TempDir {
     let saved = tempfile::tempdir().unwrap();
-    copy_tree(&p.path(dir), saved.path());
+    copy_dir(&p.path(dir), saved.path());
     saved
 }
 
@@ -152,7 +123,7 @@ fn build_refuses_when_an_edition_the_site_lists_as_archived_left_archive() {
             );
             std::fs::remove_dir_all(p.path(to)).unwrap();
         }
-        copy_tree(saved.path(), &p.path("archive/2023"));
+        copy_dir(saved.path(), &p.path("archive/2023"));
         p.build();
         assert!(
             p.output_files() == before,
@@ -366,7 +337,7 @@ fn verify_in_a_project_compares_the_site_with_archive_and_checks_the_care_copies
     let server = Project {
         dir: tempfile::tempdir().unwrap(),
     };
-    copy_tree(&p.path("public"), &server.path("www"));
+    copy_dir(&p.path("public"), &server.path("www"));
     let alone = server.run(&["verify", "www"]).ok();
     assert!(
         alone.stdout.contains("not compared with archive/"),

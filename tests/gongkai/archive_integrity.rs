@@ -4,41 +4,13 @@
 //! published figure by `archive --amend` warns that the kept version still shows it
 //! (defect 12).
 
-use crate::support::{rows, Project};
-use std::path::Path;
-
-/// The basic fixture with its 2022 and 2023 editions archived and built.
-fn archived_and_built() -> Project {
-    let p = Project::fixture("basic");
-    p.run(&["archive", "2022"]).ok();
-    p.run(&["archive", "2023"]).ok();
-    p.build();
-    p
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.unwrap();
-        let target = to.join(entry.path().strip_prefix(from).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
-
-/// Puts `dir` (relative to the project) back as `saved` holds it.
-fn restore(p: &Project, saved: &Path, dir: &str) {
-    std::fs::remove_dir_all(p.path(dir)).unwrap();
-    copy_tree(saved, &p.path(dir));
-}
+use crate::support::{archived_and_built, copy_dir, restore, rows, Project};
 
 #[test]
 fn build_and_check_refuse_an_archive_that_no_longer_matches_its_manifest() {
     let p = archived_and_built();
     let saved = tempfile::tempdir().unwrap();
-    copy_tree(&p.path("archive"), saved.path());
+    copy_dir(&p.path("archive"), saved.path());
     let before = p.output_files();
 
     // (error code, what the message names, the tampering)
@@ -142,7 +114,7 @@ fn verify_walks_every_entry_and_knows_which_folders_must_have_a_manifest() {
     let ok = p.run(&["verify"]).ok();
     assert!(ok.stdout.contains("2 manifest(s)"), "{}", ok.stdout);
     let saved = tempfile::tempdir().unwrap();
-    copy_tree(&p.path("public"), saved.path());
+    copy_dir(&p.path("public"), saved.path());
 
     type Tamper = fn(&Project);
     let cases: Vec<(&str, Tamper)> = vec![

@@ -52,7 +52,8 @@ impl Run {
     }
 }
 
-fn copy_dir(from: &Path, to: &Path) {
+/// Copies the tree at `from` into `to`.
+pub fn copy_dir(from: &Path, to: &Path) {
     for entry in walkdir::WalkDir::new(from) {
         let entry = entry.unwrap();
         let rel = entry.path().strip_prefix(from).unwrap();
@@ -63,6 +64,23 @@ fn copy_dir(from: &Path, to: &Path) {
             std::fs::copy(entry.path(), &target).unwrap();
         }
     }
+}
+
+/// The basic fixture with its 2022 and 2023 editions archived and built.
+pub fn archived_and_built() -> Project {
+    let p = Project::fixture("basic");
+    p.run(&["archive", "2022"]).ok();
+    p.run(&["archive", "2023"]).ok();
+    p.build();
+    p
+}
+
+/// Puts `dir` (relative to the project) back as `saved` holds it.
+pub fn restore(p: &Project, saved: &Path, dir: &str) {
+    if p.path(dir).exists() {
+        std::fs::remove_dir_all(p.path(dir)).unwrap();
+    }
+    copy_dir(saved, &p.path(dir));
 }
 
 pub fn repo_root() -> PathBuf {
