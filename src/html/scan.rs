@@ -72,7 +72,8 @@ pub(crate) fn start_tags<'a>(html: &'a str, mut visit: impl FnMut(&Tag<'a>)) {
         attrs: Vec::new(),
         end: 0,
     };
-    while let Some(i) = html[pos..].find('<').map(|i| pos + i) {
+    // memchr rather than str::find: tags are dense, and this loop runs over every page.
+    while let Some(i) = memchr::memchr(b'<', &b[pos..]).map(|i| pos + i) {
         match b.get(i + 1) {
             Some(c) if c.is_ascii_alphabetic() => {
                 if !parse_tag(html, i, &mut tag) {
@@ -215,7 +216,7 @@ fn parse_tag<'a>(html: &'a str, lt: usize, tag: &mut Tag<'a>) -> bool {
             match b.get(i) {
                 None => return false,
                 Some(&q @ (b'"' | b'\'')) => {
-                    let Some(len) = html[i + 1..].find(q as char) else {
+                    let Some(len) = memchr::memchr(q, &html.as_bytes()[i + 1..]) else {
                         return false;
                     };
                     let at = i + 1;
