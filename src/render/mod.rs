@@ -82,6 +82,7 @@ pub(crate) struct Ctx<'a> {
     freezing: Option<&'a crate::render::Freezing>,
     preview: bool,
     timings: &'a crate::timings::Timings,
+    secrets: &'a [crate::narrative::withheld::Secret<'a>],
 }
 
 impl Ctx<'_> {
@@ -104,6 +105,8 @@ pub(crate) struct Shared<'a> {
     pub(crate) timings: crate::timings::Timings,
     /// Hashed inputs for the cache (`serve` only).
     inputs: Option<SiteInputs>,
+    /// Every withheld figure with its real value, for the check of each rendered narrative.
+    secrets: Vec<crate::narrative::withheld::Secret<'a>>,
 }
 
 impl<'a> Shared<'a> {
@@ -126,6 +129,7 @@ impl<'a> Shared<'a> {
             editions,
             site_view,
             timings: crate::timings::Timings::default(),
+            secrets: crate::narrative::withheld::secrets(site),
         })
     }
 
@@ -142,6 +146,7 @@ impl<'a> Shared<'a> {
             freezing: options.freezing.as_ref(),
             preview: options.preview,
             timings: &self.timings,
+            secrets: &self.secrets,
         }
     }
 }

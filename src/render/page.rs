@@ -6,8 +6,8 @@ use super::templates;
 use super::view::{ArticleMeta, Link, PageHead};
 use super::{Ctx, Files};
 use crate::diagnostic::Diagnostic;
-use crate::model::{Edition, Site};
-use crate::narrative::withheld::{find, known_in, mask_comments, published_text, secrets};
+use crate::model::Edition;
+use crate::narrative::withheld::{find, known_in, mask_comments, published_text};
 use crate::narrative::{self, markdown};
 use minijinja::value::Serde;
 use minijinja::{context, Value};
@@ -112,7 +112,7 @@ fn render_narrative_untimed(
         .and_then(|t| t.render(context! { year => edition.year }))
         .map_err(|e| templates::template_error(ctx.site, ctx.origins, &e))?;
     let (html, headings) = markdown::render(&md);
-    let mut problems = withheld_on_page(ctx.site, edition, file, &html);
+    let mut problems = withheld_on_page(ctx, edition, file, &html);
     let sub = narrative::substitute(&html, ctx.site, edition, ctx.preview);
     problems.extend(sub.problems.iter().map(|problem| {
         Diagnostic::error(narrative::FUNCTION_ERROR, format!("narrative: {problem}"))
@@ -134,8 +134,9 @@ fn render_narrative_untimed(
 /// `876**5**43`, `&#56;76543`, `876<!-- -->543`. `html` is the sanitised narrative before
 /// the narrative functions print their figures, which are published by right and not seen
 /// here. A figure the source shows is validation's to report, with its position.
-fn withheld_on_page(site: &Site, edition: &Edition, file: usize, html: &str) -> Vec<Diagnostic> {
-    let known = known_in(&secrets(site), edition.year);
+fn withheld_on_page(ctx: &Ctx, edition: &Edition, file: usize, html: &str) -> Vec<Diagnostic> {
+    let site = ctx.site;
+    let known = known_in(ctx.secrets, edition.year);
     if known.is_empty() {
         return Vec::new();
     }
