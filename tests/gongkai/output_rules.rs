@@ -195,7 +195,7 @@ fn as_root() -> bool {
 /// Runs gongkai on `p` as a user without special rights: as root, as `nobody` (the project
 /// must then be open to everyone, see [`chmod_all`]).
 fn run_unprivileged(p: &Project, args: &[&str]) -> Run {
-    let mut cmd = if as_root() {
+    let cmd = if as_root() {
         let mut c = Command::new("setpriv");
         c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
             .arg(env!("CARGO_BIN_EXE_gongkai"));
@@ -203,17 +203,7 @@ fn run_unprivileged(p: &Project, args: &[&str]) -> Run {
     } else {
         Command::new(env!("CARGO_BIN_EXE_gongkai"))
     };
-    let out = cmd
-        .args(args)
-        .arg("--root")
-        .arg(p.dir.path())
-        .output()
-        .unwrap();
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    p.run_with(cmd, args)
 }
 
 /// Names of the project's entries that look like staging folders.

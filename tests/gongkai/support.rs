@@ -135,9 +135,15 @@ impl Project {
 
     /// Runs gongkai with extra environment variables.
     pub fn run_env(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
-        let out = Command::new(env!("CARGO_BIN_EXE_gongkai"))
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_gongkai"));
+        cmd.envs(env.iter().copied());
+        self.run_with(cmd, args)
+    }
+
+    /// Runs `cmd` (gongkai, or a wrapper that runs it) with `args` on the project.
+    pub fn run_with(&self, mut cmd: Command, args: &[&str]) -> Run {
+        let out = cmd
             .args(args)
-            .envs(env.iter().copied())
             .arg("--root")
             .arg(self.dir.path())
             .output()
