@@ -52,6 +52,7 @@ pub(super) fn render_history(ctx: &Ctx, out: &mut Output, errors: &mut Vec<Diagn
                 Ok((files, Vec::new()))
             },
         )))
+        .chain(rayon::iter::once(nianbao_data(ctx)))
         .collect();
     for page in pages {
         match page {
@@ -59,6 +60,43 @@ pub(super) fn render_history(ctx: &Ctx, out: &mut Output, errors: &mut Vec<Diagn
             Err(ds) => errors.extend(ds),
         }
     }
+}
+
+/// `data/nianbao.csv` and `.json`: every edition's annual report, when any has one.
+fn nianbao_data(ctx: &Ctx) -> Result<(Vec<crate::write::Settled>, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let reports: Vec<(i32, &crate::model::nianbao::Nianbao)> = ctx
+        .editions
+        .iter()
+        .filter_map(|e| e.nianbao.as_ref().map(|n| (e.year, n)))
+        .collect();
+    let texts = || {
+        let texts: Vec<&str> = reports
+            .iter()
+            .map(|(_, n)| {
+                let text = ctx.site.sources.get(n.data_file).text.as_str();
+                let front = &ctx.site.sources.get(n.page.file).text[..n.page.body_start];
+                (text, front)
+            })
+            .flat_map(|(a, b)| [a, b])
+            .collect();
+        render::incremental::fingerprint(texts)
+    };
+    render::cached(
+        ctx,
+        || "nianbao-data".into(),
+        |inputs| render::incremental::fingerprint((inputs.base, texts())),
+        |inputs| render::incremental::fingerprint((inputs.base, texts())),
+        &|| {
+            if reports.is_empty() {
+                return Ok((Vec::new(), Vec::new()));
+            }
+            let files = vec![
+                ("data/nianbao.csv".into(), render::nianbao_csv(&reports)),
+                ("data/nianbao.json".into(), render::nianbao_json(&reports)),
+            ];
+            Ok((files, Vec::new()))
+        },
+    )
 }
 
 /// The cross-edition page of indicator `id`, relative to the site root.

@@ -137,6 +137,10 @@ fn sitemap_page(ctx: &Ctx, out: &Output) -> Result<Vec<(String, Vec<u8>)>, Diagn
             title: p.front.title.clone(),
             url: format!("{year}/{}.html", p.slug),
         }));
+        links.extend(e.nianbao.iter().map(|n| Link {
+            title: n.page.front.title.clone(),
+            url: render::nianbao_path(year),
+        }));
         links.extend(e.indicators().map(|i| Link {
             title: format!("{}（{year}年）", i.name),
             url: view::indicator_url(year, &i.id),
@@ -172,11 +176,23 @@ fn sitemap_page(ctx: &Ctx, out: &Output) -> Result<Vec<(String, Vec<u8>)>, Diagn
             url: "data/all.json".into(),
         },
     ];
+    for ext in ["csv", "json"] {
+        data.push(Link {
+            title: format!("历年政府信息公开工作年度报告数据 {}", ext.to_uppercase()),
+            url: format!("data/nianbao.{ext}"),
+        });
+    }
     for e in ctx.editions.iter().rev() {
         for ext in ["csv", "json"] {
             data.push(Link {
                 title: format!("{}年度数据 {}", e.year, ext.to_uppercase()),
                 url: format!("{}/data.{ext}", e.year),
+            });
+        }
+        for ext in ["csv", "json"] {
+            data.push(Link {
+                title: format!("{}年政府信息公开工作年度报告数据 {}", e.year, ext.to_uppercase()),
+                url: format!("{}/nianbao.{ext}", e.year),
             });
         }
     }

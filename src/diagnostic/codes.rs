@@ -13,7 +13,7 @@ pub const CODES: &[(&str, &str)] = &[
         "a duplicate indicator or section id within an edition",
     ),
     ("E003", "an id not matching [a-z0-9._-]"),
-    ("E004", "an unknown indicator id in a narrative function"),
+    ("E004", "an unknown indicator or annual-report cell id in a narrative function"),
     (
         "E005",
         "completion() of an indicator whose rate cannot be given",
@@ -108,6 +108,47 @@ pub const CODES: &[(&str, &str)] = &[
     ),
     ("E060", "a YAML anchor, alias or merge key"),
     (
+        "E070",
+        "an annual report table that is not the official one: format, a missing or unknown row, a row of the wrong length",
+    ),
+    ("E071", "nianbao.md without nianbao.yaml, or the reverse"),
+    (
+        "E072",
+        "annual report rule 1: 一 + 二 ≠ 三（七） + 四 in a column of table 三",
+    ),
+    (
+        "E073",
+        "annual report rule 2: （七）总计 ≠ the sum of （一）–（六） in a column of table 三",
+    ),
+    (
+        "E074",
+        "annual report rule 3: 总计 ≠ the sum of the applicant columns in a row of table 三",
+    ),
+    (
+        "E075",
+        "annual report rule 4: 总计 ≠ the sum of the results in a group of table 四",
+    ),
+    (
+        "E076",
+        "annual report rule 5: a figure in the prose that contradicts the table",
+    ),
+    (
+        "E077",
+        "annual report rule 7: 上年结转 ≠ last year's 结转下年度继续办理",
+    ),
+    (
+        "E078",
+        "annual report rule 8: 现行有效件数 ≠ last year's + 制发 − 废止",
+    ),
+    (
+        "E079",
+        "an annual report without its six sections, in order",
+    ),
+    (
+        "E080",
+        "target(), completion() or chart() of an annual-report cell",
+    ),
+    (
         "W001",
         "a parts sum that cannot be checked because a part is withheld",
     ),
@@ -126,6 +167,14 @@ pub const CODES: &[(&str, &str)] = &[
     ("W011", "an edition's sources edited after it was archived"),
     ("W012", "a file beside the sources that is not published"),
     ("W013", "a control character or non-character in a source"),
+    (
+        "W070",
+        "an annual report published after its legal deadline",
+    ),
+    (
+        "W071",
+        "an annual report section copied from the previous year's",
+    ),
     (
         "W040",
         "a correction that withholds a figure the kept version still shows",

@@ -173,6 +173,7 @@ struct PendingEdition {
     pages: Vec<Page<PageFront>>,
     indicators_file: Option<FileId>,
     assets: Vec<(String, std::path::PathBuf)>,
+    nianbao: Option<crate::model::nianbao::Nianbao>,
 }
 
 fn parse_indicators(
@@ -225,9 +226,9 @@ fn parse_indicators(
         let (Some(report), Some(file)) = (e.report, e.indicators_file) else {
             continue;
         };
-        editions.push(Edition::new(
-            e.year, report, e.pages, sections, file, e.assets,
-        ));
+        let mut edition = Edition::new(e.year, report, e.pages, sections, file, e.assets);
+        edition.nianbao = e.nianbao;
+        editions.push(edition);
     }
     editions
 }
@@ -261,7 +262,10 @@ fn load_edition(
             .unwrap_or(entry.path())
             .to_string_lossy()
             .replace('\\', "/");
-        if rel == "report.md" || rel == "indicators.yaml" {
+        if matches!(
+            rel.as_str(),
+            "report.md" | "indicators.yaml" | "nianbao.md" | "nianbao.yaml"
+        ) {
             continue;
         }
         if entry.depth() == 1 && rel.ends_with(".md") {
@@ -304,13 +308,49 @@ fn load_edition(
     }
     skipped.extend(hidden.iter().map(|p| shown(root, p)));
     skipped.sort();
+    let nianbao = load_nianbao(root, dir, sources, diags);
     Some(PendingEdition {
         year,
         report,
         pages,
         indicators_file,
         assets,
+        nianbao,
     })
+}
+
+/// The edition's annual disclosure report, when it has nianbao.md or nianbao.yaml: the two
+/// come together.
+fn load_nianbao(
+    root: &Path,
+    dir: &Path,
+    sources: &mut Sources,
+    diags: &mut Diagnostics,
+) -> Option<crate::model::nianbao::Nianbao> {
+    let (md, data) = (dir.join("nianbao.md"), dir.join("nianbao.yaml"));
+    match (md.is_file(), data.is_file()) {
+        (false, false) => return None,
+        (true, true) => {}
+        (has_md, _) => {
+            let (present, missing) = if has_md { (&md, &data) } else { (&data, &md) };
+            diags.push(
+                Diagnostic::error(
+                    "E071",
+                    format!(
+                        "{} has no {}",
+                        shown(root, present).display(),
+                        shown(root, missing).display()
+                    ),
+                )
+                .help("an annual disclosure report is nianbao.md (front matter and narrative) with nianbao.yaml (the tables): `gongkai new <year>` writes both"),
+            );
+            return None;
+        }
+    }
+    let page = read(root, &md, sources, diags)
+        .and_then(|f| load_page::<ReportFront>(sources, f, "nianbao".into(), diags));
+    let data_file = read(root, &data, sources, diags)?;
+    super::nianbao::load(sources, page?, data_file, diags)
 }
 
 /// Every `value: ~` / `target: ~` (待填报, as written by `gongkai new`) in an indicators file.

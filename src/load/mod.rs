@@ -6,6 +6,8 @@
 pub mod archives;
 mod content;
 pub(crate) mod publishable;
+mod nianbao;
+mod paths;
 mod spans;
 pub mod theme;
 pub(crate) mod yaml;

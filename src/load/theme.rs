@@ -22,6 +22,7 @@ pub const TEMPLATES: &[(&str, &str)] = embedded!(
     "index.html",
     "edition.html",
     "page.html",
+    "nianbao.html",
     "indicator.html",
     "history.html",
     "sitemap.html",

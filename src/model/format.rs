@@ -81,8 +81,14 @@ pub fn change(current: &Indicator, previous: &Indicator, style: &NumberStyle) ->
         let verb = if diff > 0.0 { "提高" } else { "降低" };
         return Some(format!("{verb}{text}个百分点"));
     }
+    relative_change(v, p, style)
+}
+
+/// The year-over-year change of a count or amount as a growth rate ("增长12.5％", "持平");
+/// None when last year's figure is 0 and this year's is not.
+pub fn relative_change(v: f64, p: f64, style: &NumberStyle) -> Option<String> {
     if p == 0.0 {
-        return None;
+        return (v == 0.0).then(|| "持平".into());
     }
     let rate = (v - p) / p.abs() * 100.0;
     let text = number(rate.abs(), Some(1), style);

@@ -5,6 +5,7 @@
 pub mod config;
 pub mod format;
 pub mod manifest;
+pub mod nianbao;
 mod site;
 pub mod theme;
 

@@ -45,6 +45,8 @@ pub struct Edition {
     /// Further files of the edition folder (images, attachments), copied verbatim:
     /// (path relative to the edition folder, absolute path).
     pub assets: Vec<(String, PathBuf)>,
+    /// The 政府信息公开工作年度报告 for this year, when the edition has one.
+    pub nianbao: Option<crate::model::nianbao::Nianbao>,
     index: HashMap<String, (usize, usize)>,
     /// For each id, the indicators listing it among their parts: looked up for every page,
     /// so computed once rather than by scanning the edition per indicator.
@@ -85,6 +87,7 @@ impl Edition {
             sections,
             indicators_file,
             assets,
+            nianbao: None,
             index,
             wholes,
         }
@@ -129,6 +132,11 @@ impl Edition {
             self.pages
                 .iter()
                 .map(|p| (p.body.as_str(), p.body_start, p.file)),
+        )
+        .chain(
+            self.nianbao
+                .iter()
+                .map(|n| (n.page.body.as_str(), n.page.body_start, n.page.file)),
         )
     }
 

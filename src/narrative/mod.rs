@@ -237,6 +237,9 @@ fn expand(
         'g' => "change",
         _ => "chart",
     };
+    if id.starts_with(crate::model::nianbao::ID_PREFIX) {
+        return cell(function, id, site, edition).map(Expansion::Text);
+    }
     let ind = edition.indicator(id).ok_or_else(|| {
         format!(
             "{function}(\"{id}\"): no indicator `{id}` in {}",
@@ -270,6 +273,23 @@ fn expand(
         out.has_withheld = true;
     }
     Ok(Expansion::Text(text))
+}
+
+/// What value() and change() print for a cell of the annual report.
+fn cell(function: &str, id: &str, site: &Site, edition: &Edition) -> Result<String, String> {
+    let style = &site.config.numbers;
+    let value = |e: &Edition| e.nianbao.as_ref().and_then(|n| n.value(id));
+    let v = value(edition)
+        .ok_or_else(|| format!("{function}(\"{id}\"): no cell `{id}` in the {} annual report", edition.year))?;
+    match function {
+        "value" => Ok(format::number(v, None, style)),
+        "change" => site
+            .previous(edition.year)
+            .and_then(value)
+            .and_then(|p| format::relative_change(v, p, style))
+            .ok_or_else(|| format!("change(\"{id}\"): no comparable figure in last year's annual report")),
+        _ => Err(format!("{function}(\"{id}\"): a cell of the annual report has no {function}")),
+    }
 }
 
 /// A printed figure wrapped for review: indicator id and name, the function and what it

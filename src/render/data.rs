@@ -91,7 +91,7 @@ pub(crate) fn data_csv(edition: &Edition) -> Vec<u8> {
 
 /// A figure in JSON: whole numbers without a fraction, so 1200 is not printed as 1200.0.
 #[derive(Clone, Copy)]
-pub(crate) struct JsonNumber(f64);
+pub(crate) struct JsonNumber(pub(crate) f64);
 
 impl Serialize for JsonNumber {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {

@@ -71,6 +71,17 @@ pub(crate) fn published_pages(
         .collect()
 }
 
+/// The edition's annual report when it is published (a draft only with `--drafts`).
+pub(crate) fn published_nianbao(
+    edition: &Edition,
+    drafts: bool,
+) -> Option<&crate::model::nianbao::Nianbao> {
+    edition
+        .nianbao
+        .as_ref()
+        .filter(|n| drafts || n.page.front.status != crate::model::config::Status::Draft)
+}
+
 /// What every page of an edition sees as `edition`: metadata, pages, overview tables.
 pub(crate) fn edition_value(
     site: &Site,
@@ -86,6 +97,10 @@ pub(crate) fn edition_value(
     .chain(pages.iter().map(|p| Link {
         title: p.front.title.clone(),
         url: format!("{year}/{}.html", p.slug),
+    }))
+    .chain(published_nianbao(edition, true).map(|n| Link {
+        title: n.page.front.title.clone(),
+        url: super::nianbao::page_path(year),
     }))
     .collect();
     let sections = view::sections(site, edition);
@@ -232,8 +247,30 @@ pub(super) fn render_edition(
             Ok((files, n.problems))
         })
     });
+    let nianbao_part = published_nianbao(edition, options.drafts).map(|nb| {
+        let fine = || {
+            fp.as_ref()
+                .map_or(0, |fp| fp.nianbao(&site.sources.get(nb.page.file).text))
+        };
+        cached(
+            ctx,
+            || format!("{year}:nianbao"),
+            |_| fine(),
+            |_| fine(),
+            &|| {
+                super::nianbao::render_nianbao(
+                    ctx,
+                    edition,
+                    nb,
+                    &edition_value(),
+                    vec![home_crumb.clone(), edition_crumb.clone()],
+                )
+            },
+        )
+    });
     for part in std::iter::once(report_part)
         .chain(page_parts)
+        .chain(nianbao_part)
         .collect::<Vec<_>>()
     {
         match part {

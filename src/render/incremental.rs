@@ -204,6 +204,8 @@ pub(super) struct PartInputs {
     data: u64,
     /// Every indicators.yaml up to this edition.
     history: u64,
+    /// Every nianbao.yaml up to this edition (the annual report's year-over-year part).
+    reports: u64,
 }
 
 impl PartInputs {
@@ -220,10 +222,29 @@ impl PartInputs {
             .previous(edition.year)
             .map(|p| text(p.indicators_file));
         let front = &text(edition.report.file)[..edition.report.body_start];
+        // Any narrative may print a cell of this year's or last year's annual report.
+        let report_data = |e: &Edition| e.nianbao.as_ref().map(|n| text(n.data_file));
+        let report_front = edition
+            .nianbao
+            .as_ref()
+            .map(|n| &text(n.page.file)[..n.page.body_start]);
+        let previous_report = ctx.site.previous(edition.year).and_then(report_data);
+        let reports: Vec<Option<&str>> = ctx
+            .editions
+            .iter()
+            .filter(|e| e.year <= edition.year)
+            .map(|e| report_data(e))
+            .collect();
         Some(PartInputs {
-            edition: fingerprint((inputs.base, front, pages)),
-            data: fingerprint((text(edition.indicators_file), previous)),
+            edition: fingerprint((inputs.base, front, pages, report_front)),
+            data: fingerprint((
+                text(edition.indicators_file),
+                previous,
+                report_data(edition),
+                previous_report,
+            )),
             history: inputs.data_upto.get(&edition.year).copied().unwrap_or(0),
+            reports: fingerprint(reports),
         })
     }
 
@@ -231,6 +252,11 @@ impl PartInputs {
     /// edition's data (a figure withheld there must not appear on the page).
     pub(super) fn narrative(&self, text: &str) -> u64 {
         fingerprint((self.edition, self.data, self.history, text))
+    }
+
+    /// The annual report's page: its narrative, and every report up to this one.
+    pub(super) fn nianbao(&self, text: &str) -> u64 {
+        fingerprint((self.narrative(text), self.reports))
     }
 
     /// Every indicator part of the edition: a superset of any one's inputs.

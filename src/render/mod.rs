@@ -10,6 +10,7 @@ pub mod data;
 mod edition;
 pub mod incremental;
 mod indicator;
+mod nianbao;
 mod page;
 pub mod templates;
 pub mod view;
@@ -19,6 +20,7 @@ pub use incremental::RenderCache;
 pub(crate) use incremental::{cached, SiteInputs};
 pub(crate) use indicator::{chart_path, history_chart, history_rows};
 pub(crate) use indicator::{chart_refs, indicator_detail, series_chart};
+pub(crate) use nianbao::{csv as nianbao_csv, json_all as nianbao_json, page_path as nianbao_path};
 pub(crate) use page::{head, render_narrative, render_page, render_template};
 
 use crate::diagnostic::{Diagnostic, Diagnostics};

@@ -185,7 +185,11 @@ pub fn edition_link(e: &Edition) -> EditionLink {
 }
 
 pub fn meta_rows(e: &Edition) -> Vec<MetaRow> {
-    let f = &e.report.front;
+    report_meta_rows(&e.report.front)
+}
+
+/// The 政府信息公开 metadata table of a document with report front matter.
+pub fn report_meta_rows(f: &crate::model::config::ReportFront) -> Vec<MetaRow> {
     let opt = |o: &Option<String>| o.clone().unwrap_or_default();
     vec![
         MetaRow {

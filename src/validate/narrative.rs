@@ -344,12 +344,18 @@ fn check_call(
             start + call.arg_end,
         )
     };
+    if call.id.starts_with(crate::model::nianbao::ID_PREFIX) {
+        if let Some(d) = check_cell_call(site, edition, call) {
+            diags.push(at(d));
+        }
+        return;
+    }
     let Some(ind) = edition.indicator(&call.id) else {
         let mut d = Diagnostic::error(
             "E004",
             format!("unknown indicator `{}` in {}()", call.id, call.function),
         );
-        let close = closest(&call.id, edition.indicators().map(|i| i.id.as_str()));
+        let close = crate::diagnostic::closest(&call.id, edition.indicators().map(|i| i.id.as_str()));
         d = d.help(match close {
             Some(c) => format!(
                 "did you mean `{c}`? ids are defined in content/{}/indicators.yaml",
@@ -438,28 +444,62 @@ fn check_call(
     }
 }
 
-/// The candidate nearest to `id` by edit distance, if it is close enough to be a typo.
-fn closest<'a>(id: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
-    candidates
-        .map(|c| (edit_distance(id, c), c))
-        .filter(|(d, c)| *d <= 2.max(c.len() / 5))
-        .min()
-        .map(|(_, c)| c)
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
-            prev = cur;
+/// A narrative function given a cell of the annual report (`nb.…`): only value() and
+/// change() print a cell, and the cell must exist (in last year's report too, for change()).
+fn check_cell_call(site: &Site, edition: &Edition, call: &Call) -> Option<Diagnostic> {
+    let year = edition.year;
+    let Some(nb) = &edition.nianbao else {
+        return Some(
+            Diagnostic::error(
+                "E004",
+                format!("{}(\"{}\"): the {year} edition has no annual report", call.function, call.id),
+            )
+            .help(format!("`nb.` ids name cells of content/{year}/nianbao.yaml; add the annual report, or correct the id")),
+        );
+    };
+    let Some(value) = nb.value(&call.id) else {
+        let help = match crate::diagnostic::closest(&call.id, nb.ids().into_iter()) {
+            Some(c) => format!("did you mean `{c}`? the README lists every cell id of the tables"),
+            None => "cell ids are `nb.` + table + row + column, e.g. nb.requests.new.total; the README lists them all".into(),
+        };
+        return Some(
+            Diagnostic::error(
+                "E004",
+                format!("unknown cell `{}` in {}()", call.id, call.function),
+            )
+            .help(help),
+        );
+    };
+    match call.function {
+        "value" => None,
+        "change" => {
+            let previous = site.previous(year);
+            match previous.and_then(|p| p.nianbao.as_ref()).and_then(|n| n.value(&call.id)) {
+                None => Some(
+                    Diagnostic::error(
+                        "E011",
+                        format!("change() of `{}`: the previous edition has no annual report", call.id),
+                    )
+                    .help("change() compares with last year's report; remove the call in a first report"),
+                ),
+                Some(p) if p == 0.0 && value != 0.0 => Some(
+                    Diagnostic::error(
+                        "E011",
+                        format!("change() of `{}`: last year's figure is 0, a growth rate cannot be computed", call.id),
+                    )
+                    .help("give both years' figures with value() and words instead"),
+                ),
+                _ => None,
+            }
         }
+        f => Some(
+            Diagnostic::error(
+                "E080",
+                format!("{f}() of `{}`: a cell of the annual report has no {f}", call.id),
+            )
+            .help("print a cell with value(), and its change against last year's report with change()"),
+        ),
     }
-    row[b.len()]
 }
 
 /// Byte ranges of the code spans and code blocks of a Markdown text.
