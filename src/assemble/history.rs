@@ -63,7 +63,9 @@ pub(super) fn render_history(ctx: &Ctx, out: &mut Output, errors: &mut Vec<Diagn
 }
 
 /// `data/nianbao.csv` and `.json`: every edition's annual report, when any has one.
-fn nianbao_data(ctx: &Ctx) -> Result<(Vec<crate::write::Settled>, Vec<Diagnostic>), Vec<Diagnostic>> {
+fn nianbao_data(
+    ctx: &Ctx,
+) -> Result<(Vec<crate::write::Settled>, Vec<Diagnostic>), Vec<Diagnostic>> {
     let reports: Vec<(i32, &crate::model::nianbao::Nianbao)> = ctx
         .editions
         .iter()

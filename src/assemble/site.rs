@@ -191,7 +191,11 @@ fn sitemap_page(ctx: &Ctx, out: &Output) -> Result<Vec<(String, Vec<u8>)>, Diagn
         }
         for ext in ["csv", "json"] {
             data.push(Link {
-                title: format!("{}年政府信息公开工作年度报告数据 {}", e.year, ext.to_uppercase()),
+                title: format!(
+                    "{}年政府信息公开工作年度报告数据 {}",
+                    e.year,
+                    ext.to_uppercase()
+                ),
                 url: format!("{}/nianbao.{ext}", e.year),
             });
         }

@@ -168,16 +168,16 @@ pub const CODES: &[(&str, &str)] = &[
     ("W012", "a file beside the sources that is not published"),
     ("W013", "a control character or non-character in a source"),
     (
+        "W040",
+        "a correction that withholds a figure the kept version still shows",
+    ),
+    (
         "W070",
         "an annual report published after its legal deadline",
     ),
     (
         "W071",
         "an annual report section copied from the previous year's",
-    ),
-    (
-        "W040",
-        "a correction that withholds a figure the kept version still shows",
     ),
 ];
 

@@ -5,9 +5,9 @@
 
 pub mod archives;
 mod content;
-pub(crate) mod publishable;
 mod nianbao;
 mod paths;
+pub(crate) mod publishable;
 mod spans;
 pub mod theme;
 pub(crate) mod yaml;

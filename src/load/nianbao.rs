@@ -46,7 +46,11 @@ pub(super) fn load(
     }
     let groups = r.groups(&file);
     let documents = [
-        r.row::<3>(&["proactive", "rules"], &file.proactive.rules, &DOCUMENT_COLUMNS),
+        r.row::<3>(
+            &["proactive", "rules"],
+            &file.proactive.rules,
+            &DOCUMENT_COLUMNS,
+        ),
         r.row::<3>(
             &["proactive", "normative"],
             &file.proactive.normative,
@@ -234,7 +238,9 @@ impl Reader<'_> {
                 None => r.error(
                     requests_span,
                     format!("table 三 lacks the row `{key}` ({label})"),
-                    format!("add `  {key}: [0, 0, 0, 0, 0, 0, 0]` under `requests:` and fill it in"),
+                    format!(
+                        "add `  {key}: [0, 0, 0, 0, 0, 0, 0]` under `requests:` and fill it in"
+                    ),
                 ),
             }
         };
@@ -302,7 +308,10 @@ impl Reader<'_> {
                         self.error(
                             span,
                             format!("{} lacks the item `{key}` ({}.{label})", group.label, n + 1),
-                            format!("add `    {key}: [0, 0, 0, 0, 0, 0, 0]` under `{}:`", group.key),
+                            format!(
+                                "add `    {key}: [0, 0, 0, 0, 0, 0, 0]` under `{}:`",
+                                group.key
+                            ),
                         );
                     }
                 }

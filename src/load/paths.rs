@@ -104,49 +104,26 @@ fn value_span(text: &str, from: usize) -> Option<(usize, usize)> {
 /// and blanks left out.
 pub(crate) fn flow_items(text: &str, (start, end): (usize, usize)) -> Vec<(usize, usize)> {
     let mut items = Vec::new();
-    let inner_start = start + 1;
-    let mut item_start = inner_start;
+    // First and last byte of the current item's text, comments and blanks excluded.
+    let mut item: Option<(usize, usize)> = None;
     let mut comment = false;
     let mut prev = ' ';
-    let push = |s: usize, e: usize, items: &mut Vec<(usize, usize)>| {
-        let raw = &text[s..e];
-        let lead = raw.len() - raw.trim_start().len();
-        let trimmed = raw.trim();
-        if !trimmed.is_empty() {
-            items.push((s + lead, s + lead + trimmed.len()));
-        }
-    };
-    let mut item_end = inner_start;
-    for (i, c) in text[inner_start..end].char_indices() {
-        let at = inner_start + i;
+    for (i, c) in text[start + 1..end].char_indices() {
+        let at = start + 1 + i;
         match c {
-            '\n' => {
-                comment = false;
+            '\n' => comment = false,
+            _ if comment => {}
+            '#' if prev.is_whitespace() => comment = true,
+            ',' | ']' => items.extend(item.take()),
+            c if c.is_whitespace() => {}
+            c => {
+                let first = item.map_or(at, |(s, _)| s);
+                item = Some((first, at + c.len_utf8()));
             }
-            _ if comment => {
-                prev = c;
-                continue;
-            }
-            '#' if prev == ' ' || prev == '\t' || prev == '\n' => {
-                comment = true;
-                prev = c;
-                continue;
-            }
-            ',' | ']' => {
-                push(item_start, item_end.max(item_start), &mut items);
-                item_start = at + 1;
-                item_end = at + 1;
-                prev = c;
-                continue;
-            }
-            _ => {}
-        }
-        if !c.is_whitespace() {
-            item_end = at + c.len_utf8();
         }
         prev = c;
     }
-    push(item_start, item_end.max(item_start), &mut items);
+    items.extend(item);
     items
 }
 
@@ -166,7 +143,10 @@ mod tests {
     fn values_are_found_by_their_path() {
         assert_eq!(value(TEXT, &["format"]), "2021");
         assert_eq!(value(TEXT, &["requests", "new"]), "[1, 22 , ~]");
-        assert_eq!(value(TEXT, &["requests", "denied", "secret"]), "[3,\n      4]");
+        assert_eq!(
+            value(TEXT, &["requests", "denied", "secret"]),
+            "[3,\n      4]"
+        );
         assert_eq!(value(TEXT, &["requests", "total"]), "5");
         assert_eq!(value(TEXT, &["review"]), "[0, 0]");
         let denied = locate(TEXT, &["requests", "denied"]).unwrap();
@@ -194,7 +174,10 @@ mod tests {
         assert_eq!(items, ["3", "4"]);
         let t = "a: [1, # c, d\n 2]\n";
         let span = locate(t, &["a"]).unwrap().value.unwrap();
-        let items: Vec<&str> = flow_items(t, span).into_iter().map(|(s, e)| &t[s..e]).collect();
+        let items: Vec<&str> = flow_items(t, span)
+            .into_iter()
+            .map(|(s, e)| &t[s..e])
+            .collect();
         assert_eq!(items, ["1", "2"]);
     }
 }

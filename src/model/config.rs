@@ -31,9 +31,34 @@ pub struct SiteConfig {
     pub index_no_pattern: Option<String>,
     #[serde(default)]
     pub checks: Checks,
+    /// Whether the publisher is a department or a government: it sets the legal deadline
+    /// of the annual disclosure report.
+    #[serde(default)]
+    pub agency: Agency,
 }
 
 /// How to write a base URL, for the help line of a refused one.
+/// The kind of agency publishing the site (《政府信息公开条例》 art. 49).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Agency {
+    /// 县级以上人民政府部门: the annual report by 31 January.
+    #[default]
+    Department,
+    /// 县级以上地方人民政府: by 31 March.
+    Government,
+}
+
+impl Agency {
+    /// Month and day of the deadline, in the year after the report's.
+    pub fn deadline(self) -> (u32, u32) {
+        match self {
+            Agency::Department => (1, 31),
+            Agency::Government => (3, 31),
+        }
+    }
+}
+
 pub const BASE_URL_HELP: &str =
     "write the address the site is published under, e.g. https://www.example.gov.cn/gzbg/";
 

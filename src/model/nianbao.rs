@@ -57,9 +57,24 @@ pub const DOCUMENT_COLUMNS: [Column; 3] = [
 /// The rows of table 二 with one figure, with the article item that lists them and the
 /// column's label: (key, label, 第二十条 item, column label).
 pub const PROACTIVE_SINGLE: [(&str, &str, &str, &str); 4] = [
-    ("licensing", "行政许可", "第二十条第（五）项", "本年处理决定数量"),
-    ("penalty", "行政处罚", "第二十条第（六）项", "本年处理决定数量"),
-    ("coercion", "行政强制", "第二十条第（六）项", "本年处理决定数量"),
+    (
+        "licensing",
+        "行政许可",
+        "第二十条第（五）项",
+        "本年处理决定数量",
+    ),
+    (
+        "penalty",
+        "行政处罚",
+        "第二十条第（六）项",
+        "本年处理决定数量",
+    ),
+    (
+        "coercion",
+        "行政强制",
+        "第二十条第（六）项",
+        "本年处理决定数量",
+    ),
     (
         "fees",
         "行政事业性收费",
@@ -74,7 +89,11 @@ pub const DOCUMENT_ROWS: [(&str, &str); 2] = [("rules", "规章"), ("normative",
 /// The three rows of table 四: (key in cell ids, YAML path, label of the case kind).
 pub const CASE_ROWS: [(&str, &[&str], &str); 3] = [
     ("review", &["review"], "行政复议"),
-    ("litigation.direct", &["litigation", "direct"], "未经复议直接起诉"),
+    (
+        "litigation.direct",
+        &["litigation", "direct"],
+        "未经复议直接起诉",
+    ),
     (
         "litigation.after_review",
         &["litigation", "after_review"],
@@ -225,6 +244,10 @@ pub struct Nianbao {
 }
 
 impl Nianbao {
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "one argument per table of the report, each named where it is built"
+    )]
     pub fn new(
         page: Page<ReportFront>,
         data_file: FileId,

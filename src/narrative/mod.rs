@@ -279,16 +279,24 @@ fn expand(
 fn cell(function: &str, id: &str, site: &Site, edition: &Edition) -> Result<String, String> {
     let style = &site.config.numbers;
     let value = |e: &Edition| e.nianbao.as_ref().and_then(|n| n.value(id));
-    let v = value(edition)
-        .ok_or_else(|| format!("{function}(\"{id}\"): no cell `{id}` in the {} annual report", edition.year))?;
+    let v = value(edition).ok_or_else(|| {
+        format!(
+            "{function}(\"{id}\"): no cell `{id}` in the {} annual report",
+            edition.year
+        )
+    })?;
     match function {
         "value" => Ok(format::number(v, None, style)),
         "change" => site
             .previous(edition.year)
             .and_then(value)
             .and_then(|p| format::relative_change(v, p, style))
-            .ok_or_else(|| format!("change(\"{id}\"): no comparable figure in last year's annual report")),
-        _ => Err(format!("{function}(\"{id}\"): a cell of the annual report has no {function}")),
+            .ok_or_else(|| {
+                format!("change(\"{id}\"): no comparable figure in last year's annual report")
+            }),
+        _ => Err(format!(
+            "{function}(\"{id}\"): a cell of the annual report has no {function}"
+        )),
     }
 }
 

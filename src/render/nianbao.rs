@@ -318,11 +318,17 @@ fn table_two(nb: &Nianbao, style: &NumberStyle) -> String {
             escape_html(caption)
         ));
         for c in columns {
-            s.push_str(&format!("<th scope=\"col\" class=\"num\">{}</th>", escape_html(c)));
+            s.push_str(&format!(
+                "<th scope=\"col\" class=\"num\">{}</th>",
+                escape_html(c)
+            ));
         }
         s.push_str("</tr></thead>\n<tbody>\n");
         for (label, values) in rows {
-            s.push_str(&format!("<tr><th scope=\"row\">{}</th>", escape_html(label)));
+            s.push_str(&format!(
+                "<tr><th scope=\"row\">{}</th>",
+                escape_html(label)
+            ));
             for v in values {
                 s.push_str(&format!("<td class=\"num\">{}</td>", num(v, style)));
             }
@@ -385,11 +391,11 @@ fn table_three(nb: &Nianbao, style: &NumberStyle) -> String {
         col_id(6),
         REQUEST_COLUMNS[6].label
     ));
-    for c in 1..6 {
+    for (c, column) in REQUEST_COLUMNS.iter().enumerate().take(6).skip(1) {
         s.push_str(&format!(
             "<th id=\"{}\" headers=\"nb-t3-applicant nb-t3-org\" class=\"num\">{}</th>",
             col_id(c),
-            REQUEST_COLUMNS[c].label
+            column.label
         ));
     }
     s.push_str("</tr>\n</thead>\n<tbody>\n");

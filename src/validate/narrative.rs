@@ -355,7 +355,8 @@ fn check_call(
             "E004",
             format!("unknown indicator `{}` in {}()", call.id, call.function),
         );
-        let close = crate::diagnostic::closest(&call.id, edition.indicators().map(|i| i.id.as_str()));
+        let close =
+            crate::diagnostic::closest(&call.id, edition.indicators().map(|i| i.id.as_str()));
         d = d.help(match close {
             Some(c) => format!(
                 "did you mean `{c}`? ids are defined in content/{}/indicators.yaml",
