@@ -119,7 +119,7 @@ impl<'a> Shared<'a> {
             .iter()
             .filter(|e| options.drafts || !e.is_draft())
             .collect();
-        let site_view = Value::from(Serde(view::site_view(site, &editions)));
+        let site_view = Value::from(Serde(view::site_view(site, &editions, options.drafts)));
         let inputs = options
             .cache
             .is_some()

@@ -21,6 +21,8 @@ pub struct SiteView {
     pub withheld_note: String,
     /// Every published edition, newest first.
     pub editions: Vec<EditionLink>,
+    /// Every published 政府信息公开工作年度报告, newest first.
+    pub reports: Vec<EditionLink>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -157,7 +159,7 @@ pub struct SeriesRow {
     pub value: String,
 }
 
-pub fn site_view(site: &Site, editions: &[&Edition]) -> SiteView {
+pub fn site_view(site: &Site, editions: &[&Edition], drafts: bool) -> SiteView {
     let c: &SiteConfig = &site.config;
     SiteView {
         title: c.title.clone(),
@@ -171,6 +173,22 @@ pub fn site_view(site: &Site, editions: &[&Edition]) -> SiteView {
         footer: c.footer.clone(),
         withheld_note: c.withheld_note.clone(),
         editions: editions.iter().rev().map(|e| edition_link(e)).collect(),
+        reports: editions
+            .iter()
+            .rev()
+            .filter_map(|e| {
+                let n = e.nianbao.as_ref().filter(|n| {
+                    drafts || n.page.front.status != crate::model::config::Status::Draft
+                })?;
+                Some(EditionLink {
+                    year: e.year,
+                    title: n.page.front.title.clone(),
+                    url: format!("{}/nianbao.html", e.year),
+                    published: n.page.front.published.chinese(),
+                    summary: n.page.front.summary.clone(),
+                })
+            })
+            .collect(),
     }
 }
 
