@@ -144,6 +144,31 @@ fn render_edition(
         });
         rendered.push((path, html));
     }
+    if let Some(nb) = render::published_nianbao(edition, drafts) {
+        let path = render::nianbao_path(year);
+        let f = &nb.page.front;
+        let html = render::nianbao_body(ctx, edition, nb).and_then(|(n, _)| {
+            render::render_template(
+                ctx,
+                "fragments/page.html",
+                context! {
+                    site => ctx.site_view.clone(),
+                    prefix => PREFIX,
+                    page => page(&f.title, &path, f.published),
+                    edition => edition_value.clone(),
+                    doc => context! {
+                        title => f.title.clone(),
+                        summary => f.summary.clone(),
+                        published => f.published.chinese(),
+                    },
+                    body => Value::from_safe_string(n.html),
+                    toc => Value::from(Serde(view::toc(&n.headings))),
+                    has_withheld => n.has_withheld,
+                },
+            )
+        });
+        rendered.push((path, html));
+    }
     for ind in edition.indicators() {
         let path = view::indicator_url(year, &ind.id);
         let hc = render::history_chart(ctx, edition, ind);

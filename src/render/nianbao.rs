@@ -35,10 +35,8 @@ pub(super) fn render_nianbao(
     crumbs: Vec<Link>,
 ) -> Result<(Files, Vec<Diagnostic>), Vec<Diagnostic>> {
     let year = edition.year;
-    let style = &ctx.site.config.numbers;
-    let n = render_narrative(ctx, edition, nb.page.file).map_err(|d| vec![d])?;
-    let charts = charts(ctx, edition, nb);
-    let body = with_tables(&n.html, &n.headings, nb, style, &charts);
+    let (n, charts) = body(ctx, edition, nb).map_err(|d| vec![d])?;
+    let body = n.html;
     let front = &nb.page.front;
     let path = page_path(year);
     let trend = trend_rows(ctx, edition);
@@ -91,9 +89,23 @@ pub(super) fn render_nianbao(
     Ok((files, n.problems))
 }
 
+/// The report's narrative with the tables and this year's charts in place (HTML relative to
+/// the edition folder), and every chart of the page: the site's page and the column-mode
+/// fragment show the same body.
+pub(crate) fn body(
+    ctx: &Ctx,
+    edition: &Edition,
+    nb: &Nianbao,
+) -> Result<(super::page::Narrative, Vec<Chart>), Diagnostic> {
+    let mut n = render_narrative(ctx, edition, nb.page.file)?;
+    let charts = charts(ctx, edition, nb);
+    n.html = with_tables(&n.html, &n.headings, nb, &ctx.site.config.numbers, &charts);
+    Ok((n, charts))
+}
+
 /// A chart of the page: where it is written, what it says, and its SVG.
 #[derive(Debug, Serialize)]
-struct Chart {
+pub(crate) struct Chart {
     src: String,
     alt: String,
     caption: String,

@@ -303,3 +303,44 @@ fn without_the_flag_no_fragments_are_written() {
     p.build();
     assert!(!p.path("public/fragments").exists());
 }
+
+/// The annual report goes into the portal's column too: its fragment holds the tables with
+/// every `headers` reference still pointing at a heading of the fragment, and the charts it
+/// shows are uploaded beside it.
+#[test]
+fn the_annual_report_fragment_keeps_its_tables_whole() {
+    let p = Project::example();
+    p.run(&["build", "--fragments"]).ok();
+    let (text, doc) = fragment(&p, "2023/nianbao.html");
+    assert_self_contained(&text, &doc);
+    let ids: std::collections::BTreeSet<String> = attrs(&doc, "[id]", "id").into_iter().collect();
+    let headers = attrs(&doc, "td[headers]", "headers");
+    // Tables 三 and 四 have merged headings, so each cell lists its headings; table 二's
+    // simple grids use `scope`.
+    assert_eq!(
+        headers.len(),
+        25 * 7 + 15,
+        "one cell per figure of tables 三 and 四"
+    );
+    for h in &headers {
+        for id in h.split_whitespace() {
+            assert!(
+                ids.contains(id),
+                "headers names `{id}`, which the fragment lacks"
+            );
+        }
+    }
+    let sections = texts(&doc, "h2");
+    for numeral in ["一、", "二、", "三、", "四、", "五、", "六、"] {
+        assert!(
+            sections.iter().any(|h| h.starts_with(numeral)),
+            "{numeral} missing from {sections:?}"
+        );
+    }
+    for src in attrs(&doc, "img", "src") {
+        assert!(
+            p.path(&format!("public/fragments/2023/{src}")).is_file(),
+            "{src} is not beside the fragment"
+        );
+    }
+}
