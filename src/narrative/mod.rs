@@ -304,15 +304,36 @@ fn cell(function: &str, id: &str, site: &Site, edition: &Edition) -> Result<Stri
 /// printed, the unit, and `path:line` of the indicator in indicators.yaml.
 fn marked(kind: char, id: &str, text: &str, site: &Site, edition: &Edition, line: usize) -> String {
     use crate::html::escape::escape_html;
+    if let Some(nb) = edition
+        .nianbao
+        .as_ref()
+        .filter(|_| id.starts_with(crate::model::nianbao::ID_PREFIX))
+    {
+        // A cell points at its place in nianbao.yaml; a group sum at the file.
+        let source = site.sources.get(nb.data_file);
+        let line = nb
+            .cells()
+            .find(|(cell_id, _)| cell_id == id)
+            .map_or(1, |(_, c)| {
+                source.text[..c.span.0].matches('\n').count() + 1
+            });
+        let title = format!(
+            "{id}\n{}() = {text}\n来源：{}:{line}",
+            kind_name(kind),
+            source.path.display()
+        );
+        return format!(
+            "<span class=\"gongkai-figure\" data-indicator=\"{}\" title=\"{}\" \
+style=\"text-decoration:underline dotted;cursor:help\">{}</span>",
+            escape_html(id),
+            escape_html(&title),
+            escape_html(text)
+        );
+    }
     let Some(ind) = edition.indicator(id) else {
         return escape_html(text);
     };
-    let function = match kind {
-        'v' => "value",
-        't' => "target",
-        'c' => "completion",
-        _ => "change",
-    };
+    let function = kind_name(kind);
     let title = format!(
         "{id} · {}\n{function}() = {text}（单位：{}）\n来源：{}:{line}",
         ind.name,
@@ -326,6 +347,15 @@ style=\"text-decoration:underline dotted;cursor:help\">{}</span>",
         escape_html(&title),
         escape_html(text)
     )
+}
+
+fn kind_name(kind: char) -> &'static str {
+    match kind {
+        'v' => "value",
+        't' => "target",
+        'c' => "completion",
+        _ => "change",
+    }
 }
 
 /// The line of each `id:` in the edition's indicators.yaml (the first, for a duplicate), in

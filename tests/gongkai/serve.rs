@@ -743,3 +743,49 @@ fn holds_a_limited_number_of_connections_and_keeps_room_for_pages() {
         }
     }
 }
+
+/// A figure of the annual report is marked for review with its cell's line in nianbao.yaml,
+/// and an edit of nianbao.yaml re-renders the report's page (its inputs are fingerprinted
+/// with the page's own text).
+#[test]
+fn the_annual_report_is_reviewed_and_reloaded_like_any_page() {
+    let p = Project::example();
+    let s = Serve::start(&p, &[]);
+    let page = s.get("/2023/nianbao.html");
+    assert_eq!(page.status, 200);
+    let marks = |doc: &scraper::Html| {
+        attrs(
+            doc,
+            "span.gongkai-figure[data-indicator='nb.requests.new.total']",
+            "title",
+        )
+    };
+    let titles = marks(&page.html());
+    assert!(!titles.is_empty(), "the new-applications total is printed");
+    assert_eq!(
+        titles[0],
+        "nb.requests.new.total\nvalue() = 28\n来源：content/2023/nianbao.yaml:21"
+    );
+    let mut events = s.events(page.generation());
+    // One more application from a person, still open at the end of the year: every sum holds.
+    // One write, so the watcher never sees half of the edit.
+    let text = p
+        .read("content/2023/nianbao.yaml")
+        .replace(
+            "new:          [24, 2, 0, 1, 1, 0, 28]",
+            "new:          [25, 2, 0, 1, 1, 0, 29]",
+        )
+        .replace(
+            "carried_over: [1, 0, 0, 0, 0, 0, 1]",
+            "carried_over: [2, 0, 0, 0, 0, 0, 2]",
+        );
+    p.write("content/2023/nianbao.yaml", &text);
+    loop {
+        let (name, _) = events.next();
+        assert_ne!(name, "diagnostics", "the edit keeps every rule");
+        let page = s.get("/2023/nianbao.html");
+        if marks(&page.html())[0].contains("value() = 29") {
+            break;
+        }
+    }
+}
