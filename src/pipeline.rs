@@ -133,9 +133,14 @@ pub fn build_site(
 /// Steps 3 and 4: the site rendered and assembled in memory (or streamed into the staging
 /// folder of `options`), or every error found while rendering.
 pub(crate) fn render_site(site: &Site, options: &RenderOptions) -> Result<Output, Diagnostics> {
-    let shared = Shared::new(site, options)?;
     // Archived editions are copied from archive/<year>/, never re-rendered.
     let archives = Archives::load(site, options.freezing.as_ref().map(|f| f.year));
+    // An annual report written after its edition was archived is not published until the
+    // archive is amended (W011 says so): the home page must not link to it.
+    let report_published = |year: i32| {
+        !archives.contains(year) || archives.has_file(year, crate::model::nianbao::PAGE)
+    };
+    let shared = Shared::new(site, options, &report_published)?;
     let ctx = shared.ctx(site, options);
     let (mut out, mut diags) =
         crate::render::render_editions(&ctx, options, &|year| archives.contains(year));

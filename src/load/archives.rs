@@ -250,6 +250,13 @@ impl Archives {
         self.editions.contains_key(&year)
     }
 
+    /// Whether the archived folder of `year` holds `file` (a path relative to it).
+    pub fn has_file(&self, year: i32, file: &str) -> bool {
+        self.editions
+            .get(&year)
+            .is_some_and(|(_, files)| files.contains_key(file))
+    }
+
     /// Warns when content/<year>/ no longer matches what was frozen: a correction must be an
     /// explicit `archive --amend`, not a silent edit.
     fn check_sources(&mut self, site: &Site, year: i32, manifest: &Manifest) {

@@ -13,6 +13,9 @@ use std::fmt;
 /// The format version every report must state; the 2019 trial format had other columns.
 pub const FORMAT_2021: u32 = 2021;
 
+/// The report's page in its edition folder.
+pub const PAGE: &str = "nianbao.html";
+
 /// Prefix of every cell id, so a cell never shadows an indicator id.
 pub const ID_PREFIX: &str = "nb.";
 

@@ -113,14 +113,25 @@ pub(crate) struct Shared<'a> {
 }
 
 impl<'a> Shared<'a> {
-    pub(crate) fn new(site: &'a Site, options: &RenderOptions) -> Result<Shared<'a>, Diagnostics> {
+    /// `report_published` says whether an edition's annual report page will be in the
+    /// output: an archived edition publishes only what its archive holds.
+    pub(crate) fn new(
+        site: &'a Site,
+        options: &RenderOptions,
+        report_published: &dyn Fn(i32) -> bool,
+    ) -> Result<Shared<'a>, Diagnostics> {
         let (env, origins) = templates::environment(site, &site.theme).map_err(Diagnostics)?;
         let editions: Vec<&Edition> = site
             .editions
             .iter()
             .filter(|e| options.drafts || !e.is_draft())
             .collect();
-        let site_view = Value::from(Serde(view::site_view(site, &editions, options.drafts)));
+        let site_view = Value::from(Serde(view::site_view(
+            site,
+            &editions,
+            options.drafts,
+            report_published,
+        )));
         let inputs = options
             .cache
             .is_some()
@@ -200,7 +211,7 @@ pub(crate) fn with_ctx<R>(
     options: &RenderOptions,
     f: impl FnOnce(&Ctx) -> R,
 ) -> Result<R, Diagnostics> {
-    let shared = Shared::new(site, options)?;
+    let shared = Shared::new(site, options, &|_| true)?;
     let mut ctx = shared.ctx(site, options);
     ctx.freezing = None;
     ctx.preview = false;

@@ -23,7 +23,7 @@ use serde::Serialize;
 
 /// The page's path in the output.
 pub(crate) fn page_path(year: i32) -> String {
-    format!("{year}/nianbao.html")
+    format!("{year}/{PAGE}")
 }
 
 /// The report's page, its charts and data files.

@@ -159,7 +159,12 @@ pub struct SeriesRow {
     pub value: String,
 }
 
-pub fn site_view(site: &Site, editions: &[&Edition], drafts: bool) -> SiteView {
+pub fn site_view(
+    site: &Site,
+    editions: &[&Edition],
+    drafts: bool,
+    report_published: &dyn Fn(i32) -> bool,
+) -> SiteView {
     let c: &SiteConfig = &site.config;
     SiteView {
         title: c.title.clone(),
@@ -176,6 +181,7 @@ pub fn site_view(site: &Site, editions: &[&Edition], drafts: bool) -> SiteView {
         reports: editions
             .iter()
             .rev()
+            .filter(|e| report_published(e.year))
             .filter_map(|e| {
                 let n = e.nianbao.as_ref().filter(|n| {
                     drafts || n.page.front.status != crate::model::config::Status::Draft
@@ -183,7 +189,7 @@ pub fn site_view(site: &Site, editions: &[&Edition], drafts: bool) -> SiteView {
                 Some(EditionLink {
                     year: e.year,
                     title: n.page.front.title.clone(),
-                    url: format!("{}/nianbao.html", e.year),
+                    url: format!("{}/{}", e.year, crate::model::nianbao::PAGE),
                     published: n.page.front.published.chinese(),
                     summary: n.page.front.summary.clone(),
                 })

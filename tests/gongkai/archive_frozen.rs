@@ -646,3 +646,54 @@ fn a_stray_or_resized_file_is_reported_without_being_read() {
     );
     assert!(!opened.contains(&p.path("public/2023/stray.bin")));
 }
+
+/// The usual calendar: the work report is archived in December, the annual disclosure report
+/// of the same year is written in January. Until the archive is amended the report is not
+/// published, nothing links to it, and `build` says why; the amendment publishes it.
+#[test]
+fn an_annual_report_written_after_its_edition_was_archived_waits_for_the_amendment() {
+    let p = Project::example();
+    let aside = tempfile::tempdir().unwrap();
+    for f in ["nianbao.md", "nianbao.yaml"] {
+        std::fs::rename(p.path(&format!("content/2023/{f}")), aside.path().join(f)).unwrap();
+    }
+    p.run(&["archive", "2023"]).ok();
+    for f in ["nianbao.md", "nianbao.yaml"] {
+        std::fs::rename(aside.path().join(f), p.path(&format!("content/2023/{f}"))).unwrap();
+    }
+    let run = p.build();
+    let said = format!("{}{}", run.stdout, run.stderr);
+    assert!(
+        said.contains(
+            "warning[W011]: content/2023/nianbao.md was added after the 2023 edition was archived"
+        ),
+        "{said}"
+    );
+    assert!(!p.path("public/2023/nianbao.html").exists());
+    let links = crate::support::attrs(&p.html("index.html"), "a", "href");
+    assert!(
+        links.contains(&"2022/nianbao.html".to_string()),
+        "{links:?}"
+    );
+    assert!(
+        !links.contains(&"2023/nianbao.html".to_string()),
+        "{links:?}"
+    );
+
+    p.run(&[
+        "archive",
+        "2023",
+        "--amend",
+        "--note",
+        "补充发布2023年政府信息公开工作年度报告",
+    ])
+    .ok();
+    let run = p.build();
+    assert!(!format!("{}{}", run.stdout, run.stderr).contains("W011"));
+    assert!(p.path("public/2023/nianbao.html").is_file());
+    let links = crate::support::attrs(&p.html("index.html"), "a", "href");
+    assert!(
+        links.contains(&"2023/nianbao.html".to_string()),
+        "{links:?}"
+    );
+}
