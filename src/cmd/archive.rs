@@ -31,6 +31,16 @@ pub fn run(args: &ArchiveArgs) -> Result<String, Failure> {
             "the {year} edition is still a draft; set `status: published` in content/{year}/report.md and publish it before archiving"
         )));
     }
+    if edition
+        .nianbao
+        .as_ref()
+        .is_some_and(|n| n.page.front.status == crate::model::config::Status::Draft)
+    {
+        // Frozen without it, the report could only be published later as a correction.
+        return Err(Failure::Refused(format!(
+            "the {year} annual report (content/{year}/nianbao.md) is still a draft; publish it (`status: published`) before archiving the edition, or move nianbao.md and nianbao.yaml out of content/{year}/ until it is ready"
+        )));
+    }
     let folder = root.join("archive").join(year.to_string());
     let date = args
         .date
@@ -49,7 +59,15 @@ pub fn run(args: &ArchiveArgs) -> Result<String, Failure> {
     if let Some(refusal) = occupied(&folder, year) {
         return Err(refusal);
     }
-    let date = date.unwrap_or(edition.report.front.published);
+    // The edition is frozen when its last document came out: the annual report of a year
+    // is published weeks after its work report.
+    let date = date.unwrap_or_else(|| {
+        let report = edition.report.front.published;
+        edition
+            .nianbao
+            .as_ref()
+            .map_or(report, |n| report.max(n.page.front.published))
+    });
     let (mut files, sources, warnings) = render_frozen(root, year, date)?;
     let manifest = Manifest {
         edition: year,

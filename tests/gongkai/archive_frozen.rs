@@ -697,3 +697,36 @@ fn an_annual_report_written_after_its_edition_was_archived_waits_for_the_amendme
         "{links:?}"
     );
 }
+
+/// An edition is frozen on the day its last document came out (its annual report, weeks after
+/// the work report), and never while its annual report is a draft, which would leave the
+/// report to be published later as a correction.
+#[test]
+fn an_edition_is_frozen_with_its_annual_report_published() {
+    let p = Project::example();
+    p.edit(
+        "content/2023/nianbao.md",
+        "status: published",
+        "status: draft",
+    );
+    let run = p.run(&["archive", "2023"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr
+            .contains("the 2023 annual report (content/2023/nianbao.md) is still a draft"),
+        "{}",
+        run.stderr
+    );
+    assert!(!p.path("archive/2023").exists());
+
+    p.edit(
+        "content/2023/nianbao.md",
+        "status: draft",
+        "status: published",
+    );
+    p.run(&["archive", "2023"]).ok();
+    let manifest: serde_json::Value =
+        serde_json::from_str(&p.read("archive/2023/manifest.json")).unwrap();
+    assert_eq!(manifest["frozen"], "2024-01-19");
+    assert!(p.path("archive/2023/nianbao.html").is_file());
+}
