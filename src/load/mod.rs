@@ -13,4 +13,4 @@ pub mod theme;
 pub(crate) mod yaml;
 
 pub use content::{load, load_with, ParseCache};
-pub(crate) use spans::{find_nth_value, split_front_matter};
+pub(crate) use spans::{find_nth_value, split_front_matter, top_level_value};

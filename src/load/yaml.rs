@@ -273,6 +273,12 @@ fn help_for(message: &str) -> String {
         "write the value in the form the message asks for (numbers unquoted, a withheld figure as \"*\")".into()
     } else if message.contains("is not a figure") || message.contains("a figure is") {
         "write the figure as a plain number, e.g. `value: 8084` or `value: 3.5`, or \"*\" for a withheld figure".into()
+    } else if message.contains("a count or an amount is 0 or more")
+        || message.contains("this cell counts cases")
+        || message.contains("write the figure in digits")
+    {
+        // A cell of the annual report (model::nianbao's visitor names what is wrong).
+        "write the cell as the official table has it: a count is a whole number, 0 or more, in digits (~ for a blank cell); only 收费金额 (万元) has decimals".into()
     } else if message.contains("is out of range") {
         "write a value within the range the message gives".into()
     } else if message.contains("duplicate") {

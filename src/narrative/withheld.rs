@@ -180,10 +180,10 @@ fn date_spans(text: &str) -> Vec<(usize, usize)> {
 
 /// A number as a reader could read it, with its byte range.
 #[derive(Debug, PartialEq)]
-struct Reading {
-    start: usize,
-    end: usize,
-    value: f64,
+pub(crate) struct Reading {
+    pub(crate) start: usize,
+    pub(crate) end: usize,
+    pub(crate) value: f64,
 }
 
 fn digit(c: char) -> Option<char> {
@@ -204,7 +204,7 @@ const AMBIGUOUS_SEPARATORS: &[char] = &['，', ' ', '\u{3000}'];
 /// Every number of `text` with every value it can be read as: the whole run of digits with
 /// its decimals, a run grouped by thousands separators as one number (and, where the
 /// separator also separates clauses, as its groups), and a number followed by 万 or 亿 scaled.
-fn numbers(text: &str) -> Vec<Reading> {
+pub(crate) fn numbers(text: &str) -> Vec<Reading> {
     let chars: Vec<(usize, char)> = text.char_indices().collect();
     let byte = |i: usize| chars.get(i).map_or(text.len(), |&(b, _)| b);
     let run_end = |mut j: usize| {

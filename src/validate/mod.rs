@@ -4,6 +4,8 @@
 //! - `data`: indicators.yaml (ids, sums, units, rates, jumps, series, derivable withheld values);
 //! - `narrative`: the Markdown pages (function calls, stray `*`, leaks, personal data, words);
 //! - `front`: front matter metadata (索引号, 文号, dates);
+//! - `nianbao`: the annual disclosure report (the tables' sums, figures in its prose, last
+//!   year's report, its six sections, its deadline);
 //! - `withheld`: withheld figures written into any published text, of any edition;
 //! - `characters`: control characters and non-characters written in any source;
 //! - `links`: internal links and anchors of the rendered pages.
@@ -13,6 +15,7 @@ mod data;
 mod front;
 pub mod links;
 mod narrative;
+mod nianbao;
 mod withheld;
 mod yaml_text;
 
@@ -28,6 +31,7 @@ pub fn validate(site: &Site) -> Diagnostics {
     for edition in &site.editions {
         data::check_edition(site, edition, &mut diags);
         narrative::check_edition(site, edition, &words, &mut diags);
+        nianbao::check_edition(site, edition, &mut diags);
     }
     front::check_site(site, &mut diags);
     withheld::check_site(site, &mut diags);

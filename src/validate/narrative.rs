@@ -66,7 +66,7 @@ pub(super) fn check_edition(
 
 /// The body with template tags, code, link targets and HTML tags blanked out (same byte
 /// offsets), so prose rules see only the words a reader reads.
-fn mask(body: &str) -> String {
+pub(super) fn mask(body: &str) -> String {
     static MASK: OnceLock<Regex> = OnceLock::new();
     let re = MASK.get_or_init(|| {
         Regex::new(r"(?sm)\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}|```.*?```|`[^`\n]*`|\]\([^)\n]*\)|<[^>\n]*>|^\[\^[^\]]*\]:").unwrap()
