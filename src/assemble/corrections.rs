@@ -48,7 +48,7 @@ fn file_title(edition: Option<&crate::model::Edition>, rel: &str) -> String {
         return rel.to_string();
     };
     if rel == "index.html" {
-        return e.report.front.title.clone();
+        return e.front().title.clone();
     }
     if let Some(id) = rel
         .strip_prefix("indicators/")
@@ -96,8 +96,7 @@ pub(crate) fn corrections_page(
             anchor: format!("correction-{year}-{k}"),
             date_cn: Date::parse(&c.date).map_or(c.date.clone(), |d| d.chinese()),
             date: c.date,
-            edition_title: edition
-                .map_or(format!("{year}年度"), |e| e.report.front.title.clone()),
+            edition_title: edition.map_or(format!("{year}年度"), |e| e.front().title.clone()),
             note: c.note,
             current: format!("{year}/index.html"),
             previous: format!("{}/index.html", c.previous),

@@ -84,7 +84,7 @@ fn render_edition(
 ) -> Result<Fragments, Vec<Diagnostic>> {
     let site = ctx.site;
     let year = edition.year;
-    let front = &edition.report.front;
+    let front = edition.front();
     let pages = render::published_pages(edition, drafts);
     let edition_value = render::edition_value(site, edition, &pages);
     let page = |title: &str, path: &str, date: crate::date::Date| {
@@ -100,25 +100,27 @@ fn render_edition(
     };
     let mut rendered: Vec<(String, Result<Vec<u8>, Diagnostic>)> = Vec::new();
 
-    let path = format!("{year}/index.html");
-    rendered.push((
-        path.clone(),
-        render::render_narrative(ctx, edition, edition.report.file).and_then(|n| {
-            render::render_template(
-                ctx,
-                "fragments/edition.html",
-                context! {
-                    site => ctx.site_view.clone(),
-                    prefix => PREFIX,
-                    page => page(&front.title, &path, front.published),
-                    edition => edition_value.clone(),
-                    body => Value::from_safe_string(n.html),
-                    toc => Value::from(Serde(view::toc(&n.headings))),
-                    narrative_has_withheld => n.has_withheld,
-                },
-            )
-        }),
-    ));
+    if let Some(report) = &edition.report {
+        let path = format!("{year}/index.html");
+        rendered.push((
+            path.clone(),
+            render::render_narrative(ctx, edition, report.file).and_then(|n| {
+                render::render_template(
+                    ctx,
+                    "fragments/edition.html",
+                    context! {
+                        site => ctx.site_view.clone(),
+                        prefix => PREFIX,
+                        page => page(&front.title, &path, front.published),
+                        edition => edition_value.clone(),
+                        body => Value::from_safe_string(n.html),
+                        toc => Value::from(Serde(view::toc(&n.headings))),
+                        narrative_has_withheld => n.has_withheld,
+                    },
+                )
+            }),
+        ));
+    }
     for p in &pages {
         let path = format!("{year}/{}.html", p.slug);
         let date = p.front.published.unwrap_or(front.published);

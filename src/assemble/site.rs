@@ -58,7 +58,7 @@ pub(super) fn render_site_pages(
         Some(base) => {
             let sitemap = sitemap_xml(ctx, base, out);
             out.insert("sitemap.xml".into(), sitemap.into_bytes());
-            if let Some(feed) = feed_xml(ctx, base) {
+            if let Some(feed) = feed_xml(ctx, base, out) {
                 out.insert("feed.xml".into(), feed.into_bytes());
             }
         }
@@ -129,10 +129,14 @@ fn sitemap_page(ctx: &Ctx, out: &Output) -> Result<Vec<(String, Vec<u8>)>, Diagn
     }];
     for e in ctx.editions.iter().rev() {
         let year = e.year;
-        let mut links = vec![Link {
-            title: e.report.front.title.clone(),
-            url: format!("{year}/index.html"),
-        }];
+        let mut links: Vec<Link> = e
+            .report
+            .iter()
+            .map(|r| Link {
+                title: r.front.title.clone(),
+                url: format!("{year}/index.html"),
+            })
+            .collect();
         links.extend(e.pages.iter().map(|p| Link {
             title: p.front.title.clone(),
             url: format!("{year}/{}.html", p.slug),
@@ -239,9 +243,40 @@ fn page_date(ctx: &Ctx, path: &str) -> Option<crate::date::Date> {
             .editions
             .iter()
             .find(|e| e.year == y)
-            .map(|e| e.report.front.published),
-        None => ctx.editions.iter().map(|e| e.report.front.published).max(),
+            .map(|e| match &e.nianbao {
+                Some(n) if path.ends_with(&format!("/{}", crate::model::nianbao::PAGE)) => {
+                    n.page.front.published
+                }
+                _ => e.front().published,
+            }),
+        None => ctx.editions.iter().map(|e| e.front().published).max(),
     }
+}
+
+/// Every published document of the site that is in `out` (work reports and annual
+/// reports), newest first: the feed's entries.
+fn documents<'a>(
+    ctx: &'a Ctx,
+    out: &Output,
+) -> Vec<(String, &'a crate::model::config::ReportFront)> {
+    let mut docs: Vec<(String, &crate::model::config::ReportFront)> = ctx
+        .editions
+        .iter()
+        .flat_map(|e| {
+            let report = e
+                .report
+                .as_ref()
+                .map(|r| (format!("{}/index.html", e.year), &r.front));
+            let nianbao = e
+                .nianbao
+                .as_ref()
+                .map(|n| (render::nianbao_path(e.year), &n.page.front));
+            report.into_iter().chain(nianbao)
+        })
+        .filter(|(url, _)| out.contains(url))
+        .collect();
+    docs.sort_by(|a, b| b.1.published.cmp(&a.1.published).then(b.0.cmp(&a.0)));
+    docs
 }
 
 fn sitemap_xml(ctx: &Ctx, base: &str, out: &Output) -> String {
@@ -265,13 +300,10 @@ fn sitemap_xml(ctx: &Ctx, base: &str, out: &Output) -> String {
 }
 
 /// An Atom feed of the editions, newest first; None when there is no edition to announce.
-fn feed_xml(ctx: &Ctx, base: &str) -> Option<String> {
+fn feed_xml(ctx: &Ctx, base: &str, out: &Output) -> Option<String> {
     let c = &ctx.site.config;
-    let updated = ctx
-        .editions
-        .iter()
-        .map(|e| e.report.front.published)
-        .max()?;
+    let documents = documents(ctx, out);
+    let updated = documents.iter().map(|(_, f)| f.published).max()?;
     let mut s = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     s.push_str(&format!(
         "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n",
@@ -295,9 +327,8 @@ fn feed_xml(ctx: &Ctx, base: &str) -> Option<String> {
         "  <author><name>{}</name></author>\n",
         escape_xml(&c.organization)
     ));
-    for e in ctx.editions.iter().rev() {
-        let f = &e.report.front;
-        let url = escape_xml(&absolute(base, &format!("{}/index.html", e.year)));
+    for (path, f) in documents {
+        let url = escape_xml(&absolute(base, &path));
         s.push_str("  <entry>\n");
         s.push_str(&format!("    <title>{}</title>\n", escape_xml(&f.title)));
         s.push_str(&format!("    <id>{url}</id>\n"));

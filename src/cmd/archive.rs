@@ -62,7 +62,7 @@ pub fn run(args: &ArchiveArgs) -> Result<String, Failure> {
     // The edition is frozen when its last document came out: the annual report of a year
     // is published weeks after its work report.
     let date = date.unwrap_or_else(|| {
-        let report = edition.report.front.published;
+        let report = edition.front().published;
         edition
             .nianbao
             .as_ref()

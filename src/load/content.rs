@@ -174,6 +174,8 @@ struct PendingEdition {
     indicators_file: Option<FileId>,
     assets: Vec<(String, std::path::PathBuf)>,
     nianbao: Option<crate::model::nianbao::Nianbao>,
+    /// Neither report.md nor indicators.yaml is there: an edition of the annual report alone.
+    work_report_absent: bool,
 }
 
 fn parse_indicators(
@@ -221,14 +223,28 @@ fn parse_indicators(
                 }
                 continue;
             }
+            // An edition of an annual report alone (most departments publish only that).
+            None if e.work_report_absent && e.nianbao.is_some() => Default::default(),
             None => continue,
         };
+        if e.work_report_absent {
+            editions.push(Edition::new(
+                e.year, None, e.pages, sections, None, e.assets, e.nianbao,
+            ));
+            continue;
+        }
         let (Some(report), Some(file)) = (e.report, e.indicators_file) else {
             continue;
         };
-        let mut edition = Edition::new(e.year, report, e.pages, sections, file, e.assets);
-        edition.nianbao = e.nianbao;
-        editions.push(edition);
+        editions.push(Edition::new(
+            e.year,
+            Some(report),
+            e.pages,
+            sections,
+            Some(file),
+            e.assets,
+            e.nianbao,
+        ));
     }
     editions
 }
@@ -248,9 +264,21 @@ fn load_edition(
     diags: &mut Diagnostics,
     skipped: &mut Vec<PathBuf>,
 ) -> Option<PendingEdition> {
-    let report = read(root, &dir.join("report.md"), sources, diags)
-        .and_then(|f| load_page::<ReportFront>(sources, f, "index".into(), diags));
-    let indicators_file = read(root, &dir.join("indicators.yaml"), sources, diags);
+    // An edition holds a work report (report.md with indicators.yaml), an annual report
+    // (nianbao.md with nianbao.yaml), or both; a folder with only an annual report has no
+    // work report to miss.
+    let work_report_absent = !dir.join("report.md").exists()
+        && !dir.join("indicators.yaml").exists()
+        && (dir.join("nianbao.md").exists() || dir.join("nianbao.yaml").exists());
+    let (report, indicators_file) = if work_report_absent {
+        (None, None)
+    } else {
+        (
+            read(root, &dir.join("report.md"), sources, diags)
+                .and_then(|f| load_page::<ReportFront>(sources, f, "index".into(), diags)),
+            read(root, &dir.join("indicators.yaml"), sources, diags),
+        )
+    };
 
     let mut pages = Vec::new();
     let mut assets = Vec::new();
@@ -316,6 +344,7 @@ fn load_edition(
         indicators_file,
         assets,
         nianbao,
+        work_report_absent,
     })
 }
 
@@ -458,7 +487,7 @@ fn read(
         Err(e) => {
             diags.push(
                 Diagnostic::error("E010", format!("cannot read {}: {e}", shown.display()))
-                    .help("every edition folder needs report.md and indicators.yaml; content/ needs site.yaml"),
+                    .help("an edition folder needs report.md with indicators.yaml (a work report), nianbao.md with nianbao.yaml (an annual disclosure report), or all four; content/ needs site.yaml"),
             );
             None
         }

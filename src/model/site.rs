@@ -33,15 +33,19 @@ impl Site {
     }
 }
 
-/// One yearly report: `content/<year>/`.
+/// One year's documents: `content/<year>/`. An edition has a work report (report.md with
+/// indicators.yaml), an annual disclosure report (nianbao.md with nianbao.yaml), or both:
+/// most departments publish only the annual report.
 #[derive(Debug)]
 pub struct Edition {
     pub year: i32,
-    pub report: Page<ReportFront>,
+    /// The work report, when the edition has one.
+    pub report: Option<Page<ReportFront>>,
     pub pages: Vec<Page<PageFront>>,
     /// Shared with the preview's parse cache: a rebuild does not copy ten thousand indicators.
     pub sections: std::sync::Arc<Vec<Section>>,
-    pub indicators_file: FileId,
+    /// indicators.yaml, which comes with the work report.
+    pub indicators_file: Option<FileId>,
     /// Further files of the edition folder (images, attachments), copied verbatim:
     /// (path relative to the edition folder, absolute path).
     pub assets: Vec<(String, PathBuf)>,
@@ -56,11 +60,12 @@ pub struct Edition {
 impl Edition {
     pub fn new(
         year: i32,
-        report: Page<ReportFront>,
+        report: Option<Page<ReportFront>>,
         pages: Vec<Page<PageFront>>,
         sections: std::sync::Arc<Vec<Section>>,
-        indicators_file: FileId,
+        indicators_file: Option<FileId>,
         assets: Vec<(String, PathBuf)>,
+        nianbao: Option<crate::model::nianbao::Nianbao>,
     ) -> Edition {
         let mut index = HashMap::new();
         for (s, section) in sections.iter().enumerate() {
@@ -87,7 +92,7 @@ impl Edition {
             sections,
             indicators_file,
             assets,
-            nianbao: None,
+            nianbao,
             index,
             wholes,
         }
@@ -120,28 +125,55 @@ impl Edition {
         self.sections.iter().flat_map(|s| s.indicators.iter())
     }
 
+    /// The front matter that stands for the edition (title, dates, publisher): the work
+    /// report's, or the annual report's in an edition without a work report.
+    pub fn front(&self) -> &ReportFront {
+        match (&self.report, &self.nianbao) {
+            (Some(r), _) => &r.front,
+            (None, Some(n)) => &n.page.front,
+            // The loader makes no edition without either.
+            (None, None) => unreachable!("an edition has a work report or an annual report"),
+        }
+    }
+
+    /// The file of that front matter.
+    pub fn front_file(&self) -> FileId {
+        match (&self.report, &self.nianbao) {
+            (Some(r), _) => r.file,
+            (None, Some(n)) => n.page.file,
+            (None, None) => unreachable!("an edition has a work report or an annual report"),
+        }
+    }
+
+    /// The edition's first page, relative to the site root: the work report, or the annual
+    /// report when there is no work report.
+    pub fn url(&self) -> String {
+        match self.report {
+            Some(_) => format!("{}/index.html", self.year),
+            None => format!("{}/{}", self.year, crate::model::nianbao::PAGE),
+        }
+    }
+
     /// Every Markdown page of the edition, report first, as (body, body offset in its file,
     /// file): what the template environment compiles and the narrative rules read.
     pub fn narratives(&self) -> impl Iterator<Item = (&str, usize, FileId)> {
-        std::iter::once((
-            self.report.body.as_str(),
-            self.report.body_start,
-            self.report.file,
-        ))
-        .chain(
-            self.pages
-                .iter()
-                .map(|p| (p.body.as_str(), p.body_start, p.file)),
-        )
-        .chain(
-            self.nianbao
-                .iter()
-                .map(|n| (n.page.body.as_str(), n.page.body_start, n.page.file)),
-        )
+        self.report
+            .iter()
+            .map(|r| (r.body.as_str(), r.body_start, r.file))
+            .chain(
+                self.pages
+                    .iter()
+                    .map(|p| (p.body.as_str(), p.body_start, p.file)),
+            )
+            .chain(
+                self.nianbao
+                    .iter()
+                    .map(|n| (n.page.body.as_str(), n.page.body_start, n.page.file)),
+            )
     }
 
     pub fn is_draft(&self) -> bool {
-        self.report.front.status == crate::model::config::Status::Draft
+        self.front().status == crate::model::config::Status::Draft
     }
 }
 

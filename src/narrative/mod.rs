@@ -330,7 +330,7 @@ style=\"text-decoration:underline dotted;cursor:help\">{}</span>",
             escape_html(text)
         );
     }
-    let Some(ind) = edition.indicator(id) else {
+    let (Some(ind), Some(file)) = (edition.indicator(id), edition.indicators_file) else {
         return escape_html(text);
     };
     let function = kind_name(kind);
@@ -338,7 +338,7 @@ style=\"text-decoration:underline dotted;cursor:help\">{}</span>",
         "{id} · {}\n{function}() = {text}（单位：{}）\n来源：{}:{line}",
         ind.name,
         format::unit(ind, &site.config.numbers),
-        site.sources.get(edition.indicators_file).path.display()
+        site.sources.get(file).path.display()
     );
     format!(
         "<span class=\"gongkai-figure\" data-indicator=\"{}\" title=\"{}\" \
@@ -365,7 +365,10 @@ pub fn indicator_lines<'a>(
     edition: &Edition,
 ) -> std::collections::HashMap<&'a str, usize> {
     let mut lines = std::collections::HashMap::new();
-    let text = &site.sources.get(edition.indicators_file).text;
+    let Some(file) = edition.indicators_file else {
+        return lines;
+    };
+    let text = &site.sources.get(file).text;
     for (i, l) in text.lines().enumerate() {
         let l = l.trim_start().trim_start_matches('-').trim();
         if let Some(v) = l.strip_prefix("id:") {

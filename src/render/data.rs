@@ -136,7 +136,7 @@ struct IndicatorData<'a> {
 
 /// The edition's data as JSON: withheld figures are null with `"withheld": true`.
 pub(crate) fn edition_json<'a>(site: &'a Site, edition: &'a Edition) -> EditionData<'a> {
-    let front = &edition.report.front;
+    let front = edition.front();
     let fig = |f: Option<Figure>| match f {
         Some(Figure::Number(v)) => Some(JsonNumber(v)),
         _ => None,

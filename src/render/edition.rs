@@ -14,25 +14,30 @@ use minijinja::{context, Value};
 use rayon::prelude::*;
 
 pub(super) fn render_home(ctx: &Ctx) -> Result<Files, Vec<Diagnostic>> {
-    let latest = ctx.editions.last().map(|e| {
-        let mut headline: Vec<&Indicator> = e.indicators().filter(|i| i.headline).collect();
-        if headline.is_empty() {
-            headline = e
-                .sections
-                .iter()
-                .filter_map(|s| s.indicators.first())
+    let latest = ctx
+        .editions
+        .iter()
+        .rev()
+        .find(|e| e.report.is_some())
+        .map(|e| {
+            let mut headline: Vec<&Indicator> = e.indicators().filter(|i| i.headline).collect();
+            if headline.is_empty() {
+                headline = e
+                    .sections
+                    .iter()
+                    .filter_map(|s| s.indicators.first())
+                    .collect();
+            }
+            let rows: Vec<_> = headline
+                .into_iter()
+                .map(|i| view::indicator_row(ctx.site, e, i))
                 .collect();
-        }
-        let rows: Vec<_> = headline
-            .into_iter()
-            .map(|i| view::indicator_row(ctx.site, e, i))
-            .collect();
-        context! {
-            link => Value::from(Serde(view::edition_link(e))),
-            has_withheld => rows.iter().any(|r| r.withheld),
-            headline => Value::from(Serde(rows)),
-        }
-    });
+            context! {
+                link => Value::from(Serde(view::edition_link(e))),
+                has_withheld => rows.iter().any(|r| r.withheld),
+                headline => Value::from(Serde(rows)),
+            }
+        });
     let latest = Value::from(latest);
     render_page(
         ctx,
@@ -89,20 +94,23 @@ pub(crate) fn edition_value(
     pages: &[&crate::model::Page<crate::model::config::PageFront>],
 ) -> Value {
     let year = edition.year;
-    let front = &edition.report.front;
-    let page_links: Vec<Link> = std::iter::once(Link {
-        title: front.title.clone(),
-        url: format!("{year}/index.html"),
-    })
-    .chain(pages.iter().map(|p| Link {
-        title: p.front.title.clone(),
-        url: format!("{year}/{}.html", p.slug),
-    }))
-    .chain(published_nianbao(edition, true).map(|n| Link {
-        title: n.page.front.title.clone(),
-        url: super::nianbao::page_path(year),
-    }))
-    .collect();
+    let front = edition.front();
+    let page_links: Vec<Link> = edition
+        .report
+        .iter()
+        .map(|r| Link {
+            title: r.front.title.clone(),
+            url: format!("{year}/index.html"),
+        })
+        .chain(pages.iter().map(|p| Link {
+            title: p.front.title.clone(),
+            url: format!("{year}/{}.html", p.slug),
+        }))
+        .chain(published_nianbao(edition, true).map(|n| Link {
+            title: n.page.front.title.clone(),
+            url: super::nianbao::page_path(year),
+        }))
+        .collect();
     let sections = view::sections(site, edition);
     let table_has_withheld = sections
         .iter()
@@ -110,7 +118,7 @@ pub(crate) fn edition_value(
     context! {
         year,
         title => front.title.clone(),
-        url => format!("{year}/index.html"),
+        url => edition.url(),
         published => front.published.chinese(),
         as_of => front.as_of.map(|d| d.chinese()),
         summary => front.summary.clone(),
@@ -133,10 +141,10 @@ pub(super) fn render_edition(
     let mut files = Vec::new();
     let mut errors = Vec::new();
     let mut problems = Vec::new();
-    let front = &edition.report.front;
+    let front = edition.front();
     let edition_crumb = Link {
         title: format!("{year}年度"),
-        url: format!("{year}/index.html"),
+        url: edition.url(),
     };
     let home_crumb = Link {
         title: "首页".into(),
@@ -172,38 +180,40 @@ pub(super) fn render_edition(
                 render,
             )
         };
-    let report_part = narrative_part(edition.report.file, &|| {
-        let n = render_narrative(ctx, edition, edition.report.file).map_err(|d| vec![d])?;
-        let path = format!("{year}/index.html");
-        let body = Value::from_safe_string(n.html);
-        let toc = Value::from(Serde(view::toc(&n.headings)));
-        let files = render_page(
-            ctx,
-            "edition.html",
-            &path,
-            |care| {
-                head(
-                    ctx,
-                    care,
-                    &front.title,
-                    &path,
-                    Some(article(&front.title, front.published)),
-                    vec![home_crumb.clone()],
-                )
-            },
-            |page| {
-                context! {
-                    site => ctx.site_view.clone(),
-                    page,
-                    edition => edition_value(),
-                    body => body.clone(),
-                    toc => toc.clone(),
-                    narrative_has_withheld => n.has_withheld,
-                }
-            },
-        )
-        .map_err(|d| vec![d])?;
-        Ok((files, n.problems))
+    let report_part = edition.report.as_ref().map(|report| {
+        narrative_part(report.file, &|| {
+            let n = render_narrative(ctx, edition, report.file).map_err(|d| vec![d])?;
+            let path = format!("{year}/index.html");
+            let body = Value::from_safe_string(n.html);
+            let toc = Value::from(Serde(view::toc(&n.headings)));
+            let files = render_page(
+                ctx,
+                "edition.html",
+                &path,
+                |care| {
+                    head(
+                        ctx,
+                        care,
+                        &front.title,
+                        &path,
+                        Some(article(&front.title, front.published)),
+                        vec![home_crumb.clone()],
+                    )
+                },
+                |page| {
+                    context! {
+                        site => ctx.site_view.clone(),
+                        page,
+                        edition => edition_value(),
+                        body => body.clone(),
+                        toc => toc.clone(),
+                        narrative_has_withheld => n.has_withheld,
+                    }
+                },
+            )
+            .map_err(|d| vec![d])?;
+            Ok((files, n.problems))
+        })
     });
     let page_parts = pages.iter().map(|page| {
         narrative_part(page.file, &|| {
@@ -263,12 +273,16 @@ pub(super) fn render_edition(
                     edition,
                     nb,
                     &edition_value(),
-                    vec![home_crumb.clone(), edition_crumb.clone()],
+                    // Alone in its edition, the annual report is the edition's page.
+                    std::iter::once(home_crumb.clone())
+                        .chain(edition.report.as_ref().map(|_| edition_crumb.clone()))
+                        .collect(),
                 )
             },
         )
     });
-    for part in std::iter::once(report_part)
+    for part in report_part
+        .into_iter()
         .chain(page_parts)
         .chain(nianbao_part)
         .collect::<Vec<_>>()
@@ -325,16 +339,18 @@ pub(super) fn render_edition(
             Err(mut ds) => errors.append(&mut ds),
         }
     }
-    files.extend(ctx.settle_all(vec![
-        (
-            format!("{year}/data.csv"),
-            crate::render::data::data_csv(edition),
-        ),
-        (
-            format!("{year}/data.json"),
-            crate::render::data::data_json(site, edition),
-        ),
-    ]));
+    if edition.report.is_some() {
+        files.extend(ctx.settle_all(vec![
+            (
+                format!("{year}/data.csv"),
+                crate::render::data::data_csv(edition),
+            ),
+            (
+                format!("{year}/data.json"),
+                crate::render::data::data_json(site, edition),
+            ),
+        ]));
+    }
     for (rel, path) in &edition.assets {
         match std::fs::read(path) {
             Ok(bytes) => files.push(settle(ctx.stage, format!("{year}/{rel}"), bytes)),

@@ -138,7 +138,16 @@ pub(crate) struct SiteInputs {
 impl SiteInputs {
     pub(super) fn new(site: &Site, editions: &[&Edition], options: &RenderOptions) -> SiteInputs {
         let text = |file: usize| site.sources.get(file).text.as_str();
-        let front = |e: &Edition| &text(e.report.file)[..e.report.body_start];
+        // Both documents' front matter: the site view lists the editions and the annual
+        // reports by title and date.
+        let front = |e: &Edition| {
+            (
+                e.report.as_ref().map(|r| &text(r.file)[..r.body_start]),
+                e.nianbao
+                    .as_ref()
+                    .map(|n| &text(n.page.file)[..n.page.body_start]),
+            )
+        };
         let theme: Vec<(&String, &String, Option<&Vec<u8>>)> = site
             .theme
             .templates
@@ -146,7 +155,7 @@ impl SiteInputs {
             .map(|(k, (v, _))| (k, v, None))
             .chain(site.theme.static_files.iter().map(|(k, v)| (k, k, Some(v))))
             .collect();
-        let fronts: Vec<(i32, &str, bool)> = editions
+        let fronts: Vec<(i32, _, bool)> = editions
             .iter()
             .map(|e| (e.year, front(e), e.is_draft()))
             .collect();
@@ -164,7 +173,7 @@ impl SiteInputs {
         let mut data_upto = BTreeMap::new();
         let mut running = base;
         for e in editions {
-            running = fingerprint((running, text(e.indicators_file)));
+            running = fingerprint((running, e.indicators_file.map(text)));
             data_upto.insert(e.year, running);
         }
         SiteInputs {
@@ -220,8 +229,11 @@ impl PartInputs {
         let previous = ctx
             .site
             .previous(edition.year)
-            .map(|p| text(p.indicators_file));
-        let front = &text(edition.report.file)[..edition.report.body_start];
+            .and_then(|p| p.indicators_file.map(text));
+        let front = edition
+            .report
+            .as_ref()
+            .map(|r| &text(r.file)[..r.body_start]);
         // Any narrative may print a cell of this year's or last year's annual report.
         let report_data = |e: &Edition| e.nianbao.as_ref().map(|n| text(n.data_file));
         let report_front = edition
@@ -238,7 +250,7 @@ impl PartInputs {
         Some(PartInputs {
             edition: fingerprint((inputs.base, front, pages, report_front)),
             data: fingerprint((
-                text(edition.indicators_file),
+                edition.indicators_file.map(text),
                 previous,
                 report_data(edition),
                 previous_report,

@@ -211,7 +211,7 @@ pub(super) fn render_indicator(
     }
 
     let detail = Value::from(Serde(indicator_detail(ctx, edition, ind, charts)));
-    let front = &edition.report.front;
+    let front = edition.front();
     let title = format!("{}（{}年）", ind.name, year);
     let path = view::indicator_url(year, &ind.id);
     let pages = ctx.timings.pages.time(|| {

@@ -28,6 +28,8 @@ pub struct SiteView {
 #[derive(Debug, Clone, Serialize)]
 pub struct EditionLink {
     pub year: i32,
+    /// The edition has a work report (report.md), not only an annual report.
+    pub work_report: bool,
     pub title: String,
     /// Relative to the site root.
     pub url: String,
@@ -188,6 +190,7 @@ pub fn site_view(
                 })?;
                 Some(EditionLink {
                     year: e.year,
+                    work_report: false,
                     title: n.page.front.title.clone(),
                     url: format!("{}/{}", e.year, crate::model::nianbao::PAGE),
                     published: n.page.front.published.chinese(),
@@ -201,15 +204,16 @@ pub fn site_view(
 pub fn edition_link(e: &Edition) -> EditionLink {
     EditionLink {
         year: e.year,
-        title: e.report.front.title.clone(),
-        url: format!("{}/index.html", e.year),
-        published: e.report.front.published.chinese(),
-        summary: e.report.front.summary.clone(),
+        title: e.front().title.clone(),
+        url: e.url(),
+        work_report: e.report.is_some(),
+        published: e.front().published.chinese(),
+        summary: e.front().summary.clone(),
     }
 }
 
 pub fn meta_rows(e: &Edition) -> Vec<MetaRow> {
-    report_meta_rows(&e.report.front)
+    report_meta_rows(e.front())
 }
 
 /// The 政府信息公开 metadata table of a document with report front matter.

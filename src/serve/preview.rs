@@ -176,12 +176,10 @@ td.n{{text-align:right;font-variant-numeric:tabular-nums}}code{{font-size:90%}}<
         );
         let against = findings_by_indicator(site, e, diagnostics);
         let lines = crate::narrative::indicator_lines(site, e);
-        let path = site
-            .sources
-            .get(e.indicators_file)
-            .path
-            .display()
-            .to_string();
+        let path = e
+            .indicators_file
+            .map(|f| site.sources.get(f).path.display().to_string())
+            .unwrap_or_default();
         for ind in e.indicators() {
             let prev_ind: Option<&Indicator> = prev.and_then(|p| p.indicator(&ind.id));
             let cells = [
@@ -235,7 +233,10 @@ fn findings_by_indicator<'a>(
     edition: &crate::model::Edition,
     diagnostics: &'a [crate::diagnostic::Diagnostic],
 ) -> std::collections::HashMap<String, Vec<&'a crate::diagnostic::Diagnostic>> {
-    let text = &site.sources.get(edition.indicators_file).text;
+    let Some(file) = edition.indicators_file else {
+        return Default::default();
+    };
+    let text = &site.sources.get(file).text;
     let starts: Vec<(usize, String)> = text
         .lines()
         .enumerate()
@@ -257,11 +258,7 @@ fn findings_by_indicator<'a>(
     let mut out: std::collections::HashMap<String, Vec<&crate::diagnostic::Diagnostic>> =
         std::collections::HashMap::new();
     for d in diagnostics {
-        let Some(loc) = d
-            .location
-            .as_ref()
-            .filter(|l| l.file == edition.indicators_file)
-        else {
+        let Some(loc) = d.location.as_ref().filter(|l| l.file == file) else {
             continue;
         };
         if let Some((_, id)) = starts.iter().rev().find(|(line, _)| *line <= loc.line) {

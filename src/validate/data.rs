@@ -27,7 +27,10 @@ const COUNT_UNITS: [&str; 14] = [
 ];
 
 pub(super) fn check_edition(site: &Site, edition: &Edition, diags: &mut Diagnostics) {
-    let loc = Locator::new(&site.sources, edition.indicators_file);
+    let Some(file) = edition.indicators_file else {
+        return;
+    };
+    let loc = Locator::new(&site.sources, file);
     let previous = site.previous(edition.year);
     let mut seen: HashMap<&str, usize> = HashMap::new();
     let mut sections_seen: HashMap<&str, usize> = HashMap::new();

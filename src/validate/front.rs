@@ -28,9 +28,17 @@ pub(super) fn check_site(site: &Site, diags: &mut Diagnostics) {
         }
     });
     let mut index_nos: HashMap<&str, i32> = HashMap::new();
-    for edition in &site.editions {
-        let front = &edition.report.front;
-        let file = edition.report.file;
+    // The work report and the annual report are each a published document with its own
+    // metadata (and its own 索引号).
+    let documents = site.editions.iter().flat_map(|e| {
+        let report = e.report.as_ref().map(|r| (e.year, &r.front, r.file));
+        let nianbao = e
+            .nianbao
+            .as_ref()
+            .map(|n| (e.year, &n.page.front, n.page.file));
+        report.into_iter().chain(nianbao)
+    });
+    for (year, front, file) in documents {
         let text = &site.sources.get(file).text;
         let span = |key: &str, value: &str| find_nth_value(text, key, value, 0).unwrap_or((0, 3));
         let at = |d: Diagnostic, (s, e): (usize, usize)| d.at_span(&site.sources, file, s, e);
@@ -49,7 +57,7 @@ pub(super) fn check_site(site: &Site, diags: &mut Diagnostics) {
                 ));
             }
         }
-        if let Some(first) = index_nos.insert(&front.index_no, edition.year) {
+        if let Some(first) = index_nos.insert(&front.index_no, year) {
             diags.push(at(
                 Diagnostic::error(
                     "E028",

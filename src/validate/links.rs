@@ -19,7 +19,15 @@ use std::collections::{HashMap, HashSet};
 pub fn check(site: &Site, out: &Output, to_come: &[String]) -> Vec<Diagnostic> {
     let mut origin: HashMap<String, FileId> = HashMap::new();
     for e in &site.editions {
-        origin.insert(format!("{}/index.html", e.year), e.report.file);
+        if let Some(r) = &e.report {
+            origin.insert(format!("{}/index.html", e.year), r.file);
+        }
+        if let Some(n) = &e.nianbao {
+            origin.insert(
+                format!("{}/{}", e.year, crate::model::nianbao::PAGE),
+                n.page.file,
+            );
+        }
         for p in &e.pages {
             origin.insert(format!("{}/{}.html", e.year, p.slug), p.file);
         }

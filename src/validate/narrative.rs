@@ -51,7 +51,9 @@ pub(super) fn check_edition(
         prose.mixed_percent(diags);
     }
     // Indicator texts (names, notes, sources) are published too.
-    let file = edition.indicators_file;
+    let Some(file) = edition.indicators_file else {
+        return;
+    };
     let text = &site.sources.get(file).text;
     let prose = Prose {
         site,

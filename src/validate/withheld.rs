@@ -89,10 +89,11 @@ pub(super) fn check_site(site: &Site, diags: &mut Diagnostics) {
         if known.is_empty() {
             continue;
         }
-        let file = edition.indicators_file;
-        let text = &site.sources.get(file).text;
-        rule.scan(file, &mask_yaml(text, FIGURE_KEYS), &known, Text::Data);
-        rule.indicator_strings(edition, &known);
+        if let Some(file) = edition.indicators_file {
+            let text = &site.sources.get(file).text;
+            rule.scan(file, &mask_yaml(text, FIGURE_KEYS), &known, Text::Data);
+            rule.indicator_strings(edition, &known);
+        }
         for (_, body_start, file) in edition.narratives() {
             let text = &site.sources.get(file).text;
             let (front, body) = text.split_at(body_start.min(text.len()));
@@ -188,7 +189,9 @@ impl<'s> Rule<'s> {
     /// The strings of an edition's indicators.yaml that reach a page, as YAML read them.
     fn indicator_strings(&mut self, edition: &'s Edition, secrets: &[Secret<'s>]) {
         let site = self.site;
-        let file = edition.indicators_file;
+        let Some(file) = edition.indicators_file else {
+            return;
+        };
         let locator = Locator::new(&site.sources, file);
         // Sections and indicators both have `id:` lines; a repeated id is found again by count.
         let mut seen: HashMap<&str, usize> = HashMap::new();
@@ -225,7 +228,27 @@ impl<'s> Rule<'s> {
 
     /// The front matter of an edition's pages, as YAML read it.
     fn front_strings(&mut self, edition: &Edition, secrets: &[Secret<'s>]) {
-        let report = &edition.report;
+        let documents = edition
+            .report
+            .iter()
+            .chain(edition.nianbao.iter().map(|n| &n.page));
+        for report in documents {
+            self.report_front(report, secrets);
+        }
+        for page in &edition.pages {
+            let strings = [
+                ("title", Some(&page.front.title)),
+                ("summary", page.front.summary.as_ref()),
+            ];
+            self.front(page.file, page.body_start, &strings, secrets);
+        }
+    }
+
+    fn report_front(
+        &mut self,
+        report: &crate::model::Page<crate::model::config::ReportFront>,
+        secrets: &[Secret<'s>],
+    ) {
         let f = &report.front;
         let strings = [
             ("title", Some(&f.title)),
@@ -239,13 +262,6 @@ impl<'s> Rule<'s> {
             ("summary", f.summary.as_ref()),
         ];
         self.front(report.file, report.body_start, &strings, secrets);
-        for page in &edition.pages {
-            let strings = [
-                ("title", Some(&page.front.title)),
-                ("summary", page.front.summary.as_ref()),
-            ];
-            self.front(page.file, page.body_start, &strings, secrets);
-        }
     }
 
     fn front(

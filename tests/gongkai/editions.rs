@@ -704,3 +704,58 @@ fn bundle_unpacked_anywhere_has_every_link_resolving() {
         verified.stdout
     );
 }
+
+/// Most departments publish the annual disclosure report and no work report: an edition of
+/// nianbao.md and nianbao.yaml alone is a whole edition. Its report is the edition's page
+/// (navigation, home page, feed and site map lead there) and nothing links to the work
+/// report's pages it does not have.
+#[test]
+fn an_edition_may_hold_the_annual_report_alone() {
+    let p = Project::example();
+    for year in ["2021", "2022", "2023"] {
+        for f in ["report.md", "indicators.yaml", "plan.md"] {
+            let path = p.path(&format!("content/{year}/{f}"));
+            if path.exists() {
+                std::fs::remove_file(path).unwrap();
+            }
+        }
+    }
+    let run = p
+        .run(&["build", "--base-url", "https://www.example.gov.cn/rsj/"])
+        .ok();
+    assert!(run.stdout.contains("built 3 edition(s)"), "{}", run.stdout);
+    for year in ["2021", "2022", "2023"] {
+        assert!(p.path(&format!("public/{year}/nianbao.html")).is_file());
+        assert!(!p.path(&format!("public/{year}/index.html")).exists());
+        assert!(!p.path(&format!("public/{year}/data.csv")).exists());
+    }
+    let home = p.html("index.html");
+    let nav = crate::support::attrs(&home, "nav.site-nav a", "href");
+    assert!(nav.contains(&"2023/nianbao.html".to_string()), "{nav:?}");
+    assert_eq!(
+        crate::support::texts(&home, "h1"),
+        ["青川区人力资源和社会保障局政府信息公开工作年度报告"]
+    );
+    let listed = crate::support::attrs(&home, "main ol a", "href");
+    assert_eq!(
+        listed,
+        [
+            "2023/nianbao.html",
+            "2022/nianbao.html",
+            "2021/nianbao.html"
+        ],
+        "the reports once, newest first, and no list of work reports"
+    );
+    // The report's own breadcrumbs end at the home page: it is the edition's page.
+    let crumbs = crate::support::attrs(&p.html("2023/nianbao.html"), "nav.breadcrumb a", "href");
+    assert_eq!(crumbs, ["../index.html"]);
+    let feed = p.read("public/feed.xml");
+    assert_eq!(feed.matches("<entry>").count(), 3);
+    assert!(feed.contains("<id>https://www.example.gov.cn/rsj/2023/nianbao.html</id>"));
+    let sitemap = p.read("public/sitemap.xml");
+    assert!(sitemap.contains(
+        "<loc>https://www.example.gov.cn/rsj/2023/nianbao.html</loc><lastmod>2024-01-19</lastmod>"
+    ));
+    assert!(!sitemap.contains("index.html</loc><lastmod>2023"));
+    crate::support::assert_links_resolve(&p.path("public"));
+}
