@@ -19,6 +19,7 @@ mod layers;
 mod leaks;
 mod links;
 mod narrative;
+mod nianbao_page;
 mod output_rules;
 mod pages;
 mod serve;
