@@ -122,10 +122,11 @@ fn charts(ctx: &Ctx, edition: &Edition, nb: &Nianbao) -> Vec<Chart> {
     let year = edition.year;
     let style = &ctx.site.config.numbers;
     let mut out = Vec::new();
-    let bars = |title: &str, points: Vec<(String, f64)>| {
+    // Each point is (full label for the description, label under its bar, value).
+    let bars = |title: &str, points: Vec<(String, String, f64)>| {
         let listed: Vec<String> = points
             .iter()
-            .map(|(l, v)| format!("{l}{}件", format::number(*v, None, style)))
+            .map(|(l, _, v)| format!("{l}{}件", format::number(*v, None, style)))
             .collect();
         let desc = format!("{title}：{}。", listed.join("，"));
         let chart = HistoryChart {
@@ -135,7 +136,7 @@ fn charts(ctx: &Ctx, edition: &Edition, nb: &Nianbao) -> Vec<Chart> {
             part_names: Vec::new(),
             points: points
                 .into_iter()
-                .map(|(label, v)| HistoryPoint {
+                .map(|(_, label, v)| HistoryPoint {
                     label,
                     value: Some(v),
                     value_label: format::number(v, None, style),
@@ -151,7 +152,7 @@ fn charts(ctx: &Ctx, edition: &Edition, nb: &Nianbao) -> Vec<Chart> {
         let points = REQUEST_COLUMNS[..6]
             .iter()
             .zip(&new.cells)
-            .map(|(c, cell)| (c.label.to_string(), cell.value))
+            .map(|(c, cell)| (c.label.to_string(), chart_label(c).to_string(), cell.value))
             .collect();
         let title = format!("{year}年新收政府信息公开申请的申请人情况");
         let (svg, desc) = bars(&title, points);
@@ -165,13 +166,17 @@ fn charts(ctx: &Ctx, edition: &Edition, nb: &Nianbao) -> Vec<Chart> {
         });
     }
     let total = REQUEST_COLUMNS.len() - 1;
-    let mut outcomes: Vec<(String, f64)> = ["granted", "partial"]
+    let mut outcomes: Vec<(String, String, f64)> = ["granted", "partial"]
         .iter()
         .filter_map(|k| nb.request(k))
-        .map(|r| (strip_numbering(&r.label), r.cells[total].value))
+        .map(|r| {
+            let label = strip_numbering(&r.label);
+            (label.clone(), label, r.cells[total].value)
+        })
         .collect();
     for (g, group) in nb.groups.iter().enumerate() {
-        outcomes.push((strip_numbering(group.label), nb.group_sum(g, total)));
+        let label = strip_numbering(group.label);
+        outcomes.push((label.clone(), label, nb.group_sum(g, total)));
     }
     let title = format!("{year}年政府信息公开申请的办理结果");
     let (svg, desc) = bars(&title, outcomes);
@@ -219,6 +224,17 @@ fn charts(ctx: &Ctx, edition: &Edition, nb: &Nianbao) -> Vec<Chart> {
         }
     }
     out
+}
+
+/// The label under an applicant column's bar: the 640-px chart has about four characters'
+/// room per bar, so the six-character names are shortened there; the chart's description and
+/// the page's alt text keep the official names.
+fn chart_label(column: &Column) -> &'static str {
+    match column.key {
+        "charity" => "公益组织",
+        "legal" => "法律服务",
+        _ => column.label,
+    }
 }
 
 /// The year-over-year quantities: (file slug, name, table column heading).
@@ -491,7 +507,7 @@ fn table_four(nb: &Nianbao, style: &NumberStyle) -> String {
     for (c, column) in CASE_COLUMNS.iter().enumerate() {
         s.push_str(&format!(
             "<th id=\"nb-t4-review-{c}\" rowspan=\"2\" headers=\"nb-t4-review\" class=\"num\">{}</th>",
-            column.label
+            case_heading(column)
         ));
     }
     for (key, _, label) in &CASE_ROWS[1..] {
@@ -506,7 +522,7 @@ fn table_four(nb: &Nianbao, style: &NumberStyle) -> String {
         for (c, column) in CASE_COLUMNS.iter().enumerate() {
             s.push_str(&format!(
                 "<th id=\"{group}-{c}\" headers=\"nb-t4-litigation {group}\" class=\"num\">{}</th>",
-                column.label
+                case_heading(column)
             ));
         }
     }
@@ -528,6 +544,18 @@ fn table_four(nb: &Nianbao, style: &NumberStyle) -> String {
     }
     s.push_str("</tr>\n</tbody>\n</table>\n</div>\n");
     s
+}
+
+/// A column heading of table 四, which may break only between its two words ("结果<wbr>维持"):
+/// fifteen columns share the width, and the theme keeps CJK words whole there.
+fn case_heading(column: &Column) -> String {
+    let chars: Vec<char> = column.label.chars().collect();
+    if chars.len() != 4 {
+        return escape_html(column.label);
+    }
+    let (first, second): (String, String) =
+        (chars[..2].iter().collect(), chars[2..].iter().collect());
+    format!("{}<wbr>{}", escape_html(&first), escape_html(&second))
 }
 
 /// Where a cell sits in the official tables, for the data files.

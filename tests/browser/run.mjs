@@ -3,7 +3,8 @@
 // for WCAG 2.1 A/AA (axe-core), broken internal links and #fragments, same text without
 // JavaScript, no horizontal scroll or overlapping text at 360 px, named charts and data tables,
 // legible chart SVGs (no overlapping labels, CJK glyphs from a real CJK font, ≥ 3:1 colours),
-// and HTML validity (Nu HTML Checker). Screenshots go to a folder printed at the end.
+// print on A4 within the text block (home, editions, annual reports), and HTML validity (Nu
+// HTML Checker). Screenshots go to a folder printed at the end.
 //
 // Usage (from the repository root, after `cargo run --release -- build`):
 //   node tests/browser/run.mjs [--site public] [--broken tests/browser/broken] [--shots DIR]
@@ -65,6 +66,8 @@ const CHECKS = {
   'chart-colour-blind#legend': ['2000/charts/bad.svg', 'has no labelled legend entry'],
   print: ['index.html', 'navigation element(s) printed'],
   'print#a4': ['index.html', 'not A4'],
+  'print#wide': ['index.html', 'wider than the A4 text block'],
+  'print#clip': ['index.html', 'cut off in print: div.scroller'],
   vnu: ['index.html', '“img” element must have an “alt” attribute'],
   'care-link': ['index.html', 'no link to the 关怀版 page care/index.html'],
   'care-style': ['care/index.html', 'body font-size 14px < 18px'],
@@ -181,6 +184,44 @@ function probeMobile() {
     }
   }
   return { overflow, overlaps: overlaps.slice(0, 5), count: overlaps.length };
+}
+
+/** Width in CSS px of the A4 text block: 210 mm less the side margins of the @page rule. */
+function probePrintBlock() {
+  const px = (v) => {
+    const m = /^([\d.]+)(mm|cm|in|pt|px)$/.exec((v || '').trim());
+    return m ? Number(m[1]) * { mm: 96 / 25.4, cm: 96 / 2.54, in: 96, pt: 96 / 72, px: 1 }[m[2]] : 0;
+  };
+  let left = 0;
+  let right = 0;
+  const visit = (rules) => {
+    for (const r of rules) {
+      if (r instanceof CSSPageRule) {
+        left = px(r.style.marginLeft) || left;
+        right = px(r.style.marginRight) || right;
+      } else if (r.cssRules) visit(r.cssRules);
+    }
+  };
+  for (const sheet of document.styleSheets) {
+    try { visit(sheet.cssRules); } catch { /* a sheet from elsewhere: not readable */ }
+  }
+  return Math.floor((210 * 96) / 25.4 - left - right);
+}
+
+/** In print media at the text block's width: how far the page sticks out, and scrollers that cut content off. */
+function probePrintFit() {
+  const name = (e) => e.tagName.toLowerCase() + (e.className && typeof e.className === 'string'
+    ? '.' + e.className.trim().split(/\s+/).join('.') : '');
+  const overflow = document.scrollingElement.scrollWidth - window.innerWidth;
+  const widest = [...document.querySelectorAll('main *')]
+    .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1)
+    .map((e) => `${name(e)} reaches ${Math.round(e.getBoundingClientRect().right)}px`)[0] || '';
+  const clipped = [...document.querySelectorAll('main *')].filter((e) => {
+    const o = getComputedStyle(e).overflowX;
+    return (o === 'auto' || o === 'scroll') && e.scrollWidth > e.clientWidth + 1
+      && e.getClientRects().length > 0;
+  }).slice(0, 3).map((e) => `${name(e)} shows ${e.clientWidth} of ${e.scrollWidth}px`);
+  return { overflow, widest, clipped };
 }
 
 /** Chart SVG loaded as a document: text boxes, fills and strokes. */
@@ -322,13 +363,20 @@ async function checkSite(site, browser, results, { shots, label, only = /(?:)/ }
     results.add('mobile-overlap', rel, mob.overlaps.map((o) => `overlapping text at 360px: ${o}`)
       .concat(mob.count > 5 ? [`…and ${mob.count - 5} more`] : []));
 
-    // print: navigation hidden, content kept
-    if (/(^|\/)\d{4}\/index\.html$/.test(rel) || rel === 'index.html' || rel.includes('broken-print')) {
+    // print: navigation hidden, content kept, and every table within the A4 text block
+    // (the home page, each edition, and the annual reports with their 15-column table 四)
+    if (/(^|\/)\d{4}\/(index|nianbao)\.html$/.test(rel) || rel === 'index.html' || rel.includes('broken-print')) {
       await d.emulateMedia({ media: 'print' });
       const pr = await d.evaluate(() => {
         const shown = (sel) => [...document.querySelectorAll(sel)].filter((e) => e.getClientRects().length > 0).length;
         return { nav: shown('nav, .skip-link'), main: (document.querySelector('main')?.innerText || '').trim().length };
       });
+      // lay the page out at the width of the A4 text block (A4 less the @page side margins),
+      // as printing does: nothing may stick out of it, nor be cut off inside a scroller
+      const block = await d.evaluate(probePrintBlock);
+      await d.setViewportSize({ width: block, height: 900 });
+      const fit = await d.evaluate(probePrintFit);
+      await d.setViewportSize({ width: 1280, height: 900 });
       await d.emulateMedia({ media: null });
       // the theme's @page rule decides the paper: every page of the PDF must be A4
       const pdf = (await d.pdf({ preferCSSPageSize: true })).toString('latin1');
@@ -337,6 +385,8 @@ async function checkSite(site, browser, results, { shots, label, only = /(?:)/ }
       results.add('print', rel, [pr.nav ? `${pr.nav} navigation element(s) printed` : null,
         pr.main ? null : 'main content not printed',
         !boxes.length ? 'printed PDF has no pages' : null,
+        fit.overflow > 0 ? `printed content is ${fit.overflow}px wider than the A4 text block (${block}px): ${fit.widest}` : null,
+        ...fit.clipped.map((c) => `cut off in print: ${c}`),
         notA4.length ? `printed on ${notA4[0].map(Math.round).join('×')} pt paper, not A4 (595×842)` : null]);
     }
   };
@@ -469,8 +519,10 @@ async function screenshots(desktop, mobile, origin, pages, dir, label) {
   await mkdir(dir, { recursive: true });
   const edition = pages.filter((p) => /^\d{4}\/index\.html$/.test(p)).pop();
   const indicator = pages.filter((p) => /^\d{4}\/indicators\//.test(p) && p.startsWith(edition?.slice(0, 4))).find(Boolean);
-  const wanted = [['home', 'index.html'], ['edition', edition], ['indicator', indicator],
-    ['care-home', 'care/index.html'], ['care-indicator', indicator && 'care/' + indicator]]
+  const nianbao = edition?.replace(/index\.html$/, 'nianbao.html');
+  const wanted = [['home', 'index.html'], ['edition', edition], ['indicator', indicator], ['nianbao', nianbao],
+    ['care-home', 'care/index.html'], ['care-indicator', indicator && 'care/' + indicator],
+    ['care-nianbao', nianbao && 'care/' + nianbao]]
     .filter(([, p]) => p && pages.includes(p));
   for (const [name, p] of wanted) {
     for (const [ctx, w] of [[desktop, 1280], [mobile, 360]]) {
@@ -480,14 +532,16 @@ async function screenshots(desktop, mobile, origin, pages, dir, label) {
       await page.close();
     }
   }
-  if (edition) {
+  // printed to A4: the edition's first three pages, and the whole annual report
+  for (const [name, p, last] of [['edition', edition, '3'], ['nianbao', nianbao, '99']]) {
+    if (!p || !pages.includes(p)) continue;
     const page = await desktop.newPage();
-    await page.goto(origin + edition, { waitUntil: 'load' });
-    const pdf = path.join(dir, `${label}edition-print.pdf`);
+    await page.goto(origin + p, { waitUntil: 'load' });
+    const pdf = path.join(dir, `${label}${name}-print.pdf`);
     await page.pdf({ path: pdf, format: 'A4', printBackground: true });
     await page.close();
     try {
-      await run('pdftoppm', ['-png', '-r', '60', '-f', '1', '-l', '3', pdf, path.join(dir, `${label}edition-print`)]);
+      await run('pdftoppm', ['-png', '-r', '60', '-f', '1', '-l', last, pdf, path.join(dir, `${label}${name}-print`)]);
     } catch (e) {
       console.log(`(pdftoppm unavailable, print kept as PDF only: ${e.message.split('\n')[0]})`);
     }
