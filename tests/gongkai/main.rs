@@ -20,6 +20,7 @@ mod leaks;
 mod links;
 mod narrative;
 mod nianbao;
+mod nianbao_new;
 mod output_rules;
 mod pages;
 mod serve;
