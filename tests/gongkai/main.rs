@@ -23,6 +23,7 @@ mod nianbao;
 mod nianbao_new;
 mod output_rules;
 mod pages;
+mod readme;
 mod serve;
 mod site;
 mod withheld;
