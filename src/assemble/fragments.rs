@@ -86,7 +86,12 @@ fn render_edition(
     let year = edition.year;
     let front = edition.front();
     let pages = render::published_pages(edition, drafts);
-    let edition_value = render::edition_value(site, edition, &pages);
+    let edition_value = render::edition_value(
+        site,
+        edition,
+        &pages,
+        render::published_nianbao(edition, drafts),
+    );
     let page = |title: &str, path: &str, date: crate::date::Date| {
         Value::from(Serde(FragmentPage {
             title: title.to_string(),

@@ -62,14 +62,16 @@ pub(super) fn render_history(ctx: &Ctx, out: &mut Output, errors: &mut Vec<Diagn
     }
 }
 
-/// `data/nianbao.csv` and `.json`: every edition's annual report, when any has one.
+/// `data/nianbao.csv` and `.json`: every published annual report, when there is one. A
+/// published edition's report may still be a draft (it comes out weeks later): its blank
+/// cells would read as a report of zeros.
 fn nianbao_data(
     ctx: &Ctx,
 ) -> Result<(Vec<crate::write::Settled>, Vec<Diagnostic>), Vec<Diagnostic>> {
     let reports: Vec<(i32, &crate::model::nianbao::Nianbao)> = ctx
         .editions
         .iter()
-        .filter_map(|e| e.nianbao.as_ref().map(|n| (e.year, n)))
+        .filter_map(|e| render::published_nianbao(e, ctx.drafts).map(|n| (e.year, n)))
         .collect();
     let texts = || {
         let texts: Vec<&str> = reports

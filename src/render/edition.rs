@@ -88,10 +88,12 @@ pub(crate) fn published_nianbao(
 }
 
 /// What every page of an edition sees as `edition`: metadata, pages, overview tables.
+/// `pages` and `nianbao` are the ones published in this build, so no page links a draft.
 pub(crate) fn edition_value(
     site: &Site,
     edition: &Edition,
     pages: &[&crate::model::Page<crate::model::config::PageFront>],
+    nianbao: Option<&crate::model::nianbao::Nianbao>,
 ) -> Value {
     let year = edition.year;
     let front = edition.front();
@@ -106,7 +108,7 @@ pub(crate) fn edition_value(
             title: p.front.title.clone(),
             url: format!("{year}/{}.html", p.slug),
         }))
-        .chain(published_nianbao(edition, true).map(|n| Link {
+        .chain(nianbao.map(|n| Link {
             title: n.page.front.title.clone(),
             url: super::nianbao::page_path(year),
         }))
@@ -156,7 +158,14 @@ pub(super) fn render_edition(
     let edition_view = std::sync::OnceLock::new();
     let edition_value = || {
         edition_view
-            .get_or_init(|| edition_value(site, edition, &pages))
+            .get_or_init(|| {
+                edition_value(
+                    site,
+                    edition,
+                    &pages,
+                    published_nianbao(edition, options.drafts),
+                )
+            })
             .clone()
     };
     let article = |title: &str, date: crate::date::Date| ArticleMeta {

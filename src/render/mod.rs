@@ -84,6 +84,8 @@ pub(crate) struct Ctx<'a> {
     inputs: Option<&'a SiteInputs>,
     freezing: Option<&'a crate::render::Freezing>,
     preview: bool,
+    /// Whether draft editions, pages and annual reports are published (`--drafts`).
+    pub(crate) drafts: bool,
     timings: &'a crate::timings::Timings,
     secrets: &'a [crate::narrative::withheld::Secret<'a>],
 }
@@ -159,6 +161,7 @@ impl<'a> Shared<'a> {
             inputs: self.inputs.as_ref(),
             freezing: options.freezing.as_ref(),
             preview: options.preview,
+            drafts: options.drafts,
             timings: &self.timings,
             secrets: &self.secrets,
         }

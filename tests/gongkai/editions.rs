@@ -758,4 +758,16 @@ fn an_edition_may_hold_the_annual_report_alone() {
     ));
     assert!(!sitemap.contains("index.html</loc><lastmod>2023"));
     crate::support::assert_links_resolve(&p.path("public"));
+
+    // The next edition is started the same way: an annual report, no work report.
+    let run = p.run(&["new", "2024"]).ok();
+    assert!(
+        run.stdout.contains("an annual report only"),
+        "{}",
+        run.stdout
+    );
+    assert!(p.path("content/2024/nianbao.yaml").is_file());
+    assert!(p.path("content/2024/nianbao.md").is_file());
+    assert!(!p.path("content/2024/report.md").exists());
+    assert!(!p.path("content/2024/indicators.yaml").exists());
 }

@@ -1,6 +1,6 @@
 //! Pages carry the disclosure metadata, portal head tags and tables an inspector looks for.
 
-use crate::support::{attrs, rows, texts, Project};
+use crate::support::{assert_links_resolve, attrs, rows, texts, Project};
 
 #[test]
 fn edition_page_has_metadata_table_head_tags_and_overview() {
@@ -140,6 +140,43 @@ fn drafts_are_left_out_unless_asked_for() {
     assert!(p.path("public/2024/index.html").exists());
     let doc = p.html("index.html");
     assert_eq!(attrs(&doc, "ol.editions a", "href")[0], "2024/index.html");
+}
+
+#[test]
+fn a_draft_annual_report_of_a_published_edition_is_left_out_unless_asked_for() {
+    // December to January: the work report is out, the annual report is still a draft.
+    let p = Project::example();
+    p.edit(
+        "content/2023/nianbao.md",
+        "status: published",
+        "status: draft",
+    );
+    p.build();
+    assert!(p.path("public/2023/index.html").exists());
+    assert!(!p.path("public/2023/nianbao.html").exists());
+    for page in ["index.html", "2023/index.html", "2023/plan.html"] {
+        assert!(
+            !p.read(&format!("public/{page}"))
+                .contains("2023/nianbao.html"),
+            "{page} links the draft"
+        );
+    }
+    // Its blank or unchecked cells are not open data either.
+    let data = p.read("public/data/nianbao.csv");
+    assert!(data.contains("\n2022,"));
+    assert!(
+        !data.contains("\n2023,"),
+        "the draft is in data/nianbao.csv"
+    );
+    assert!(!p
+        .read("public/data/nianbao.json")
+        .contains("\"year\": 2023"));
+    assert_links_resolve(&p.path("public"));
+
+    p.run(&["build", "--drafts"]).ok();
+    assert!(p.path("public/2023/nianbao.html").exists());
+    assert!(p.read("public/2023/index.html").contains("nianbao.html"));
+    assert!(p.read("public/data/nianbao.csv").contains("\n2023,"));
 }
 
 #[test]

@@ -1,12 +1,15 @@
 //! `gongkai new <year>`: scaffolds content/<year>/ from the latest edition: the same sections
-//! and indicators with every figure left 待填报, the previous report's headings, status draft.
+//! and indicators with every figure left 待填报, the previous report's headings, status draft,
+//! and the annual disclosure report (see [`nianbao`]). The project is read through the
+//! loader, so a project that does not load is refused with the located errors `check` gives.
+
+mod nianbao;
 
 use crate::cli::NewArgs;
 use crate::model::config::ReportFront;
-use crate::model::{IndicatorsFile, Section};
+use crate::model::Section;
 use crate::pipeline::Failure;
 use std::fmt::Write as _;
-use std::path::Path;
 
 pub fn run(args: &NewArgs) -> Result<String, Failure> {
     let content = args.root.join("content");
@@ -17,76 +20,67 @@ pub fn run(args: &NewArgs) -> Result<String, Failure> {
             "content/{year}/ already exists; gongkai new never overwrites an edition (delete or rename the folder first if you really mean to start over)"
         )));
     }
-    let latest = latest_year(&content).ok_or_else(|| {
+    let site = crate::load::load(&args.root).map_err(|(s, d)| Failure::Content(s, d))?;
+    let prev = site.editions.last().ok_or_else(|| {
         Failure::Refused(format!(
             "no edition to start from in {}: create content/<year>/report.md and indicators.yaml by hand for the first edition",
             content.display()
         ))
     })?;
+    let latest = prev.year;
     if latest >= year {
         return Err(Failure::Refused(format!(
             "the latest edition is {latest}; a new edition must come after it"
         )));
     }
-    let prev = content.join(latest.to_string());
-    let read = |name: &str| {
-        std::fs::read_to_string(prev.join(name))
-            .map_err(|e| Failure::Refused(format!("cannot read content/{latest}/{name}: {e}")))
-    };
-    let indicators_text = read("indicators.yaml")?;
-    let report_text = read("report.md")?;
-    let indicators: IndicatorsFile = serde_yaml::from_str(&indicators_text).map_err(|e| {
-        Failure::Refused(format!(
-            "content/{latest}/indicators.yaml does not load ({e}); run `gongkai check` and fix it first"
-        ))
-    })?;
-    let (front_text, body_start) =
-        crate::load::split_front_matter(&report_text).ok_or_else(|| {
-            Failure::Refused(format!("content/{latest}/report.md has no front matter"))
-        })?;
-    let front: ReportFront = serde_yaml::from_str(front_text).map_err(|e| {
-        Failure::Refused(format!(
-            "content/{latest}/report.md front matter does not load ({e}); run `gongkai check` and fix it first"
-        ))
-    })?;
 
     let shift = |s: &str| shift_years(s, latest, year);
-    let files = [
+    let previous_report = prev.nianbao.as_ref().map(|n| (latest, n));
+    // A site that publishes only annual reports gets only an annual report.
+    let work_report = prev.report.as_ref().map(|report| {
+        [
+            (
+                "indicators.yaml",
+                indicators_yaml(&prev.sections, latest, year),
+            ),
+            (
+                "report.md",
+                report_md(&report.front, &report.body, year, &shift),
+            ),
+        ]
+    });
+    let files = work_report.into_iter().flatten().chain([
+        ("nianbao.yaml", nianbao::yaml(year, previous_report)),
         (
-            "indicators.yaml",
-            indicators_yaml(&indicators.sections, latest, year),
+            "nianbao.md",
+            nianbao::markdown(year, &site.config, previous_report),
         ),
-        (
-            "report.md",
-            report_md(&front, &report_text[body_start..], year, &shift),
-        ),
-    ];
+    ]);
     std::fs::create_dir_all(&target)
         .map_err(|e| Failure::Io(format!("cannot create {}: {e}", target.display())))?;
     for (name, text) in files {
         std::fs::write(target.join(name), text)
             .map_err(|e| Failure::Io(format!("cannot write content/{year}/{name}: {e}")))?;
     }
-    let count: usize = indicators.sections.iter().map(|s| s.indicators.len()).sum();
+    let count: usize = prev.sections.iter().map(|s| s.indicators.len()).sum();
+    let carried = match previous_report {
+        Some((latest, _)) => format!(
+            "the {latest} report's carried-over requests and documents in force are comments beside the rows that must agree with them"
+        ),
+        None => "no earlier annual report to carry figures from: delete nianbao.md and nianbao.yaml if this site does not publish one".to_string(),
+    };
+    let work = match prev.report {
+        Some(_) => format!(
+            "{} section(s), {count} indicator(s) to fill (every `value: ~` is 待填报), report.md with the {latest} headings, status: draft",
+            prev.sections.len()
+        ),
+        None => format!("an annual report only, as in the {latest} edition"),
+    };
     Ok(format!(
-        "created content/{year}/ from the {latest} edition: {} section(s), {count} indicator(s) to fill (every `value: ~` is 待填报), report.md with the {latest} headings, status: draft\nnext: fill in the figures and the narrative, then run `gongkai check --drafts`\n",
-        indicators.sections.len()
+        "created content/{year}/ from the {latest} edition: {work}\n\
+         annual report: nianbao.yaml with every cell blank (`~` reads as 0: fill in every row), nianbao.md with the six sections, status: draft; {carried}\n\
+         next: fill in the figures and the narrative, then run `gongkai check --drafts`\n"
     ))
-}
-
-/// The newest four-digit year folder of content/.
-fn latest_year(content: &Path) -> Option<i32> {
-    std::fs::read_dir(content)
-        .ok()?
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
-        .filter_map(|e| {
-            let name = e.file_name().to_string_lossy().into_owned();
-            (name.len() == 4 && name.bytes().all(|b| b.is_ascii_digit()))
-                .then(|| name.parse().ok())
-                .flatten()
-        })
-        .max()
 }
 
 /// Four-digit years `from` and `from + 1` in `s`, moved on by `to - from` (a report for
