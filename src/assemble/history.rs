@@ -15,6 +15,13 @@ use std::collections::BTreeMap;
 
 /// Adds every indicator's cross-edition page and CSV, and the open data of everything.
 pub(super) fn render_history(ctx: &Ctx, out: &mut Output, errors: &mut Vec<Diagnostic>) {
+    // Rendered and archived editions are in `out` by now.
+    let published: Vec<i32> = ctx
+        .editions
+        .iter()
+        .map(|e| e.year)
+        .filter(|&y| out.contains(&render::nianbao_path(y)))
+        .collect();
     // The latest edition that has each indicator gives its name, unit and chart.
     let mut latest: BTreeMap<&str, (&Edition, &Indicator)> = BTreeMap::new();
     for e in &ctx.editions {
@@ -52,7 +59,7 @@ pub(super) fn render_history(ctx: &Ctx, out: &mut Output, errors: &mut Vec<Diagn
                 Ok((files, Vec::new()))
             },
         )))
-        .chain(rayon::iter::once(nianbao_data(ctx)))
+        .chain(rayon::iter::once(nianbao_data(ctx, &published)))
         .collect();
     for page in pages {
         match page {
@@ -65,12 +72,16 @@ pub(super) fn render_history(ctx: &Ctx, out: &mut Output, errors: &mut Vec<Diagn
 /// `data/nianbao.csv` and `.json`: every published annual report, when there is one. A
 /// published edition's report may still be a draft (it comes out weeks later): its blank
 /// cells would read as a report of zeros.
+/// Only reports whose page is published are listed: not a draft, and not one written after
+/// its edition was archived (`published` holds the years whose page is in the output).
 fn nianbao_data(
     ctx: &Ctx,
+    published: &[i32],
 ) -> Result<(Vec<crate::write::Settled>, Vec<Diagnostic>), Vec<Diagnostic>> {
     let reports: Vec<(i32, &crate::model::nianbao::Nianbao)> = ctx
         .editions
         .iter()
+        .filter(|e| published.contains(&e.year))
         .filter_map(|e| render::published_nianbao(e, ctx.drafts).map(|n| (e.year, n)))
         .collect();
     let texts = || {

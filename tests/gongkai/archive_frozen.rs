@@ -670,6 +670,21 @@ fn an_annual_report_written_after_its_edition_was_archived_waits_for_the_amendme
         "{said}"
     );
     assert!(!p.path("public/2023/nianbao.html").exists());
+    let years = |p: &Project| -> Vec<String> {
+        let csv = p.read("public/data/nianbao.csv");
+        let mut years: Vec<String> = csv
+            .lines()
+            .skip(1)
+            .map(|l| l.split(',').next().unwrap().to_string())
+            .collect();
+        years.dedup();
+        years
+    };
+    assert_eq!(
+        years(&p),
+        ["2021", "2022"],
+        "an unpublished report's data stays out"
+    );
     let links = crate::support::attrs(&p.html("index.html"), "a", "href");
     assert!(
         links.contains(&"2022/nianbao.html".to_string()),
@@ -691,6 +706,7 @@ fn an_annual_report_written_after_its_edition_was_archived_waits_for_the_amendme
     let run = p.build();
     assert!(!format!("{}{}", run.stdout, run.stderr).contains("W011"));
     assert!(p.path("public/2023/nianbao.html").is_file());
+    assert_eq!(years(&p), ["2021", "2022", "2023"]);
     let links = crate::support::attrs(&p.html("index.html"), "a", "href");
     assert!(
         links.contains(&"2023/nianbao.html".to_string()),

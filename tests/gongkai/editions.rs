@@ -771,3 +771,25 @@ fn an_edition_may_hold_the_annual_report_alone() {
     assert!(!p.path("content/2024/report.md").exists());
     assert!(!p.path("content/2024/indicators.yaml").exists());
 }
+
+/// A draft annual report is left out of the later reports' year-over-year table and charts,
+/// as it is left out of everything else published.
+#[test]
+fn a_draft_annual_report_is_not_in_a_later_reports_trend() {
+    let p = Project::example();
+    p.edit(
+        "content/2022/nianbao.md",
+        "status: published",
+        "status: draft",
+    );
+    p.build();
+    let doc = p.html("2023/nianbao.html");
+    let years: Vec<String> = texts(&doc, "section[aria-labelledby=nb-trend] table tbody th");
+    assert_eq!(years, ["2021年", "2023年"]);
+    let desc = p.read("public/2023/charts/nianbao-new.svg");
+    assert!(desc.contains("2021—2023年"), "{desc}");
+    assert!(
+        !desc.contains("、32件、"),
+        "2022's 32 new requests are not drawn"
+    );
+}

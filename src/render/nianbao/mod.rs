@@ -199,7 +199,7 @@ fn charts(ctx: &Ctx, edition: &Edition, nb: &Nianbao) -> Vec<Chart> {
         .editions
         .iter()
         .filter(|e| e.year <= year)
-        .filter_map(|e| e.nianbao.as_ref().map(|n| (e.year, n)))
+        .filter_map(|e| super::edition::published_nianbao(e, ctx.drafts).map(|n| (e.year, n)))
         .collect();
     if history.len() >= 2 {
         for (slug, name, _) in TREND {
@@ -280,7 +280,7 @@ fn trend_rows(ctx: &Ctx, edition: &Edition) -> Option<(Vec<&'static str>, Vec<Tr
         .iter()
         .filter(|e| e.year <= edition.year)
         .filter_map(|e| {
-            let n = e.nianbao.as_ref()?;
+            let n = super::edition::published_nianbao(e, ctx.drafts)?;
             Some(TrendRow {
                 year: e.year,
                 url: page_path(e.year),
