@@ -128,7 +128,33 @@ impl Reader<'_> {
         let mut groups = national_groups();
         for (key, items) in &file.row_set {
             match groups.iter_mut().find(|g| g.key == key) {
-                Some(g) if !items.is_empty() => g.items = items.clone(),
+                Some(g) if !items.is_empty() => {
+                    // An item key becomes part of cell ids, HTML ids and file names: the
+                    // characters of an id only, each once.
+                    let mut seen = std::collections::HashSet::new();
+                    for (item, label) in items {
+                        let well_formed = item.starts_with(|c: char| c.is_ascii_lowercase())
+                            && item
+                                .chars()
+                                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+                        if !well_formed || !seen.insert(item.as_str()) || label.trim().is_empty() {
+                            let span = self.key_span(&["row_set", key]);
+                            let why = if !well_formed {
+                                "is not a key: lowercase letters, digits and _ only, starting with a letter"
+                            } else if label.trim().is_empty() {
+                                "has no label"
+                            } else {
+                                "is listed twice"
+                            };
+                            self.error(
+                                span,
+                                format!("row_set.{key}: item `{item}` {why}"),
+                                "list each item once as `- [key, 标签]`, e.g. `- [secret, 属于国家秘密]`",
+                            );
+                        }
+                    }
+                    g.items = items.clone();
+                }
                 Some(_) => {
                     let span = self.key_span(&["row_set", key]);
                     self.error(

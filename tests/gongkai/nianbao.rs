@@ -467,3 +467,53 @@ fn editing_an_archived_report_warns() {
             .contains("was changed after the 2022 edition was archived"));
     }
 }
+
+/// A province's row set replaces a group's items; its labels reach the page escaped, and an
+/// item key, which becomes part of cell ids and HTML ids, may only be an id.
+#[test]
+fn a_provincial_row_set_is_published_escaped_and_its_keys_are_ids() {
+    let p = Project::example();
+    let yaml = p.read("content/2023/nianbao.yaml");
+    // （六） with two items instead of three; the example's three are [1…1], [0…0], [1…1], so
+    // two items of [1…1] keep every sum.
+    let lines: Vec<String> = yaml
+        .lines()
+        .map(|l| match l.trim_start().split(':').next().unwrap() {
+            "no_correction" => "    quit: [1, 0, 0, 0, 0, 0, 1]".to_string(),
+            "no_fee" => "    fee: [0, 0, 0, 0, 0, 0, 0]".to_string(),
+            "other" if l.starts_with("    other:") => "    fee2: [1, 0, 0, 0, 0, 0, 1]".to_string(),
+            _ => l.to_string(),
+        })
+        .collect();
+    assert!(yaml.contains("    no_correction: [1, 0, 0, 0, 0, 0, 1]"));
+    assert!(yaml.contains("    other:         [1, 0, 0, 0, 0, 0, 1]"));
+    let text = lines.join("\n").replace(
+        "format: 2021\n",
+        "format: 2021\nrow_set:\n  other:\n    - [quit, \"申请人撤回<script>申请\"]\n    - [fee, 逾期未缴费]\n    - [fee2, 其他]\n",
+    );
+    p.write("content/2023/nianbao.yaml", &text);
+    p.build();
+    let html = p.read("public/2023/nianbao.html");
+    assert!(
+        html.contains("1.申请人撤回&lt;script&gt;申请"),
+        "the label is escaped"
+    );
+    assert!(!html.contains("<script>申请"));
+    let csv = p.read("public/2023/nianbao.csv");
+    assert!(
+        csv.contains("nb.requests.other.quit.total"),
+        "the item's cells are published"
+    );
+    assert!(!csv.contains("nb.requests.other.no_fee"));
+
+    let bad = text.replace("- [quit,", "- [\"q\\\" onmouseover=x\",");
+    p.write("content/2023/nianbao.yaml", &bad);
+    let run = p.run(&["check"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr
+            .contains("error[E070]: row_set.other: item `q\" onmouseover=x` is not a key"),
+        "{}",
+        run.stderr
+    );
+}
