@@ -54,6 +54,12 @@ pub(super) fn check_edition(site: &Site, edition: &Edition, diags: &mut Diagnost
     }
 }
 
+/// `d` placed at `span`, a byte range of the report's body (nianbao.md after its front matter).
+fn in_body(site: &Site, nb: &Nianbao, d: Diagnostic, (s, e): (usize, usize)) -> Diagnostic {
+    let start = nb.page.body_start;
+    d.at_span(&site.sources, nb.page.file, start + s, start + e)
+}
+
 /// Whether two counts differ. Counts are whole numbers, exact in f64; the tolerance only keeps
 /// a sum of decimals (never in these rules) from telling a false story.
 fn differs(a: f64, b: f64) -> bool {

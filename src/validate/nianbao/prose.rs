@@ -56,14 +56,7 @@ const COLUMN_WORDS: &[&str] = &[
 /// 件 and nothing that makes it a part, a change or an estimate.
 pub(super) fn prose_figures(site: &Site, nb: &Nianbao, diags: &mut Diagnostics) {
     let text = mask(&mask_comments(&nb.page.body));
-    let at = |d: Diagnostic, (s, e): (usize, usize)| {
-        d.at_span(
-            &site.sources,
-            nb.page.file,
-            nb.page.body_start + s,
-            nb.page.body_start + e,
-        )
-    };
+    let at = |d: Diagnostic, span: (usize, usize)| in_body(site, nb, d, span);
     for count in counts(&text) {
         let (value, ids, label) = table_count(nb, count.counted, count.clause);
         let Some(value) = value else {

@@ -58,14 +58,7 @@ impl Sections {
             .collect();
         let kept = longest_in_order(&numbered.iter().map(|(s, _)| *s).collect::<Vec<_>>());
         let body = &nb.page.body;
-        let at = |d: Diagnostic, (s, e): (usize, usize)| {
-            d.at_span(
-                &site.sources,
-                nb.page.file,
-                nb.page.body_start + s,
-                nb.page.body_start + e,
-            )
-        };
+        let at = |d: Diagnostic, span: (usize, usize)| in_body(site, nb, d, span);
         let heading = |s: usize| format!("## {}、{}", SECTIONS[s].0, SECTIONS[s].1);
         let all: Vec<String> = (0..SECTIONS.len()).map(heading).collect();
         for s in 0..SECTIONS.len() {
