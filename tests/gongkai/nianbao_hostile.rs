@@ -64,3 +64,81 @@ fn a_setext_section_heading_is_accepted_and_gets_its_table() {
     let table_two = html.find("class=\"nianbao nb-proactive\"").unwrap();
     assert!(table_two < heading, "table 二 belongs before section 三");
 }
+
+const Y23: &str = "content/2023/nianbao.yaml";
+const NEW_ROW: &str = "  new:          [24, 2, 0, 1, 1, 0, 28]";
+
+/// A row written twice was read into the list of rows and the second silently dropped (a
+/// figure the author corrected below never published); a repeated field was reported at the
+/// start of its mapping. Both are refused at the repeated key.
+#[test]
+fn a_row_or_key_written_twice_is_refused_at_the_second() {
+    let p = Project::example();
+    p.edit(
+        Y23,
+        NEW_ROW,
+        &format!("{NEW_ROW}\n  new:          [25, 2, 0, 1, 1, 0, 29]"),
+    );
+    let run = p.run(&["check"]);
+    run.fails_at("E081", &format!("{Y23}:22:3"));
+    assert!(
+        run.stderr
+            .contains("`requests.new` is written twice (first on line 21)"),
+        "{}",
+        run.stderr
+    );
+
+    let p = Project::example();
+    p.edit(Y23, "  penalty: 48 ", "  penalty: 48\n  penalty: 50 ");
+    p.run(&["check"]).fails_at("E081", &format!("{Y23}:14:3"));
+
+    let p = Project::example();
+    p.edit(
+        Y23,
+        "    secret:       [0, 0, 0, 0, 0, 0, 0]   # 1.属于国家秘密",
+        "    secret:       [0, 0, 0, 0, 0, 0, 0]   # 1.属于国家秘密\n    secret:       [1, 0, 0, 0, 0, 0, 1]",
+    );
+    p.run(&["check"]).fails_at("E081", &format!("{Y23}:28:5"));
+}
+
+/// Valid YAML whose cells the locator cannot follow (a block sequence, a `{ }` mapping, the
+/// figures on the line after the key) made every rule point at the row's key or at 1:1; a
+/// figure in hex was published in decimal. Each is refused at the row.
+#[test]
+fn a_row_in_a_form_no_rule_can_point_into_is_refused_at_the_row() {
+    let cases: [(&str, &str, &str, &str); 5] = [
+        (
+            NEW_ROW,
+            "  new:\n    - 24\n    - 2\n    - 0\n    - 1\n    - 1\n    - 0\n    - 29",
+            "21:3",
+            "`requests.new` is not written where gongkai can point",
+        ),
+        (
+            NEW_ROW,
+            "  new:\n    [24, 2, 0, 1, 1, 0, 29]",
+            "21:3",
+            "`requests.new` is not written where gongkai can point",
+        ),
+        (
+            "litigation:\n  direct:       [0, 0, 0, 1, 1]           # 行政诉讼 · 未经复议直接起诉\n  after_review: [0, 0, 0, 0, 0]           # 行政诉讼 · 复议后起诉",
+            "litigation: {direct: [0, 0, 0, 1, 1], after_review: [0, 0, 0, 0, 9]}",
+            "55:1",
+            "`litigation.after_review` is not written where gongkai can point",
+        ),
+        ("  licensing: 1326 ", "  licensing:\n    1326 ", "11:3", "write the figure on its key's line"),
+        ("  licensing: 1326 ", "  licensing: 0x52E ", "11:14", "`0x52E` of `proactive.licensing` is not written in decimal digits: it would be published as 1326"),
+    ];
+    for (from, to, at, says) in cases {
+        let p = Project::example();
+        p.edit(Y23, from, to);
+        let run = p.run(&["check"]);
+        run.fails_at("E082", &format!("{Y23}:{at}"));
+        assert!(run.stderr.contains(says), "{to}: {}", run.stderr);
+    }
+    // The usual forms stay accepted: a sign, blanks, a quoted key, a row over two lines.
+    let p = Project::example();
+    p.edit(Y23, "  licensing: 1326 ", "  licensing: +1326 ");
+    p.edit(Y23, "  coercion: 0 ", "  coercion: ");
+    p.edit(Y23, NEW_ROW, "  \"new\":      [24, 2, 0,\n    1, 1, 0, 28]");
+    p.run(&["check"]).ok();
+}
