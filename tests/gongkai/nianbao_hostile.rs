@@ -142,3 +142,34 @@ fn a_row_in_a_form_no_rule_can_point_into_is_refused_at_the_row() {
     p.edit(Y23, NEW_ROW, "  \"new\":      [24, 2, 0,\n    1, 1, 0, 28]");
     p.run(&["check"]).ok();
 }
+
+/// An id built by template logic (`"nb.requests." ~ row ~ ".total"`) was checked as if its
+/// first string were the whole id: a false E004 for `nb.requests.`. It is checked once
+/// rendered, and a wrong one is E038.
+#[test]
+fn a_cell_id_built_by_template_logic_is_checked_when_rendered() {
+    let p = Project::example();
+    let text = p.read("content/2023/report.md")
+        + "\n\n新收与结转：{% for row in [\"new\", \"carried_in\"] %}{{ value(\"nb.requests.\" ~ row ~ \".total\") }}件；{% endfor %}\n";
+    p.write("content/2023/report.md", &text);
+    p.build();
+    let html = p.read("public/2023/index.html");
+    assert!(
+        html.contains("新收与结转：28件；2件；"),
+        "the loop prints both cells"
+    );
+
+    p.write(
+        "content/2023/report.md",
+        &text.replace("\"carried_in\"", "\"carried_inn\""),
+    );
+    let run = p.run(&["check"]);
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("error[E038]"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("nb.requests.carried_inn.total"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("error[E004]"), "{}", run.stderr);
+}
