@@ -173,3 +173,34 @@ fn a_cell_id_built_by_template_logic_is_checked_when_rendered() {
     );
     assert!(!run.stderr.contains("error[E004]"), "{}", run.stderr);
 }
+
+/// W013 promises a control character is left out of every published file; the report's JSON
+/// kept it in the title (as `\u0007`) and in a row_set label (U+0085 raw).
+#[test]
+fn control_characters_stay_out_of_the_reports_open_data() {
+    let p = Project::example();
+    let md = p.read("content/2023/nianbao.md");
+    let title = md.lines().find(|l| l.starts_with("title: ")).unwrap();
+    p.edit(
+        "content/2023/nianbao.md",
+        title,
+        "title: \"2023年\\u0007政府信息公开工作年度报告\"",
+    );
+    p.edit(
+        Y23,
+        "format: 2021\n",
+        "format: 2021\nrow_set:\n  unavailable:\n    - [not_held, \"本机关不掌握\\u0085相关政府信息\"]\n    - [to_create, 没有现成信息需要另行制作]\n    - [unclear, 补正后申请内容仍不明确]\n",
+    );
+    p.build();
+    for file in ["public/2023/nianbao.json", "public/data/nianbao.json"] {
+        let text = p.read(file);
+        let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert!(
+            !text.contains("\\u0007") && !text.contains('\u{85}'),
+            "{file}"
+        );
+        let all = json.to_string();
+        assert!(all.contains("2023年政府信息公开工作年度报告"), "{file}");
+        assert!(all.contains("本机关不掌握相关政府信息"), "{file}");
+    }
+}
