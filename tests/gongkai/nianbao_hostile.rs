@@ -204,3 +204,75 @@ fn control_characters_stay_out_of_the_reports_open_data() {
         assert!(all.contains("本机关不掌握相关政府信息"), "{file}");
     }
 }
+
+/// The bundle of an edition of the annual report alone named `2023/index.html` to open, and
+/// every stand-in page linked back to it: the edition has no index.html, its page is
+/// nianbao.html.
+#[test]
+fn the_bundle_of_an_annual_report_alone_leads_to_the_report() {
+    let p = Project::example();
+    for file in ["report.md", "indicators.yaml", "plan.md"] {
+        std::fs::remove_file(p.path(&format!("content/2023/{file}"))).unwrap();
+    }
+    p.run(&["archive", "2023"]).ok();
+    let run = p.run(&["bundle", "2023", "--out", "b.tar.gz"]).ok();
+    assert!(
+        run.stdout.contains("open gongkai-2023/2023/nianbao.html"),
+        "{}",
+        run.stdout
+    );
+    let bytes = std::fs::read(p.path("b.tar.gz")).unwrap();
+    tar::Archive::new(flate2::read::GzDecoder::new(bytes.as_slice()))
+        .unpack(p.path("unpacked"))
+        .unwrap();
+    let unpacked = p.path("unpacked/gongkai-2023");
+    assert!(!unpacked.join("2023/index.html").exists());
+    let stand_in = p.read("unpacked/gongkai-2023/index.html");
+    assert!(stand_in.contains("本页不在2023年度归档包内"), "{stand_in}");
+    assert!(
+        stand_in.contains("href=\"2023/nianbao.html\""),
+        "{stand_in}"
+    );
+    assert!(!stand_in.contains("2023/index.html"), "{stand_in}");
+}
+
+/// After `archive --amend` of an edition of the annual report alone, corrections.html linked
+/// to `2023/index.html` and `2023-v1/index.html`, neither of which exists: every later build
+/// failed (E022), so the correction could not be published.
+#[test]
+fn an_amended_annual_report_alone_builds_and_its_corrections_link_to_the_report() {
+    let p = Project::example();
+    for file in ["report.md", "indicators.yaml", "plan.md"] {
+        std::fs::remove_file(p.path(&format!("content/2023/{file}"))).unwrap();
+    }
+    p.run(&["archive", "2023"]).ok();
+    p.edit(
+        "content/2023/nianbao.md",
+        "\n## 五、",
+        "\n本节补记一句。\n\n## 五、",
+    );
+    p.run(&[
+        "archive",
+        "2023",
+        "--amend",
+        "--note",
+        "补记",
+        "--date",
+        "2024-03-01",
+    ])
+    .ok();
+    p.build();
+    let corrections = p.read("public/corrections.html");
+    assert!(
+        corrections.contains("href=\"2023/nianbao.html\""),
+        "{corrections}"
+    );
+    assert!(
+        corrections.contains("href=\"2023-v1/nianbao.html\""),
+        "{corrections}"
+    );
+    assert!(
+        !corrections.contains("2023/index.html") && !corrections.contains("2023-v1/index.html"),
+        "{corrections}"
+    );
+}
