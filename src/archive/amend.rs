@@ -76,8 +76,11 @@ pub fn box_html(
         let earlier = format!("{}/{rel}", c.previous);
         let earlier = if kept.contains(&earlier) {
             earlier
-        } else {
+        } else if kept.contains(&format!("{}/index.html", c.previous)) {
             format!("{}/index.html", c.previous)
+        } else {
+            // An edition of the annual report alone has no index.html.
+            format!("{}/{}", c.previous, crate::model::nianbao::PAGE)
         };
         s.push_str(&format!(
             "<li><time datetime=\"{}\">{date}</time>更正：{}（<a href=\"{root}{}\">更正前的版本</a>）</li>",
@@ -259,8 +262,11 @@ pub fn amend(
         let bytes = if rel.ends_with(".html") {
             let target = if current.contains_key(*rel) {
                 (*rel).to_string()
-            } else {
+            } else if current.contains_key("index.html") {
                 "index.html".to_string()
+            } else {
+                // An edition of the annual report alone has no index.html.
+                crate::model::nianbao::PAGE.to_string()
             };
             let text = repoint_manifest(&String::from_utf8_lossy(bytes), year, &version);
             insert_at_top(

@@ -68,6 +68,17 @@ fn file_title(edition: Option<&crate::model::Edition>, rel: &str) -> String {
     rel.to_string()
 }
 
+/// The page an edition folder opens with: its work report's index.html, or, in an edition
+/// of the annual report alone, the annual report.
+fn entry_page(out: &Output, folder: &str) -> String {
+    let index = format!("{folder}/index.html");
+    if out.contains(&index) {
+        index
+    } else {
+        format!("{folder}/{}", crate::model::nianbao::PAGE)
+    }
+}
+
 /// `corrections.html`: every correction recorded in the manifests of the archived editions.
 pub(crate) fn corrections_page(
     ctx: &Ctx,
@@ -98,8 +109,8 @@ pub(crate) fn corrections_page(
             date: c.date,
             edition_title: edition.map_or(format!("{year}年度"), |e| e.front().title.clone()),
             note: c.note,
-            current: format!("{year}/index.html"),
-            previous: format!("{}/index.html", c.previous),
+            current: entry_page(out, &year.to_string()),
+            previous: entry_page(out, &c.previous),
             pages,
         });
     }

@@ -75,11 +75,22 @@ pub fn run(args: &BundleArgs) -> Result<String, Failure> {
         })
         .map_err(|e| Failure::Io(format!("cannot write {}: {e}", out.display())))?;
     Ok(format!(
-        "bundled the {year} edition: {} file(s) in {} ({} bytes); unpacked, open {folder}/{year}/index.html\n",
+        "bundled the {year} edition: {} file(s) in {} ({} bytes); unpacked, open {folder}/{year}/{}\n",
         files.len(),
         out.display(),
-        bytes.len()
+        bytes.len(),
+        entry_page(&files, year)
     ))
+}
+
+/// The edition's own page: its work report, or for an edition of the annual report alone
+/// (no index.html) the annual report.
+fn entry_page(files: &BTreeMap<String, Vec<u8>>, year: i32) -> &'static str {
+    if files.contains_key(&format!("{year}/index.html")) {
+        "index.html"
+    } else {
+        crate::model::nianbao::PAGE
+    }
 }
 
 /// Why the file at `path` is not a bundle of this project's `year` edition, or None when it
@@ -191,15 +202,22 @@ pub fn select(
         }
     }
     files.extend(extra);
+    let entry = entry_page(&files, year);
     for (path, anchors) in stubs {
-        let page = stand_in(&path, &anchors, year, base_url);
+        let page = stand_in(&path, &anchors, year, entry, base_url);
         files.insert(path, page.into_bytes());
     }
     files
 }
 
 /// A page standing in for `path`, which is published on the site but not in this bundle.
-fn stand_in(path: &str, anchors: &BTreeSet<String>, year: i32, base_url: Option<&str>) -> String {
+fn stand_in(
+    path: &str,
+    anchors: &BTreeSet<String>,
+    year: i32,
+    entry: &str,
+    base_url: Option<&str>,
+) -> String {
     let root = "../".repeat(path.matches('/').count());
     let online = match base_url {
         Some(base) => {
@@ -219,7 +237,7 @@ fn stand_in(path: &str, anchors: &BTreeSet<String>, year: i32, base_url: Option<
         .map(|a| format!("<span id=\"{}\"></span>", escape_html(a)))
         .collect();
     format!(
-        "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>本页不在{year}年度归档包内</title>\n<link rel=\"stylesheet\" href=\"{root}static/style.css\">\n</head>\n<body>\n<main id=\"main\" class=\"wrap\">{ids}\n<h1>本页不在{year}年度归档包内</h1>\n{online}\n<p><a href=\"{root}{year}/index.html\">返回{year}年度报告</a></p>\n</main>\n</body>\n</html>\n"
+        "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>本页不在{year}年度归档包内</title>\n<link rel=\"stylesheet\" href=\"{root}static/style.css\">\n</head>\n<body>\n<main id=\"main\" class=\"wrap\">{ids}\n<h1>本页不在{year}年度归档包内</h1>\n{online}\n<p><a href=\"{root}{year}/{entry}\">返回{year}年度报告</a></p>\n</main>\n</body>\n</html>\n"
     )
 }
 

@@ -148,6 +148,11 @@ pub const CODES: &[(&str, &str)] = &[
         "E080",
         "target(), completion() or chart() of an annual-report cell",
     ),
+    ("E081", "a row or key of nianbao.yaml written twice"),
+    (
+        "E082",
+        "an annual-report figure not written in decimal digits, or where no check can point at it",
+    ),
     (
         "W001",
         "a parts sum that cannot be checked because a part is withheld",

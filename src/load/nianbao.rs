@@ -2,7 +2,7 @@
 //! set (every row present, no unknown row, the right number of figures per row) and joined
 //! with nianbao.md, each cell keeping the place it was written.
 
-use super::paths::{flow_items, locate};
+use super::paths::{flow_items, locate, repeated_key};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::load::yaml;
 use crate::model::config::ReportFront;
@@ -18,6 +18,15 @@ pub(super) fn load(
     diags: &mut Diagnostics,
 ) -> Option<Nianbao> {
     let text = &sources.get(data_file).text;
+    if let Some((first, second, path)) = repeated_key(text) {
+        let line = sources.get(data_file).line_col(first.0).0;
+        diags.push(
+            Diagnostic::error("E081", format!("`{path}` is written twice (first on line {line})"))
+                .at_span(sources, data_file, second.0, second.1)
+                .help("each row and key of nianbao.yaml comes once: delete the repeated one, or correct its key if it is another row"),
+        );
+        return None;
+    }
     let file: NianbaoFile = match yaml::parse(sources, data_file, text, 1) {
         Ok(f) => f,
         Err(d) => {
@@ -61,9 +70,20 @@ pub(super) fn load(
     let single = [p.licensing.0, p.penalty.0, p.coercion.0, p.fees.0]
         .iter()
         .zip(PROACTIVE_SINGLE)
-        .map(|(&value, (key, ..))| Cell {
-            value,
-            span: r.value_span(&["proactive", key]),
+        .map(|(&value, (key, ..))| {
+            let path = ["proactive", key];
+            let located = locate(text, &path);
+            match located.and_then(|l| l.value) {
+                Some(span) => r.check_figure(&path, value, span, false),
+                // `licensing:` with nothing after it reads as a blank cell; a figure on
+                // the next line is where no rule could point at it.
+                None if value == 0.0 && located.is_some() => {}
+                None => r.not_found(&path, false),
+            }
+            Cell {
+                value,
+                span: r.value_span(&path),
+            }
         })
         .collect::<Vec<_>>()
         .try_into()
@@ -112,6 +132,53 @@ impl Reader<'_> {
             Diagnostic::error("E070", message)
                 .at_span(self.sources, self.file, span.0, span.1)
                 .help(help),
+        );
+    }
+
+    /// E082: the figure `value` of `path` is not where the rules will point, or not written
+    /// in decimal digits: a diagnostic at the wrong place, or a figure published other than
+    /// it is written (`0x10` printed as 16), is worse than asking for the usual form.
+    fn check_figure(&mut self, path: &[&str], value: f64, span: (usize, usize), row: bool) {
+        let written = &self.text[span.0..span.1];
+        match plain_figure(written) {
+            Some(v) if v == value => {}
+            None if written.starts_with(|c: char| c.is_ascii_digit() || ".+-".contains(c)) => {
+                let value = crate::model::format::number(value, None, &Default::default());
+                self.errors.push(
+                    Diagnostic::error(
+                        "E082",
+                        format!("`{written}` of `{}` is not written in decimal digits: it would be published as {value}", path.join(".")),
+                    )
+                    .at_span(self.sources, self.file, span.0, span.1)
+                    .help("write the figure as the table prints it, in decimal digits, e.g. 16 (no 0x or 0o prefix, no exponent)"),
+                );
+            }
+            _ => self.not_found(path, row),
+        }
+    }
+
+    /// E082 for a row or cell written in a YAML form whose figures gongkai cannot point at.
+    fn not_found(&mut self, path: &[&str], row: bool) {
+        // The deepest key that is found: the row's, or the mapping that holds it.
+        let span = (1..=path.len())
+            .rev()
+            .find_map(|n| locate(self.text, &path[..n]))
+            .map_or((0, 0), |l| l.key);
+        let key = path.last().copied().unwrap_or("");
+        self.errors.push(
+            Diagnostic::error(
+                "E082",
+                format!(
+                    "`{}` is not written where gongkai can point at each of its cells",
+                    path.join(".")
+                ),
+            )
+            .at_span(self.sources, self.file, span.0, span.1)
+            .help(if row {
+                format!("write the row on its key's line as `{key}: [figures]` (it may go on over several lines inside the [ ]), and every mapping as indented `key:` lines, not {{ }}: the checks point at the cell that is wrong")
+            } else {
+                format!("write the figure on its key's line, `{key}: 12`, and every mapping as indented `key:` lines, not {{ }}: the checks point at the cell that is wrong")
+            }),
         );
     }
 
@@ -208,6 +275,16 @@ impl Reader<'_> {
                     labels.join(", ")
                 ),
             );
+        }
+        if counts.len() == N {
+            match value {
+                Some(_) if items.len() == N => {
+                    for (count, &span) in counts.iter().zip(&items) {
+                        self.check_figure(path, count.0, span, true);
+                    }
+                }
+                _ => self.not_found(path, true),
+            }
         }
         std::array::from_fn(|i| Cell {
             value: counts.get(i).map_or(0.0, |c| c.0),
@@ -364,5 +441,49 @@ fn did_you_mean(key: &str, known: &[&str], list: &str) -> String {
     match crate::diagnostic::closest(key, known.iter().copied()) {
         Some(c) => format!("did you mean `{c}`?"),
         None => format!("{list}: {}", known.join(", ")),
+    }
+}
+
+/// The figure a cell's text reads as when written the usual way: decimal digits with an
+/// optional sign and decimal point, or a blank (`~`, `null`, an empty string) for 0.
+fn plain_figure(written: &str) -> Option<f64> {
+    let w = written.trim();
+    let quoted_blank = w.len() >= 2
+        && (w.starts_with('"') && w.ends_with('"') || w.starts_with('\'') && w.ends_with('\''))
+        && w[1..w.len() - 1].trim().is_empty();
+    if matches!(w, "~" | "null" | "Null" | "NULL") || quoted_blank {
+        return Some(0.0);
+    }
+    let digits = w.strip_prefix(['+', '-']).unwrap_or(w);
+    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
+    let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if (whole.is_empty() && fraction.is_empty()) || !all_digits(whole) || !all_digits(fraction) {
+        return None;
+    }
+    w.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::plain_figure;
+
+    #[test]
+    fn only_decimal_digits_and_blanks_are_plain_figures() {
+        for (written, value) in [
+            ("12", 12.0),
+            ("+3", 3.0),
+            ("-0", 0.0),
+            ("0.35", 0.35),
+            (".5", 0.5),
+            ("~", 0.0),
+            ("\"\"", 0.0),
+            ("'  '", 0.0),
+            ("null", 0.0),
+        ] {
+            assert_eq!(plain_figure(written), Some(value), "{written}");
+        }
+        for written in ["0x10", "0o17", "1e3", "new", "[1, 2]", ".", "", "１２"] {
+            assert_eq!(plain_figure(written), None, "{written}");
+        }
     }
 }

@@ -52,6 +52,53 @@ pub(crate) fn locate(text: &str, path: &[&str]) -> Option<Located> {
     None
 }
 
+/// A key written twice: the byte spans of its first and second key, and its path (`a.b`).
+pub(crate) type Repeated = ((usize, usize), (usize, usize), String);
+
+/// The first key written twice in the same mapping: the spans of both keys and the path of
+/// keys to it. serde_yaml refuses a repeated field only at the start of its mapping, and a
+/// repeated row of table 三 (read into a list) not at all, the second row silently dropped.
+pub(crate) fn repeated_key(text: &str) -> Option<Repeated> {
+    let mut stack: Vec<(usize, &str)> = Vec::new();
+    let mut seen: std::collections::HashMap<String, (usize, usize)> =
+        std::collections::HashMap::new();
+    let mut offset = 0;
+    let mut flow_until = 0;
+    for line in text.split_inclusive('\n') {
+        let at = offset;
+        offset += line.len();
+        if at < flow_until {
+            continue;
+        }
+        let body = line.trim_end_matches(['\r', '\n']);
+        let indent = body.len() - body.trim_start_matches(' ').len();
+        let rest = &body[indent..];
+        if rest.is_empty() || rest.starts_with('#') {
+            continue;
+        }
+        let Some((key, after)) = key_of(rest) else {
+            continue;
+        };
+        while stack.last().is_some_and(|&(i, _)| i >= indent) {
+            stack.pop();
+        }
+        stack.push((indent, key));
+        let value_at = at + indent + (rest.len() - after.len());
+        if let Some((s, e)) = value_span(text, value_at) {
+            if text[s..].starts_with('[') {
+                flow_until = e;
+            }
+        }
+        let path: Vec<&str> = stack.iter().map(|&(_, k)| k).collect();
+        let span = (at + indent, at + indent + key.len());
+        if let Some(&first) = seen.get(&path.join("\u{0}")) {
+            return Some((first, span, path.join(".")));
+        }
+        seen.insert(path.join("\u{0}"), span);
+    }
+    None
+}
+
 /// `key` and the text after its colon, for a line that starts with a plain or quoted key.
 fn key_of(rest: &str) -> Option<(&str, &str)> {
     let colon = rest.find(':')?;
@@ -153,6 +200,18 @@ mod tests {
         assert_eq!(&TEXT[denied.key.0..denied.key.1], "denied");
         assert_eq!(denied.value, None);
         assert!(locate(TEXT, &["new"]).is_none());
+    }
+
+    #[test]
+    fn a_key_written_twice_in_one_mapping_is_found() {
+        assert_eq!(repeated_key(TEXT), None);
+        let t = "requests:\n  new: [1]\n  other:\n    new: [2]\n  new: [3]\n";
+        let (first, second, path) = repeated_key(t).unwrap();
+        assert_eq!(
+            (&t[first.0..first.1], &t[second.0..second.1]),
+            ("new", "new")
+        );
+        assert_eq!((first.0, second.0, path.as_str()), (12, 45, "requests.new"));
     }
 
     #[test]

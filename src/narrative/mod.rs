@@ -66,6 +66,11 @@ pub fn scan_calls(text: &str) -> Vec<Call> {
         let Some(close) = args_trim[1..].find(quote) else {
             continue;
         };
+        // `value("nb.requests." ~ row ~ ".total")`: the id comes from template logic, and
+        // the first string is only its start; render checks it once it is known (E038).
+        if !args_trim[close + 2..].trim_start().starts_with([')', ',']) {
+            continue;
+        }
         let arg_start = start + 2 + lead + paren + 1 + (args.len() - args_trim.len());
         let arg_end = arg_start + close + 2;
         calls.push(Call {

@@ -20,6 +20,7 @@ mod leaks;
 mod links;
 mod narrative;
 mod nianbao;
+mod nianbao_hostile;
 mod nianbao_new;
 mod nianbao_page;
 mod output_rules;

@@ -11,35 +11,80 @@ struct Heading {
     text_end: usize,
 }
 
-/// The level-2 headings of a report's body (code, comments and template tags masked).
+/// The level-2 headings of a report's body as the page renders them (Markdown parsed, so a
+/// `## ` line inside a code block or an HTML block is no heading), comments masked.
 pub(super) struct Sections {
     headings: Vec<Heading>,
+    /// Lines that read like a section's heading but are not a level-2 heading (`# 三、…`,
+    /// `## 三，…`, a heading inside a `<div>`): (section, line), for a located E079.
+    near: Vec<(usize, (usize, usize))>,
 }
 
 impl Sections {
     pub(super) fn of(body: &str) -> Sections {
-        let masked = mask(&mask_comments(body));
+        use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+        // The options the page is rendered with, so the two agree on what is a heading.
+        let options = Options::ENABLE_TABLES
+            | Options::ENABLE_FOOTNOTES
+            | Options::ENABLE_HEADING_ATTRIBUTES
+            | Options::ENABLE_STRIKETHROUGH;
+        let masked = mask_comments(body);
         let mut headings: Vec<Heading> = Vec::new();
+        let mut open: Option<(usize, String)> = None;
+        for (event, range) in Parser::new_ext(&masked, options).into_offset_iter() {
+            match event {
+                Event::Start(Tag::Heading {
+                    level: HeadingLevel::H2,
+                    ..
+                }) => open = Some((range.start, String::new())),
+                Event::Text(t) | Event::Code(t) => {
+                    if let Some((_, text)) = &mut open {
+                        text.push_str(&t);
+                    }
+                }
+                Event::End(TagEnd::Heading(HeadingLevel::H2)) => {
+                    let Some((start, text)) = open.take() else {
+                        continue;
+                    };
+                    let title = text.trim();
+                    let section = SECTIONS
+                        .iter()
+                        .position(|(n, _)| title.starts_with(&format!("{n}、")));
+                    // The heading's first line (a setext heading has its underline below).
+                    let line = masked[start..].lines().next().unwrap_or("").trim_end();
+                    if let Some(previous) = headings.last_mut() {
+                        previous.text_end = start;
+                    }
+                    headings.push(Heading {
+                        section,
+                        line: (start, start + line.len()),
+                        text_end: body.len(),
+                    });
+                }
+                _ => {}
+            }
+        }
+        let mut near = Vec::new();
         let mut offset = 0;
         for line in masked.split_inclusive('\n') {
             let content = line.trim_end();
-            if let Some(title) = content.strip_prefix("## ") {
-                let title = title.trim_start();
-                let section = SECTIONS
-                    .iter()
-                    .position(|(n, _)| title.starts_with(&format!("{n}、")));
-                if let Some(previous) = headings.last_mut() {
-                    previous.text_end = offset;
+            let text = content.trim_start().trim_start_matches('#').trim_start();
+            for (s, (n, title)) in SECTIONS.iter().enumerate() {
+                let Some(rest) = text.strip_prefix(n) else {
+                    continue;
+                };
+                let rest =
+                    rest.trim_start_matches(['、', '，', ',', '.', '．', '：', ':', ' ', '\t']);
+                // Only consulted when section `s` has no heading, so a true heading never
+                // lands here.
+                if rest.starts_with(title) {
+                    let start = offset + (line.len() - line.trim_start().len());
+                    near.push((s, (start, offset + content.len())));
                 }
-                headings.push(Heading {
-                    section,
-                    line: (offset, offset + content.len()),
-                    text_end: body.len(),
-                });
             }
             offset += line.len();
         }
-        Sections { headings }
+        Sections { headings, near }
     }
 
     /// The first heading of section `s`.
@@ -72,6 +117,23 @@ impl Sections {
                 .map(|(_, h)| h.line);
             let end = body.trim_end().len();
             let last_line = body[..end].rfind('\n').map_or(0, |i| i + 1);
+            if let Some(&(_, line)) = self.near.iter().find(|(n, _)| *n == s) {
+                diags.push(at(
+                    Diagnostic::error(
+                        "E079",
+                        format!(
+                            "this line is not the section heading `{}` the annual report needs",
+                            heading(s)
+                        ),
+                    )
+                    .help(format!(
+                        "write it as `{}` on a line of its own: two #, a space, the numeral and 、, outside any code block or HTML block such as <div> (gongkai inserts the section's table after it)",
+                        heading(s)
+                    )),
+                    line,
+                ));
+                continue;
+            }
             let (span, where_) = match next {
                 Some(line) => (line, "before this heading"),
                 None => ((last_line, end), "after this, the last line of the report"),
