@@ -76,17 +76,6 @@ pub(crate) fn published_pages(
         .collect()
 }
 
-/// The edition's annual report when it is published (a draft only with `--drafts`).
-pub(crate) fn published_nianbao(
-    edition: &Edition,
-    drafts: bool,
-) -> Option<&crate::model::nianbao::Nianbao> {
-    edition
-        .nianbao
-        .as_ref()
-        .filter(|n| drafts || n.page.front.status != crate::model::config::Status::Draft)
-}
-
 /// What every page of an edition sees as `edition`: metadata, pages, overview tables.
 /// `pages` and `nianbao` are the ones published in this build, so no page links a draft.
 pub(crate) fn edition_value(
@@ -163,7 +152,7 @@ pub(super) fn render_edition(
                     site,
                     edition,
                     &pages,
-                    published_nianbao(edition, options.drafts),
+                    super::nianbao::published(edition, options.drafts),
                 )
             })
             .clone()
@@ -266,7 +255,7 @@ pub(super) fn render_edition(
             Ok((files, n.problems))
         })
     });
-    let nianbao_part = published_nianbao(edition, options.drafts).map(|nb| {
+    let nianbao_part = super::nianbao::published(edition, options.drafts).map(|nb| {
         let fine = || {
             fp.as_ref()
                 .map_or(0, |fp| fp.nianbao(&site.sources.get(nb.page.file).text))

@@ -15,12 +15,14 @@ mod page;
 pub mod templates;
 pub mod view;
 
-pub(crate) use edition::{edition_value, published_nianbao, published_pages};
+pub(crate) use edition::{edition_value, published_pages};
 pub use incremental::RenderCache;
 pub(crate) use incremental::{cached, SiteInputs};
 pub(crate) use indicator::{chart_path, history_chart, history_rows};
 pub(crate) use indicator::{chart_refs, indicator_detail, series_chart};
-pub(crate) use nianbao::{body as nianbao_body, csv as nianbao_csv};
+pub(crate) use nianbao::{
+    body as nianbao_body, csv as nianbao_csv, published as published_nianbao,
+};
 pub(crate) use nianbao::{json_all as nianbao_json, page_path as nianbao_path};
 pub(crate) use page::{head, render_narrative, render_page, render_template};
 

@@ -28,6 +28,17 @@ use data::json_one;
 pub(crate) use data::{csv, json_all};
 use tables::{table_four, table_three, table_two};
 
+/// The edition's annual report when it is published (a draft only with `--drafts`).
+pub(crate) fn published(
+    edition: &Edition,
+    drafts: bool,
+) -> Option<&crate::model::nianbao::Nianbao> {
+    edition
+        .nianbao
+        .as_ref()
+        .filter(|n| drafts || n.page.front.status != crate::model::config::Status::Draft)
+}
+
 /// The page's path in the output.
 pub(crate) fn page_path(year: i32) -> String {
     format!("{year}/{PAGE}")
@@ -199,7 +210,7 @@ fn charts(ctx: &Ctx, edition: &Edition, nb: &Nianbao) -> Vec<Chart> {
         .editions
         .iter()
         .filter(|e| e.year <= year)
-        .filter_map(|e| super::edition::published_nianbao(e, ctx.drafts).map(|n| (e.year, n)))
+        .filter_map(|e| published(e, ctx.drafts).map(|n| (e.year, n)))
         .collect();
     if history.len() >= 2 {
         for (slug, name, _) in TREND {
@@ -280,7 +291,7 @@ fn trend_rows(ctx: &Ctx, edition: &Edition) -> Option<(Vec<&'static str>, Vec<Tr
         .iter()
         .filter(|e| e.year <= edition.year)
         .filter_map(|e| {
-            let n = super::edition::published_nianbao(e, ctx.drafts)?;
+            let n = published(e, ctx.drafts)?;
             Some(TrendRow {
                 year: e.year,
                 url: page_path(e.year),
