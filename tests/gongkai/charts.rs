@@ -129,12 +129,17 @@ fn parts_are_stacked_and_targets_drawn_as_markers() {
 }
 
 #[test]
-fn percentages_use_a_hundred_scale_and_series_get_a_line_chart() {
+fn rates_get_an_axis_just_above_their_largest_point_and_series_get_a_line_chart() {
     let p = Project::fixture("basic");
     p.build();
+    // jobs.rate: 3.5 and 3.2 against a 4.0 ceiling: the axis ends at 5 with whole ticks, so the
+    // bars and the target are not slivers at the foot of a 0–100 axis.
     let rate = svg(&p, "2023/charts/jobs.rate.svg");
     let doc = roxmltree::Document::parse(&rate).unwrap();
-    assert!(texts_of(&doc).contains(&"100"), "0–100 axis for % units");
+    let t = texts_of(&doc);
+    let ticks: Vec<&str> = t.iter().copied().take_while(|s| *s != "3.5").collect();
+    assert_eq!(ticks, ["0", "1", "2", "3", "4", "5"], "{t:?}");
+    assert!(!t.contains(&"100"), "{t:?}");
 
     let series = svg(&p, "2023/charts/jobs.total.series.svg");
     let doc = roxmltree::Document::parse(&series).unwrap();
