@@ -43,6 +43,13 @@ impl HistoryChart {
         finish_svg(&raw, &self.title, &self.desc)
     }
 
+    /// Whether a chart says more than the figures printed beside it: with every figure
+    /// withheld it would be empty axes, with one published figure a lone bar repeating it.
+    /// Such an indicator gets its description as a notice in the page instead.
+    pub fn worth_drawing(&self) -> bool {
+        self.points.iter().filter(|p| p.value.is_some()).count() >= 2
+    }
+
     fn stacked(&self, p: &HistoryPoint) -> Option<Vec<f64>> {
         if self.part_names.is_empty() || p.parts.len() != self.part_names.len() {
             return None;

@@ -11,11 +11,16 @@ pub struct SeriesChart {
     pub title: String,
     pub desc: String,
     pub percent: bool,
-    /// (period label, value, value label); periods in order.
+    /// (period label, value, value label) of the published points; periods in order.
     pub points: Vec<(String, f64, String)>,
 }
 
 impl SeriesChart {
+    /// Like `HistoryChart::worth_drawing`: a line needs two published points.
+    pub fn worth_drawing(&self) -> bool {
+        self.points.len() >= 2
+    }
+
     pub fn to_svg(&self) -> String {
         let mut raw = String::new();
         {

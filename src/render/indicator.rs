@@ -50,22 +50,15 @@ pub(crate) fn history_chart(ctx: &Ctx, edition: &Edition, ind: &Indicator) -> Hi
         })
         .collect();
     let unit = unit_text(site, ind);
-    let mut desc = format!("{}（单位：{unit}）历年数值：", ind.name);
-    let items: Vec<String> = hist
+    // The latest edition's parts, listed in the description when all are there.
+    let parts: Vec<&Indicator> = ind
+        .parts
         .iter()
-        .map(|(e, i)| {
-            let mut s = format!("{}年{}", e.year, format::figure(i.value, i, style));
-            if let Some(t) = i.target {
-                s.push_str(&format!("（目标{}）", format::figure(t, i, style)));
-            }
-            s
-        })
-        .collect();
-    desc.push_str(&items.join("，"));
-    desc.push('。');
-    if hist.iter().any(|(_, i)| i.value == Figure::Withheld) {
-        desc.push_str(&site.config.withheld_note);
-    }
+        .map(|p| edition.indicator(p))
+        .collect::<Option<_>>()
+        .unwrap_or_default();
+    let years: Vec<(i32, &Indicator)> = hist.iter().map(|(e, i)| (e.year, *i)).collect();
+    let desc = super::describe::history(&ind.name, &years, &parts, style);
     HistoryChart {
         title: format!(
             "{}（{unit}），{}—{}年",
@@ -94,20 +87,14 @@ pub(crate) fn series_chart(site: &Site, edition: &Edition, ind: &Indicator) -> O
             ))
         })
         .collect();
-    if points.is_empty() {
+    if ind.series.is_empty() {
         return None;
     }
     let unit = unit_text(site, ind);
-    let items: Vec<String> = points.iter().map(|(p, _, l)| format!("{p}{l}")).collect();
+    let labels: Vec<String> = ind.series.iter().map(|(p, _)| period_label(p)).collect();
     Some(SeriesChart {
         title: format!("{}（{unit}），{}年内进度", ind.name, edition.year),
-        desc: format!(
-            "{}{}年内{}进度（单位：{unit}）：{}。",
-            ind.name,
-            edition.year,
-            if ind.cumulative { "累计" } else { "" },
-            items.join("，")
-        ),
+        desc: super::describe::series(edition.year, ind, &labels, style),
         percent: ind.is_percent(),
         points,
     })
@@ -164,26 +151,33 @@ pub(crate) fn history_rows(ctx: &Ctx, year: i32, id: &str) -> (Vec<HistoryRow>, 
     (rows, has_withheld)
 }
 
-/// The charts of an indicator page: the history chart and, when there is one, the series.
+/// The charts of an indicator page: the history chart and, when there is one, the series;
+/// each chart not worth drawing gives a notice, its description, instead.
 pub(crate) fn chart_refs(
     year: i32,
     id: &str,
     hc: &HistoryChart,
     sc: Option<&SeriesChart>,
-) -> Vec<ChartRef> {
-    let mut charts = vec![ChartRef {
-        src: chart_path(year, id, ""),
-        alt: hc.desc.clone(),
-        caption: format!("图1：{}", hc.title),
-    }];
-    if let Some(sc) = sc {
+) -> (Vec<ChartRef>, Vec<String>) {
+    let mut charts = Vec::new();
+    let mut notes = Vec::new();
+    let mut add = |drawn: bool, kind: &str, shape: &str, title: &str, desc: &str| {
+        if !drawn {
+            notes.push(desc.to_string());
+            return;
+        }
         charts.push(ChartRef {
-            src: chart_path(year, id, ".series"),
-            alt: sc.desc.clone(),
-            caption: format!("图2：{}", sc.title),
+            src: chart_path(year, id, kind),
+            alt: format!("{title}{shape}"),
+            caption: format!("图{}：{title}", charts.len() + 1),
+            desc: desc.to_string(),
         });
+    };
+    add(hc.worth_drawing(), "", "柱状图", &hc.title, &hc.desc);
+    if let Some(sc) = sc {
+        add(sc.worth_drawing(), ".series", "折线图", &sc.title, &sc.desc);
     }
-    charts
+    (charts, notes)
 }
 
 pub(super) fn render_indicator(
@@ -199,11 +193,13 @@ pub(super) fn render_indicator(
     let hc = history_chart(ctx, edition, ind);
     let sc = series_chart(site, edition, ind);
     let charts = chart_refs(year, &ind.id, &hc, sc.as_ref());
-    files.push((
-        chart_path(year, &ind.id, ""),
-        ctx.timings.charts.time(|| hc.to_svg()).into_bytes(),
-    ));
-    if let Some(sc) = &sc {
+    if hc.worth_drawing() {
+        files.push((
+            chart_path(year, &ind.id, ""),
+            ctx.timings.charts.time(|| hc.to_svg()).into_bytes(),
+        ));
+    }
+    if let Some(sc) = sc.as_ref().filter(|sc| sc.worth_drawing()) {
         files.push((
             chart_path(year, &ind.id, ".series"),
             ctx.timings.charts.time(|| sc.to_svg()).into_bytes(),
@@ -247,7 +243,7 @@ pub(crate) fn indicator_detail(
     ctx: &Ctx,
     edition: &Edition,
     ind: &Indicator,
-    charts: Vec<ChartRef>,
+    (charts, chart_notes): (Vec<ChartRef>, Vec<String>),
 ) -> IndicatorDetail {
     let site = ctx.site;
     let style = &site.config.numbers;
@@ -279,6 +275,7 @@ pub(crate) fn indicator_detail(
         definition_break: ind.definition_break.clone(),
         cumulative: ind.cumulative,
         charts,
+        chart_notes,
         history: rows,
         series,
         parts,
@@ -295,6 +292,8 @@ pub(crate) struct IndicatorDetail {
     definition_break: Option<String>,
     cumulative: bool,
     charts: Vec<ChartRef>,
+    /// What the charts not worth drawing would show (all withheld, or one point).
+    chart_notes: Vec<String>,
     history: Vec<HistoryRow>,
     series: Vec<SeriesRow>,
     parts: Vec<Link>,

@@ -7,6 +7,7 @@
 //! assemble layer's; the order of the steps is `pipeline`'s.
 
 pub mod data;
+mod describe;
 mod edition;
 pub mod incremental;
 mod indicator;
