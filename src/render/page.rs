@@ -114,7 +114,7 @@ fn render_narrative_untimed(
     let (html, headings) = markdown::render(&md);
     let mut problems = withheld_on_page(ctx, edition, file, &html);
     let chart = |ind: &crate::model::Indicator| {
-        let hc = super::indicator::history_chart(ctx, edition, ind);
+        let hc = super::chart_data::history_chart(ctx, edition, ind);
         narrative::figure::ChartSummary {
             drawn: hc.worth_drawing(),
             desc: hc.desc,
