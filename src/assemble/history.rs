@@ -131,11 +131,13 @@ fn indicator_page(
         name: ind.name.clone(),
         unit: crate::model::format::unit(ind, &ctx.site.config.numbers),
         description: ind.description.clone(),
-        chart: ChartRef {
+        chart: chart.worth_drawing().then(|| ChartRef {
             src: render::chart_path(edition.year, &ind.id, ""),
-            alt: chart.desc,
+            alt: format!("{}柱状图", chart.title),
             caption: format!("图：{}", chart.title),
-        },
+            desc: chart.desc.clone(),
+        }),
+        chart_note: (!chart.worth_drawing()).then(|| chart.desc.clone()),
         history: rows,
         has_withheld,
         csv: format!("indicators/{}.csv", ind.id),

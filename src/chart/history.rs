@@ -1,7 +1,7 @@
 //! The history chart: one bar per edition (stacked by `parts` where they are published),
 //! withheld editions marked "*", the target drawn as a marker, a definition break as a divider.
 
-use super::{axis_max, finish_svg, FONT, HEIGHT, PALETTE, WIDTH};
+use super::{finish_svg, value_axis, FONT, HEIGHT, PALETTE, WIDTH};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
@@ -43,6 +43,13 @@ impl HistoryChart {
         finish_svg(&raw, &self.title, &self.desc)
     }
 
+    /// Whether a chart says more than the figures printed beside it: with every figure
+    /// withheld it would be empty axes, with one published figure a lone bar repeating it.
+    /// Such an indicator gets its description as a notice in the page instead.
+    pub fn worth_drawing(&self) -> bool {
+        self.points.iter().filter(|p| p.value.is_some()).count() >= 2
+    }
+
     fn stacked(&self, p: &HistoryPoint) -> Option<Vec<f64>> {
         if self.part_names.is_empty() || p.parts.len() != self.part_names.len() {
             return None;
@@ -56,13 +63,14 @@ impl HistoryChart {
     ) -> Result<(), Box<dyn std::error::Error + '_>> {
         root.fill(&WHITE)?;
         let n = self.points.len().max(1) as f64;
-        let ymax = axis_max(
+        let axis = value_axis(
             self.points
                 .iter()
                 .flat_map(|p| [p.value, p.target])
                 .flatten(),
             self.percent,
         );
+        let ymax = axis.max;
         let has_target = self.points.iter().any(|p| p.target.is_some());
         let has_withheld = self.points.iter().any(|p| p.value.is_none());
         let all_withheld = self.points.iter().all(|p| p.value.is_none());
@@ -80,7 +88,7 @@ impl HistoryChart {
             .configure_mesh()
             .disable_x_mesh()
             .x_labels(0)
-            .y_labels(if all_withheld { 0 } else { 6 })
+            .y_labels(if all_withheld { 0 } else { axis.labels() })
             .max_light_lines(1)
             .light_line_style(TRANSPARENT)
             .bold_line_style(RGBColor(0xdd, 0xdd, 0xdd))

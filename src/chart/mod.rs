@@ -27,21 +27,57 @@ pub(crate) const PALETTE: [(u8, u8, u8); 4] = [
     (0x7a, 0x2a, 0x5c), // plum
 ];
 
-/// Upper end of the value axis: 0–100 for percentages unless a value exceeds 100,
-/// otherwise a little headroom above the largest value.
-pub(crate) fn axis_max(values: impl Iterator<Item = f64>, percent: bool) -> f64 {
-    let max = values.fold(0.0_f64, f64::max);
-    if percent && max <= 100.0 {
-        return 100.0;
+/// The value axis: from 0 to `max`, a tick at every multiple of `step`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Axis {
+    pub max: f64,
+    pub step: f64,
+}
+
+impl Axis {
+    /// How many tick labels to ask plotters for: it picks the finest 1-2-5 step that gives no
+    /// more, which is `step` itself, as `step` is a 1-2-5 step and `max` a multiple of it.
+    pub(crate) fn labels(&self) -> usize {
+        (self.max / self.step).round() as usize + 1
     }
-    if max <= 0.0 {
-        return 1.0;
+}
+
+/// The value axis of a chart of `values` (every value, target and history point drawn): from 0
+/// to a round value just above the largest, with ticks on a 1-2-5 step. A % axis never goes
+/// above 100 unless a value does: a 0–100 axis drew 3.3％ against a 4.0％ ceiling as a sliver.
+/// Whole values (counts of cases) get whole ticks: "0.5 件" is no count.
+pub(crate) fn value_axis(values: impl Iterator<Item = f64>, percent: bool) -> Axis {
+    let (top, whole) = values.fold((0.0_f64, true), |(top, whole), v| {
+        (top.max(v), whole && v.fract() == 0.0)
+    });
+    if top <= 0.0 {
+        return Axis {
+            max: 1.0,
+            step: 1.0,
+        };
     }
-    // A round number just above max keeps tick labels short.
-    let headroom = max * 1.15;
-    let magnitude = 10f64.powf(headroom.log10().floor());
-    let step = magnitude / 2.0;
-    (headroom / step).ceil() * step
+    // A little room above the largest bar keeps its value label inside the plot.
+    let room = top * 1.08;
+    let mut step = nice_step(room / 6.0);
+    if whole && step < 1.0 {
+        step = 1.0;
+    }
+    let mut max = (room / step - 1e-9).ceil() * step;
+    // Every step up to 20 divides 100; a larger one cannot come from a top of at most 100.
+    if percent && top <= 100.0 && max > 100.0 {
+        max = 100.0;
+    }
+    Axis { max, step }
+}
+
+/// The smallest of 1, 2, 5 × 10ⁿ that is at least `x` (> 0).
+fn nice_step(x: f64) -> f64 {
+    let magnitude = 10f64.powf(x.log10().floor());
+    [1.0, 2.0, 5.0, 10.0]
+        .into_iter()
+        .map(|m| m * magnitude)
+        .find(|s| *s >= x * (1.0 - 1e-9))
+        .unwrap_or(10.0 * magnitude)
 }
 
 /// Replaces plotters' `<svg …>` opening tag with an accessible one and adds `<title>`/`<desc>`.
@@ -82,11 +118,34 @@ fn remove_all(text: &str, needle: &str) -> String {
 mod tests {
     use super::*;
 
+    fn axis(values: &[f64], percent: bool) -> (f64, f64) {
+        let a = value_axis(values.iter().copied(), percent);
+        (a.max, a.step)
+    }
+
     #[test]
-    fn axis_keeps_percentages_on_a_hundred_scale() {
-        assert_eq!(axis_max([3.2, 4.0].into_iter(), true), 100.0);
-        assert!(axis_max([101.5].into_iter(), true) > 101.5);
-        assert_eq!(axis_max([8084.0].into_iter(), false), 9500.0);
-        assert_eq!(axis_max(std::iter::empty(), false), 1.0);
+    fn the_value_axis_ends_at_a_round_value_just_above_the_largest_point() {
+        // 城镇登记失业率 3.6, 3.6, 3.3 against a 4.0 ceiling: 0–5, not 0–100.
+        assert_eq!(axis(&[3.6, 3.6, 3.3, 4.0, 4.0, 4.0], true), (5.0, 1.0));
+        assert_eq!(axis(&[3.2, 3.5], true), (4.0, 1.0));
+        // A % near 100 stops at 100; one above 100 goes past it.
+        assert_eq!(axis(&[96.5, 98.2], true), (100.0, 20.0));
+        assert_eq!(axis(&[101.5], true), (120.0, 20.0));
+        // Counts and amounts: round, short tick labels.
+        assert_eq!(axis(&[7860.0, 8084.0, 8000.0], false), (10000.0, 2000.0));
+        assert_eq!(axis(&[1234.5, 2630.8, 2600.0], false), (3000.0, 500.0));
+        assert_eq!(axis(&[0.35, 0.42], false), (0.5, 0.1));
+        // Small whole counts (the annual report's 行政诉讼 0, 1, 2 件) get whole ticks.
+        assert_eq!(axis(&[0.0, 1.0, 2.0], false), (3.0, 1.0));
+        assert_eq!(axis(&[1.0], false), (2.0, 1.0));
+        assert_eq!(axis(&[12.0, 9.0], false), (15.0, 5.0));
+        // Nothing to scale by.
+        assert_eq!(axis(&[], false), (1.0, 1.0));
+        assert_eq!(axis(&[0.0], true), (1.0, 1.0));
+        for (values, percent) in [(&[3.3, 4.0][..], true), (&[8084.0][..], false)] {
+            let a = value_axis(values.iter().copied(), percent);
+            assert!(a.max > values.iter().copied().fold(0.0, f64::max));
+            assert_eq!(a.labels() as f64, a.max / a.step + 1.0);
+        }
     }
 }

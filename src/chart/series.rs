@@ -2,7 +2,7 @@
 //! marker and its value, so the shape reads without colour.
 
 use super::history::format_tick;
-use super::{axis_max, finish_svg, FONT, HEIGHT, PALETTE, WIDTH};
+use super::{finish_svg, value_axis, FONT, HEIGHT, PALETTE, WIDTH};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
@@ -11,11 +11,16 @@ pub struct SeriesChart {
     pub title: String,
     pub desc: String,
     pub percent: bool,
-    /// (period label, value, value label); periods in order.
+    /// (period label, value, value label) of the published points; periods in order.
     pub points: Vec<(String, f64, String)>,
 }
 
 impl SeriesChart {
+    /// Like `HistoryChart::worth_drawing`: a line needs two published points.
+    pub fn worth_drawing(&self) -> bool {
+        self.points.len() >= 2
+    }
+
     pub fn to_svg(&self) -> String {
         let mut raw = String::new();
         {
@@ -31,7 +36,8 @@ impl SeriesChart {
     ) -> Result<(), Box<dyn std::error::Error + '_>> {
         root.fill(&WHITE)?;
         let n = self.points.len().max(1) as f64;
-        let ymax = axis_max(self.points.iter().map(|p| p.1), self.percent);
+        let axis = value_axis(self.points.iter().map(|p| p.1), self.percent);
+        let ymax = axis.max;
         let mut chart = ChartBuilder::on(&root)
             .margin_top(24)
             .margin_right(16)
@@ -45,7 +51,7 @@ impl SeriesChart {
             .configure_mesh()
             .disable_x_mesh()
             .x_labels(0)
-            .y_labels(6)
+            .y_labels(axis.labels())
             .max_light_lines(1)
             .light_line_style(TRANSPARENT)
             .bold_line_style(RGBColor(0xdd, 0xdd, 0xdd))

@@ -72,6 +72,13 @@ pub fn change(current: &Indicator, previous: &Indicator, style: &NumberStyle) ->
     let (Figure::Number(v), Figure::Number(p)) = (current.value, previous.value) else {
         return Some(WITHHELD.into());
     };
+    change_between(v, p, current, style)
+}
+
+/// The change from `p` to `v`, two published figures of indicator `ind` (two editions, or two
+/// points of its series), in the words of `change`.
+pub fn change_between(v: f64, p: f64, ind: &Indicator, style: &NumberStyle) -> Option<String> {
+    let current = ind;
     if current.is_percent() {
         let diff = v - p;
         let text = number(diff.abs(), Some(current.decimals.unwrap_or(1)), style);

@@ -9,12 +9,12 @@
 //! `withheld` finds a withheld figure's real value in published text, for the rules over the
 //! sources and for the rendered narrative alike.
 
-mod figure;
+pub mod figure;
 pub mod markdown;
 pub(crate) mod withheld;
 
 use crate::model::format;
-use crate::model::{Edition, Site};
+use crate::model::{Edition, Indicator, Site};
 use minijinja::{Environment, Error, ErrorKind};
 
 /// The functions a narrative may call, each taking one indicator id.
@@ -177,8 +177,15 @@ pub struct Substituted {
 
 /// Replaces every token in rendered HTML with the figure or chart it stands for.
 /// With `mark` (the preview only), each printed figure is wrapped in a span whose title says
-/// which indicator it is and where that is defined, for a reviewer to hover.
-pub fn substitute(html: &str, site: &Site, edition: &Edition, mark: bool) -> Substituted {
+/// which indicator it is and where that is defined, for a reviewer to hover. `chart` says
+/// what an indicator's history chart shows, for the `chart()` figure.
+pub fn substitute(
+    html: &str,
+    site: &Site,
+    edition: &Edition,
+    mark: bool,
+    chart: &dyn Fn(&Indicator) -> figure::ChartSummary,
+) -> Substituted {
     let mut out = Substituted::default();
     let mut rest = html;
     let mut result = String::with_capacity(html.len());
@@ -194,7 +201,7 @@ pub fn substitute(html: &str, site: &Site, edition: &Edition, mark: bool) -> Sub
         let id = decode_hex(&inner[1..]);
         let mut before = &rest[..open];
         let mut after = &rest[close + CLOSE.len_utf8()..];
-        let text = match expand(kind, &id, site, edition, &mut out) {
+        let text = match expand(kind, &id, site, edition, chart, &mut out) {
             Ok(Expansion::Text(t)) if mark => {
                 let line = lines.as_ref().and_then(|l| l.get(id.as_str()).copied());
                 marked(kind, &id, &t, site, edition, line.unwrap_or(1))
@@ -232,6 +239,7 @@ fn expand(
     id: &str,
     site: &Site,
     edition: &Edition,
+    chart: &dyn Fn(&Indicator) -> figure::ChartSummary,
     out: &mut Substituted,
 ) -> Result<Expansion, String> {
     let style = &site.config.numbers;
@@ -272,7 +280,7 @@ fn expand(
             .ok_or_else(|| {
                 format!("change(\"{id}\"): no comparable figure for `{id}` in an earlier edition")
             })?,
-        _ => return Ok(Expansion::Block(figure::chart_figure(site, ind))),
+        _ => return Ok(Expansion::Block(figure::chart_figure(site, ind, &chart(ind)))),
     };
     if text == format::WITHHELD {
         out.has_withheld = true;

@@ -1,84 +1,17 @@
 //! One indicator of an edition: its history and series charts, its data-table rows and its
 //! page.
 
+use super::chart_data::{history, history_chart, unit_text};
 use super::page::{head, render_page};
 use super::view::{self, ArticleMeta, ChartRef, HistoryRow, Link, SeriesRow};
 use super::{Ctx, Files};
-use crate::chart::{HistoryChart, HistoryPoint, SeriesChart};
+use crate::chart::{HistoryChart, SeriesChart};
 use crate::diagnostic::Diagnostic;
 use crate::model::format;
 use crate::model::{Edition, Figure, Indicator, Site};
 use minijinja::value::Serde;
 use minijinja::{context, Value};
 use serde::Serialize;
-
-/// Every published edition up to `year` that has indicator `id`, oldest first.
-pub(crate) fn history<'a>(ctx: &Ctx<'a>, year: i32, id: &str) -> Vec<(&'a Edition, &'a Indicator)> {
-    ctx.editions
-        .iter()
-        .filter(|e| e.year <= year)
-        .filter_map(|e| e.indicator(id).map(|i| (*e, i)))
-        .collect()
-}
-
-fn unit_text(site: &Site, ind: &Indicator) -> String {
-    format::unit(ind, &site.config.numbers)
-}
-
-pub(crate) fn history_chart(ctx: &Ctx, edition: &Edition, ind: &Indicator) -> HistoryChart {
-    let site = ctx.site;
-    let style = &site.config.numbers;
-    let hist = history(ctx, edition.year, &ind.id);
-    let part_names: Vec<String> = ind
-        .parts
-        .iter()
-        .map(|p| edition.indicator(p).map_or(p.clone(), |i| i.name.clone()))
-        .collect();
-    let points: Vec<HistoryPoint> = hist
-        .iter()
-        .map(|(e, i)| HistoryPoint {
-            label: e.year.to_string(),
-            value: i.value.number(),
-            value_label: format::figure(i.value, i, style),
-            target: i.target.and_then(Figure::number),
-            parts: ind
-                .parts
-                .iter()
-                .map(|p| e.indicator(p).and_then(|pi| pi.value.number()))
-                .collect(),
-            break_before: i.definition_break.is_some(),
-        })
-        .collect();
-    let unit = unit_text(site, ind);
-    let mut desc = format!("{}（单位：{unit}）历年数值：", ind.name);
-    let items: Vec<String> = hist
-        .iter()
-        .map(|(e, i)| {
-            let mut s = format!("{}年{}", e.year, format::figure(i.value, i, style));
-            if let Some(t) = i.target {
-                s.push_str(&format!("（目标{}）", format::figure(t, i, style)));
-            }
-            s
-        })
-        .collect();
-    desc.push_str(&items.join("，"));
-    desc.push('。');
-    if hist.iter().any(|(_, i)| i.value == Figure::Withheld) {
-        desc.push_str(&site.config.withheld_note);
-    }
-    HistoryChart {
-        title: format!(
-            "{}（{unit}），{}—{}年",
-            ind.name,
-            hist.first().map_or(edition.year, |h| h.0.year),
-            edition.year
-        ),
-        desc,
-        percent: ind.is_percent(),
-        part_names,
-        points,
-    }
-}
 
 pub(crate) fn series_chart(site: &Site, edition: &Edition, ind: &Indicator) -> Option<SeriesChart> {
     let style = &site.config.numbers;
@@ -94,20 +27,14 @@ pub(crate) fn series_chart(site: &Site, edition: &Edition, ind: &Indicator) -> O
             ))
         })
         .collect();
-    if points.is_empty() {
+    if ind.series.is_empty() {
         return None;
     }
     let unit = unit_text(site, ind);
-    let items: Vec<String> = points.iter().map(|(p, _, l)| format!("{p}{l}")).collect();
+    let labels: Vec<String> = ind.series.iter().map(|(p, _)| period_label(p)).collect();
     Some(SeriesChart {
         title: format!("{}（{unit}），{}年内进度", ind.name, edition.year),
-        desc: format!(
-            "{}{}年内{}进度（单位：{unit}）：{}。",
-            ind.name,
-            edition.year,
-            if ind.cumulative { "累计" } else { "" },
-            items.join("，")
-        ),
+        desc: super::describe::series(edition.year, ind, &labels, style),
         percent: ind.is_percent(),
         points,
     })
@@ -164,26 +91,33 @@ pub(crate) fn history_rows(ctx: &Ctx, year: i32, id: &str) -> (Vec<HistoryRow>, 
     (rows, has_withheld)
 }
 
-/// The charts of an indicator page: the history chart and, when there is one, the series.
+/// The charts of an indicator page: the history chart and, when there is one, the series;
+/// each chart not worth drawing gives a notice, its description, instead.
 pub(crate) fn chart_refs(
     year: i32,
     id: &str,
     hc: &HistoryChart,
     sc: Option<&SeriesChart>,
-) -> Vec<ChartRef> {
-    let mut charts = vec![ChartRef {
-        src: chart_path(year, id, ""),
-        alt: hc.desc.clone(),
-        caption: format!("图1：{}", hc.title),
-    }];
-    if let Some(sc) = sc {
+) -> (Vec<ChartRef>, Vec<String>) {
+    let mut charts = Vec::new();
+    let mut notes = Vec::new();
+    let mut add = |drawn: bool, kind: &str, shape: &str, title: &str, desc: &str| {
+        if !drawn {
+            notes.push(desc.to_string());
+            return;
+        }
         charts.push(ChartRef {
-            src: chart_path(year, id, ".series"),
-            alt: sc.desc.clone(),
-            caption: format!("图2：{}", sc.title),
+            src: chart_path(year, id, kind),
+            alt: format!("{title}{shape}"),
+            caption: format!("图{}：{title}", charts.len() + 1),
+            desc: desc.to_string(),
         });
+    };
+    add(hc.worth_drawing(), "", "柱状图", &hc.title, &hc.desc);
+    if let Some(sc) = sc {
+        add(sc.worth_drawing(), ".series", "折线图", &sc.title, &sc.desc);
     }
-    charts
+    (charts, notes)
 }
 
 pub(super) fn render_indicator(
@@ -199,11 +133,13 @@ pub(super) fn render_indicator(
     let hc = history_chart(ctx, edition, ind);
     let sc = series_chart(site, edition, ind);
     let charts = chart_refs(year, &ind.id, &hc, sc.as_ref());
-    files.push((
-        chart_path(year, &ind.id, ""),
-        ctx.timings.charts.time(|| hc.to_svg()).into_bytes(),
-    ));
-    if let Some(sc) = &sc {
+    if hc.worth_drawing() {
+        files.push((
+            chart_path(year, &ind.id, ""),
+            ctx.timings.charts.time(|| hc.to_svg()).into_bytes(),
+        ));
+    }
+    if let Some(sc) = sc.as_ref().filter(|sc| sc.worth_drawing()) {
         files.push((
             chart_path(year, &ind.id, ".series"),
             ctx.timings.charts.time(|| sc.to_svg()).into_bytes(),
@@ -247,7 +183,7 @@ pub(crate) fn indicator_detail(
     ctx: &Ctx,
     edition: &Edition,
     ind: &Indicator,
-    charts: Vec<ChartRef>,
+    (charts, chart_notes): (Vec<ChartRef>, Vec<String>),
 ) -> IndicatorDetail {
     let site = ctx.site;
     let style = &site.config.numbers;
@@ -279,6 +215,7 @@ pub(crate) fn indicator_detail(
         definition_break: ind.definition_break.clone(),
         cumulative: ind.cumulative,
         charts,
+        chart_notes,
         history: rows,
         series,
         parts,
@@ -295,6 +232,8 @@ pub(crate) struct IndicatorDetail {
     definition_break: Option<String>,
     cumulative: bool,
     charts: Vec<ChartRef>,
+    /// What the charts not worth drawing would show (all withheld, or one point).
+    chart_notes: Vec<String>,
     history: Vec<HistoryRow>,
     series: Vec<SeriesRow>,
     parts: Vec<Link>,

@@ -6,7 +6,9 @@
 //! change. Site-wide outputs (archived editions, history pages, the site map …) are the
 //! assemble layer's; the order of the steps is `pipeline`'s.
 
+mod chart_data;
 pub mod data;
+mod describe;
 mod edition;
 pub mod incremental;
 mod indicator;
@@ -15,10 +17,11 @@ mod page;
 pub mod templates;
 pub mod view;
 
+pub(crate) use chart_data::history_chart;
 pub(crate) use edition::{edition_value, published_pages};
 pub use incremental::RenderCache;
 pub(crate) use incremental::{cached, SiteInputs};
-pub(crate) use indicator::{chart_path, history_chart, history_rows};
+pub(crate) use indicator::{chart_path, history_rows};
 pub(crate) use indicator::{chart_refs, indicator_detail, series_chart};
 pub(crate) use nianbao::{
     body as nianbao_body, csv as nianbao_csv, published as published_nianbao,

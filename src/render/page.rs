@@ -113,7 +113,14 @@ fn render_narrative_untimed(
         .map_err(|e| templates::template_error(ctx.site, ctx.origins, &e))?;
     let (html, headings) = markdown::render(&md);
     let mut problems = withheld_on_page(ctx, edition, file, &html);
-    let sub = narrative::substitute(&html, ctx.site, edition, ctx.preview);
+    let chart = |ind: &crate::model::Indicator| {
+        let hc = super::chart_data::history_chart(ctx, edition, ind);
+        narrative::figure::ChartSummary {
+            drawn: hc.worth_drawing(),
+            desc: hc.desc,
+        }
+    };
+    let sub = narrative::substitute(&html, ctx.site, edition, ctx.preview, &chart);
     problems.extend(sub.problems.iter().map(|problem| {
         Diagnostic::error(narrative::FUNCTION_ERROR, format!("narrative: {problem}"))
             .at(file, 1, 1, 1)

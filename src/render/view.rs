@@ -78,8 +78,10 @@ pub struct IndicatorHistory {
     pub name: String,
     pub unit: String,
     pub description: Option<String>,
-    /// The latest edition's history chart, which covers every edition up to it.
-    pub chart: ChartRef,
+    /// The latest edition's history chart, which covers every edition up to it; None when
+    /// it is not worth drawing (`chart_note` says what it would show).
+    pub chart: Option<ChartRef>,
+    pub chart_note: Option<String>,
     /// Every edition that has the indicator, oldest first.
     pub history: Vec<HistoryRow>,
     pub has_withheld: bool,
@@ -142,6 +144,8 @@ pub struct ChartRef {
     pub src: String,
     pub alt: String,
     pub caption: String,
+    /// What the chart shows, in a sentence: its SVG's `<desc>`, shown under it.
+    pub desc: String,
 }
 
 #[derive(Debug, Clone, Serialize)]

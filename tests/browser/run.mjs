@@ -137,12 +137,14 @@ function probePage() {
   };
   const charts = [...document.querySelectorAll('img[src$=".svg"], figure img, main svg')]
     .map((el) => ({ what: el.outerHTML.slice(0, 100), name: name(el) }));
+  // A chart not worth drawing (every figure withheld, or one point) is a notice with its sentence.
+  const chartNotes = [...document.querySelectorAll('.chart-note')].filter((n) => n.textContent.trim()).length;
   const tables = [...document.querySelectorAll('table')].map((t) => ({
     cls: t.className, caption: t.caption?.textContent.trim() || '', rows: t.tBodies[0]?.rows.length || 0 }));
   const careLinks = [...document.querySelectorAll('a[href]')]
     .map((a) => ({ href: new URL(a.getAttribute('href'), location.href).href, text: a.textContent.trim() }));
   const style = getComputedStyle(document.body);
-  return { links, ids, charts, tables, careLinks, text: document.body.innerText.replace(/\s+/g, ' ').trim(),
+  return { links, ids, charts, chartNotes, tables, careLinks, text: document.body.innerText.replace(/\s+/g, ' ').trim(),
     fontSize: parseFloat(style.fontSize), lineHeight: parseFloat(style.lineHeight) };
 }
 
@@ -340,7 +342,7 @@ async function checkSite(site, browser, results, { shots, label, only = /(?:)/ }
       const hist = info.tables.find((t) => /\bhistory\b/.test(t.cls));
       results.add('data-table', rel, [!hist ? 'indicator page without its data table (table.history)'
         : hist.rows === 0 ? 'data table has no rows' : !hist.caption ? 'data table has no caption' : null,
-      info.charts.length === 0 ? 'indicator page without a chart' : null]);
+      info.charts.length === 0 && info.chartNotes === 0 ? 'indicator page without a chart or a chart notice' : null]);
     }
 
     // 关怀版: every page links to its counterpart, and the care version is large and roomy
