@@ -17,8 +17,12 @@ use crate::model::format;
 use crate::model::{Edition, Indicator, Site};
 use minijinja::{Environment, Error, ErrorKind};
 
-/// The functions a narrative may call, each taking one indicator id.
-pub const FUNCTIONS: [&str; 5] = ["value", "target", "completion", "change", "chart"];
+/// The functions a narrative may call, each taking one indicator id, except `share`, which
+/// takes two: `share("a", "b")` prints a as a percentage of b.
+pub const FUNCTIONS: [&str; 6] = ["value", "target", "completion", "change", "chart", "share"];
+
+/// Between the two ids of a `share` token; ids never hold it.
+const SHARE_SEPARATOR: char = '|';
 
 const OPEN: char = '\u{E000}';
 const CLOSE: char = '\u{E001}';
@@ -37,7 +41,8 @@ pub struct Call {
 }
 
 /// Finds every `{{ f("id") }}` with one of [`FUNCTIONS`], so ids can be checked with exact
-/// positions before anything is rendered.
+/// positions before anything is rendered. A `share("a", "b")` gives two calls over the same
+/// `{{ … }}`, one per id.
 pub fn scan_calls(text: &str) -> Vec<Call> {
     let mut calls = Vec::new();
     let mut from = 0;
@@ -81,6 +86,27 @@ pub fn scan_calls(text: &str) -> Vec<Call> {
             arg_start,
             arg_end,
         });
+        // share("a", "b"): the second id is checked like the first, at its own place.
+        if function == "share" {
+            let rest = &args_trim[close + 2..];
+            let after_comma = rest.trim_start().strip_prefix(',').map(str::trim_start);
+            let second = after_comma.and_then(|r| {
+                let q = r.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+                let len = r[1..].find(q)?;
+                r[len + 2..].trim_start().starts_with(')').then(|| (r, len))
+            });
+            if let Some((r, len)) = second {
+                let at = arg_end + (args_trim.len() - close - 2 - r.len());
+                calls.push(Call {
+                    function,
+                    id: r[1..1 + len].to_string(),
+                    start,
+                    end,
+                    arg_start: at,
+                    arg_end: at + len + 2,
+                });
+            }
+        }
         from = end;
     }
     calls
@@ -109,7 +135,17 @@ fn kind_of(function: &str) -> char {
 
 /// Adds the narrative functions to the build's template environment.
 pub fn register(env: &mut Environment<'_>) {
-    for name in FUNCTIONS {
+    env.add_function("share", |id: String, of: String| -> Result<String, Error> {
+        let bad = |s: &str| s.is_empty() || s.contains([OPEN, CLOSE, SHARE_SEPARATOR]);
+        if bad(&id) || bad(&of) {
+            return Err(Error::new(
+                ErrorKind::InvalidOperation,
+                "share() needs two ids: the part and the whole, e.g. share(\"nb.requests.granted.total\", \"nb.requests.total.total\")",
+            ));
+        }
+        Ok(token('s', &format!("{id}{SHARE_SEPARATOR}{of}")))
+    });
+    for name in FUNCTIONS.into_iter().filter(|f| *f != "share") {
         env.add_function(name, move |id: String| -> Result<String, Error> {
             if id.is_empty() || id.contains([OPEN, CLOSE]) {
                 return Err(Error::new(
@@ -248,6 +284,7 @@ fn expand(
         't' => "target",
         'c' => "completion",
         'g' => "change",
+        's' => return share(id, site, edition, out).map(Expansion::Text),
         _ => "chart",
     };
     if id.starts_with(crate::model::nianbao::ID_PREFIX) {
@@ -286,6 +323,53 @@ fn expand(
         out.has_withheld = true;
     }
     Ok(Expansion::Text(text))
+}
+
+/// What `share(part, whole)` prints: the part as a percentage of the whole, one decimal, as
+/// reports write "占33.9%". Each id is a cell of the annual report or an indicator; a withheld
+/// figure makes the share "*", since it would reveal the figure.
+fn share(
+    ids: &str,
+    site: &Site,
+    edition: &Edition,
+    out: &mut Substituted,
+) -> Result<String, String> {
+    let style = &site.config.numbers;
+    let (part, whole) = ids.split_once(SHARE_SEPARATOR).unwrap_or((ids, ""));
+    let figure = |id: &str| -> Result<Option<f64>, String> {
+        if id.starts_with(crate::model::nianbao::ID_PREFIX) {
+            return edition
+                .nianbao
+                .as_ref()
+                .and_then(|n| n.value(id))
+                .map(Some)
+                .ok_or_else(|| {
+                    format!(
+                        "share(): no cell `{id}` in the {} annual report",
+                        edition.year
+                    )
+                });
+        }
+        match edition.indicator(id).map(|i| i.value) {
+            Some(crate::model::Figure::Number(v)) => Ok(Some(v)),
+            Some(_) => Ok(None),
+            None => Err(format!("share(): no indicator `{id}` in {}", edition.year)),
+        }
+    };
+    match (figure(part)?, figure(whole)?) {
+        (Some(_), Some(w)) if w == 0.0 => {
+            Err(format!("share(\"{part}\", \"{whole}\"): the whole is 0"))
+        }
+        (Some(p), Some(w)) => Ok(format!(
+            "{}{}",
+            format::number(p / w * 100.0, Some(1), style),
+            style.percent_sign
+        )),
+        _ => {
+            out.has_withheld = true;
+            Ok(format::WITHHELD.to_string())
+        }
+    }
 }
 
 /// What value() and change() print for a cell of the annual report.
@@ -364,6 +448,7 @@ style=\"text-decoration:underline dotted;cursor:help\">{}</span>",
 
 fn kind_name(kind: char) -> &'static str {
     match kind {
+        's' => "share",
         'v' => "value",
         't' => "target",
         'c' => "completion",
@@ -417,6 +502,16 @@ mod tests {
         );
         assert_eq!(&t[calls[1].arg_start..calls[1].arg_end], "'a.b'");
         assert_eq!(&t[calls[1].start..calls[1].end], "{{completion('a.b')}}");
+    }
+
+    #[test]
+    fn share_is_scanned_with_both_ids_at_their_places() {
+        let t = "占{{ share(\"nb.a.total\",  'nb.b.total') }}，{{ share(\"x\" ~ y, \"z\") }}";
+        let calls = scan_calls(t);
+        assert_eq!(calls.len(), 2, "{calls:?}");
+        assert_eq!(&t[calls[0].arg_start..calls[0].arg_end], "\"nb.a.total\"");
+        assert_eq!(&t[calls[1].arg_start..calls[1].arg_end], "'nb.b.total'");
+        assert!(calls.iter().all(|c| c.function == "share"));
     }
 
     #[test]

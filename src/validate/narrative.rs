@@ -474,7 +474,7 @@ fn check_cell_call(site: &Site, edition: &Edition, call: &Call) -> Option<Diagno
         );
     };
     match call.function {
-        "value" => None,
+        "value" | "share" => None,
         "change" => {
             let previous = site.previous(year);
             match previous.and_then(|p| p.nianbao.as_ref()).and_then(|n| n.value(&call.id)) {

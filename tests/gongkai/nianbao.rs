@@ -517,3 +517,46 @@ fn a_provincial_row_set_is_published_escaped_and_its_keys_are_ids() {
         run.stderr
     );
 }
+
+/// `share(part, whole)` prints a percentage of a total from the cells, so prose and table
+/// cannot drift; each of its ids is checked at its own place.
+#[test]
+fn share_prints_a_cell_as_a_percentage_of_another() {
+    let p = Project::example();
+    p.build();
+    let html = p.read("public/2023/nianbao.html");
+    // 予以公开 15 of 29 办结 (content/2023/nianbao.yaml).
+    assert!(
+        html.contains("予以公开15件（占办结总数的51.7％）"),
+        "share() printed"
+    );
+    p.edit(
+        "content/2023/nianbao.md",
+        "\"nb.requests.total.total\") }}），部分公开",
+        "\"nb.requests.totl.total\") }}），部分公开",
+    );
+    let run = p.run(&["check"]);
+    assert_eq!(run.code, 1);
+    let line = p
+        .read("content/2023/nianbao.md")
+        .lines()
+        .position(|l| l.contains("nb.requests.totl.total"))
+        .unwrap()
+        + 1;
+    let text = p.read("content/2023/nianbao.md");
+    let l = text.lines().nth(line - 1).unwrap();
+    let col = l[..l.find("\"nb.requests.totl.total\"").unwrap()]
+        .chars()
+        .count()
+        + 1;
+    assert!(
+        run.stderr.contains(&format!(
+            "error[E004]: unknown cell `nb.requests.totl.total` in share()\n  --> content/2023/nianbao.md:{line}:{col}\n"
+        )),
+        "{}",
+        run.stderr
+    );
+    assert!(run
+        .stderr
+        .contains("did you mean `nb.requests.total.total`?"));
+}

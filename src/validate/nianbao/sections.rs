@@ -278,6 +278,10 @@ fn section_text(nb: &Nianbao, heading: &Heading) -> String {
     let mut out = String::new();
     let mut from = 0;
     for call in scan_calls(text) {
+        // share() is listed once per id, both over the same `{{ … }}`.
+        if call.start < from {
+            continue;
+        }
         out.push_str(&text[from..call.start]);
         match (call.function, nb.value(&call.id)) {
             ("value", Some(v)) => out.push_str(&v.to_string()),
