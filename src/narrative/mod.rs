@@ -93,7 +93,10 @@ pub fn scan_calls(text: &str) -> Vec<Call> {
             let second = after_comma.and_then(|r| {
                 let q = r.chars().next().filter(|c| *c == '"' || *c == '\'')?;
                 let len = r[1..].find(q)?;
-                r[len + 2..].trim_start().starts_with(')').then(|| (r, len))
+                r[len + 2..]
+                    .trim_start()
+                    .starts_with(')')
+                    .then_some((r, len))
             });
             if let Some((r, len)) = second {
                 let at = arg_end + (args_trim.len() - close - 2 - r.len());
@@ -357,9 +360,7 @@ fn share(
         }
     };
     match (figure(part)?, figure(whole)?) {
-        (Some(_), Some(w)) if w == 0.0 => {
-            Err(format!("share(\"{part}\", \"{whole}\"): the whole is 0"))
-        }
+        (Some(_), Some(0.0)) => Err(format!("share(\"{part}\", \"{whole}\"): the whole is 0")),
         (Some(p), Some(w)) => Ok(format!(
             "{}{}",
             format::number(p / w * 100.0, Some(1), style),
