@@ -9,13 +9,23 @@ use super::links::{is_external, resolve, unescape};
 /// standard files. Frozen pages link relatively, so no base URL is needed. `build` writes it
 /// and `verify` recomputes it to check the copy, so both must use this one function.
 pub(crate) fn frozen_page_copy(page_bytes: &[u8], page: &str) -> Vec<u8> {
-    point_assets_at_standard(&String::from_utf8_lossy(page_bytes), page, None).into_bytes()
+    // A frozen page keeps its markup: only its links change, as they did when it was frozen.
+    rewrite(&String::from_utf8_lossy(page_bytes), page, None, false).into_bytes()
 }
 
-/// Points the links of the 关怀版 copy of `page` (written for `care/<page>`) that lead to files
-/// other than pages (charts, data, stylesheets, images) at the standard site's copies, so
-/// care/ holds only pages: a second copy of every chart would double the output.
-pub(crate) fn point_assets_at_standard(html: &str, page: &str, base_url: Option<&str>) -> String {
+/// The 关怀版 copy of a page rendered now for `care/<page>`: its links to files other than
+/// pages (charts, data, stylesheets, images) lead to the standard site's copies, so care/ holds
+/// only pages (a second copy of every chart would double the output), and each chart figure
+/// (`<figure class="chart">`) can take the keyboard focus: care.css shows charts at 4/3 of their
+/// drawn size, so their text is as large as the body text, and on a narrow screen a chart
+/// scrolls sideways inside its figure, which a keyboard can only scroll once focused (as
+/// every `.table-scroll` region is). The standard pages' figures never scroll and stay as
+/// they are.
+pub(crate) fn care_copy(html: &str, page: &str, base_url: Option<&str>) -> String {
+    rewrite(html, page, base_url, true)
+}
+
+fn rewrite(html: &str, page: &str, base_url: Option<&str>, focus_charts: bool) -> String {
     let dir = page.rsplit_once('/').map_or("", |(d, _)| d);
     // From care/<dir>/ back to the site root.
     let up = "../".repeat(page.matches('/').count() + 1);
@@ -27,6 +37,12 @@ pub(crate) fn point_assets_at_standard(html: &str, page: &str, base_url: Option<
     // A real tokenizer, not a scan for `="`: a quote in the narrative's text, a `>` in a
     // value or a link in a comment or script must not put the rewrite out of step.
     super::scan::start_tags(html, |tag| {
+        let chart_figure = focus_charts
+            && tag.name.eq_ignore_ascii_case("figure")
+            && tag.attr("tabindex").is_none()
+            && tag
+                .attr("class")
+                .is_some_and(|c| c.value.split_ascii_whitespace().any(|w| w == "chart"));
         for attr in &tag.attrs {
             let raw = attr.value;
             // Links between pages stay as they are: most links of a page, and no need to
@@ -71,6 +87,13 @@ pub(crate) fn point_assets_at_standard(html: &str, page: &str, base_url: Option<
             out.push_str(&escape_html(suffix));
             out.push_str(quote);
             copied = attr.at + raw.len();
+        }
+        if chart_figure {
+            // Before the tag's `>` (or `/>`), after its last attribute.
+            let close = tag.end - 1 - usize::from(html[..tag.end - 1].ends_with('/'));
+            out.push_str(&html[copied..close]);
+            out.push_str(" tabindex=\"0\"");
+            copied = close;
         }
     });
     out.push_str(&html[copied..]);
