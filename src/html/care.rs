@@ -15,17 +15,28 @@ pub(crate) fn frozen_page_copy(page_bytes: &[u8], page: &str) -> Vec<u8> {
 
 /// The 关怀版 copy of a page rendered now for `care/<page>`: its links to files other than
 /// pages (charts, data, stylesheets, images) lead to the standard site's copies, so care/ holds
-/// only pages (a second copy of every chart would double the output), and each chart figure
-/// (`<figure class="chart">`) can take the keyboard focus: care.css shows charts at 4/3 of their
-/// drawn size, so their text is as large as the body text, and on a narrow screen a chart
-/// scrolls sideways inside its figure, which a keyboard can only scroll once focused (as
-/// every `.table-scroll` region is). The standard pages' figures never scroll and stay as
-/// they are.
+/// only pages (a second copy of every chart would double the output), and every box that may
+/// scroll sideways in the 关怀版 can take the keyboard focus, which a keyboard needs to scroll
+/// it: a chart figure (`<figure class="chart">`: care.css shows charts at 4/3 of their drawn
+/// size, so their text is as large as the body text, and on a phone a chart scrolls inside its
+/// figure) and a table's `.table-scroll` box that has no `tabindex` yet (a Markdown table of
+/// the narrative: at 24 px type it no longer fits a phone). The standard pages' boxes fit and
+/// stay as they are.
 pub(crate) fn care_copy(html: &str, page: &str, base_url: Option<&str>) -> String {
     rewrite(html, page, base_url, true)
 }
 
-fn rewrite(html: &str, page: &str, base_url: Option<&str>, focus_charts: bool) -> String {
+/// Is `tag` a box that scrolls sideways in the 关怀版 and cannot take the focus yet?
+fn unfocusable_scroller(tag: &super::scan::Tag) -> bool {
+    let class = |name: &str| {
+        tag.attr("class")
+            .is_some_and(|c| c.value.split_ascii_whitespace().any(|w| w == name))
+    };
+    tag.attr("tabindex").is_none()
+        && ((tag.name.eq_ignore_ascii_case("figure") && class("chart")) || class("table-scroll"))
+}
+
+fn rewrite(html: &str, page: &str, base_url: Option<&str>, focus_scrollers: bool) -> String {
     let dir = page.rsplit_once('/').map_or("", |(d, _)| d);
     // From care/<dir>/ back to the site root.
     let up = "../".repeat(page.matches('/').count() + 1);
@@ -37,12 +48,7 @@ fn rewrite(html: &str, page: &str, base_url: Option<&str>, focus_charts: bool) -
     // A real tokenizer, not a scan for `="`: a quote in the narrative's text, a `>` in a
     // value or a link in a comment or script must not put the rewrite out of step.
     super::scan::start_tags(html, |tag| {
-        let chart_figure = focus_charts
-            && tag.name.eq_ignore_ascii_case("figure")
-            && tag.attr("tabindex").is_none()
-            && tag
-                .attr("class")
-                .is_some_and(|c| c.value.split_ascii_whitespace().any(|w| w == "chart"));
+        let scroller = focus_scrollers && unfocusable_scroller(tag);
         for attr in &tag.attrs {
             let raw = attr.value;
             // Links between pages stay as they are: most links of a page, and no need to
@@ -88,7 +94,7 @@ fn rewrite(html: &str, page: &str, base_url: Option<&str>, focus_charts: bool) -
             out.push_str(quote);
             copied = attr.at + raw.len();
         }
-        if chart_figure {
+        if scroller {
             // Before the tag's `>` (or `/>`), after its last attribute.
             let close = tag.end - 1 - usize::from(html[..tag.end - 1].ends_with('/'));
             out.push_str(&html[copied..close]);

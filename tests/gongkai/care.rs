@@ -210,12 +210,27 @@ fn the_care_rewrite_reads_attributes_as_a_browser_does() {
 }
 
 #[test]
-fn care_chart_figures_take_the_keyboard_focus_and_standard_ones_do_not() {
+fn care_scrollers_take_the_keyboard_focus_and_standard_figures_do_not() {
     // care.css shows a chart at 4/3 of its drawn size (its 18 px text at 24 px), so on a phone
     // it scrolls sideways inside its figure: a keyboard reaches that scroller only if it can
-    // take the focus. The standard figure never scrolls and gets no extra tab stop.
+    // take the focus. The standard figure never scrolls and gets no extra tab stop. A Markdown
+    // table's scroller (no tabindex in the standard page, where it fits) gets one too.
     let p = Project::fixture("basic");
+    let notes = p.read("content/2023/notes.md");
+    p.write(
+        "content/2023/notes.md",
+        &format!("{notes}\n| 险种 | 参保人数 |\n|---|---:|\n| 失业保险 | 3.1 |\n"),
+    );
     p.build();
+    let markdown_table = |page: &str| {
+        attrs(
+            &p.html(page),
+            "div.table-scroll:has(> table:not([class]))",
+            "tabindex",
+        )
+    };
+    assert!(markdown_table("2023/notes.html").is_empty());
+    assert_eq!(markdown_table("care/2023/notes.html"), ["0"]);
     let files: BTreeMap<String, Vec<u8>> = p.output_files().into_iter().collect();
     let mut figures = 0;
     for page in files
