@@ -23,7 +23,7 @@ pub(super) fn render_site_pages(
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     match not_found_page(ctx, false).and_then(|standard| {
         let care = not_found_page(ctx, true)?;
-        let care = crate::html::care::point_assets_at_standard(
+        let care = crate::html::care::care_copy(
             &String::from_utf8_lossy(&care),
             "404.html",
             ctx.site.config.base_url.as_deref(),

@@ -9,13 +9,34 @@ use super::links::{is_external, resolve, unescape};
 /// standard files. Frozen pages link relatively, so no base URL is needed. `build` writes it
 /// and `verify` recomputes it to check the copy, so both must use this one function.
 pub(crate) fn frozen_page_copy(page_bytes: &[u8], page: &str) -> Vec<u8> {
-    point_assets_at_standard(&String::from_utf8_lossy(page_bytes), page, None).into_bytes()
+    // A frozen page keeps its markup: only its links change, as they did when it was frozen.
+    rewrite(&String::from_utf8_lossy(page_bytes), page, None, false).into_bytes()
 }
 
-/// Points the links of the 关怀版 copy of `page` (written for `care/<page>`) that lead to files
-/// other than pages (charts, data, stylesheets, images) at the standard site's copies, so
-/// care/ holds only pages: a second copy of every chart would double the output.
-pub(crate) fn point_assets_at_standard(html: &str, page: &str, base_url: Option<&str>) -> String {
+/// The 关怀版 copy of a page rendered now for `care/<page>`: its links to files other than
+/// pages (charts, data, stylesheets, images) lead to the standard site's copies, so care/ holds
+/// only pages (a second copy of every chart would double the output), and every box that may
+/// scroll sideways in the 关怀版 can take the keyboard focus, which a keyboard needs to scroll
+/// it: a chart figure (`<figure class="chart">`: care.css shows charts at 4/3 of their drawn
+/// size, so their text is as large as the body text, and on a phone a chart scrolls inside its
+/// figure) and a table's `.table-scroll` box that has no `tabindex` yet (a Markdown table of
+/// the narrative: at 24 px type it no longer fits a phone). The standard pages' boxes fit and
+/// stay as they are.
+pub(crate) fn care_copy(html: &str, page: &str, base_url: Option<&str>) -> String {
+    rewrite(html, page, base_url, true)
+}
+
+/// Is `tag` a box that scrolls sideways in the 关怀版 and cannot take the focus yet?
+fn unfocusable_scroller(tag: &super::scan::Tag) -> bool {
+    let class = |name: &str| {
+        tag.attr("class")
+            .is_some_and(|c| c.value.split_ascii_whitespace().any(|w| w == name))
+    };
+    tag.attr("tabindex").is_none()
+        && ((tag.name.eq_ignore_ascii_case("figure") && class("chart")) || class("table-scroll"))
+}
+
+fn rewrite(html: &str, page: &str, base_url: Option<&str>, focus_scrollers: bool) -> String {
     let dir = page.rsplit_once('/').map_or("", |(d, _)| d);
     // From care/<dir>/ back to the site root.
     let up = "../".repeat(page.matches('/').count() + 1);
@@ -27,6 +48,7 @@ pub(crate) fn point_assets_at_standard(html: &str, page: &str, base_url: Option<
     // A real tokenizer, not a scan for `="`: a quote in the narrative's text, a `>` in a
     // value or a link in a comment or script must not put the rewrite out of step.
     super::scan::start_tags(html, |tag| {
+        let scroller = focus_scrollers && unfocusable_scroller(tag);
         for attr in &tag.attrs {
             let raw = attr.value;
             // Links between pages stay as they are: most links of a page, and no need to
@@ -71,6 +93,13 @@ pub(crate) fn point_assets_at_standard(html: &str, page: &str, base_url: Option<
             out.push_str(&escape_html(suffix));
             out.push_str(quote);
             copied = attr.at + raw.len();
+        }
+        if scroller {
+            // Before the tag's `>` (or `/>`), after its last attribute.
+            let close = tag.end - 1 - usize::from(html[..tag.end - 1].ends_with('/'));
+            out.push_str(&html[copied..close]);
+            out.push_str(" tabindex=\"0\"");
+            copied = close;
         }
     });
     out.push_str(&html[copied..]);

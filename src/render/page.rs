@@ -24,11 +24,7 @@ pub(crate) fn render_page(
 ) -> Result<Files, Diagnostic> {
     let standard = render_string(ctx, template, value(head(false)))?;
     let care = render_string(ctx, template, value(head(true)))?;
-    let care = crate::html::care::point_assets_at_standard(
-        &care,
-        path,
-        ctx.site.config.base_url.as_deref(),
-    );
+    let care = crate::html::care::care_copy(&care, path, ctx.site.config.base_url.as_deref());
     Ok(vec![
         (path.to_string(), standard.into_bytes()),
         (format!("care/{path}"), care.into_bytes()),

@@ -3,8 +3,10 @@
 // for WCAG 2.1 A/AA (axe-core), broken internal links and #fragments, same text without
 // JavaScript, no horizontal scroll or overlapping text at 360 px, named charts and data tables,
 // legible chart SVGs (no overlapping labels, CJK glyphs from a real CJK font, ≥ 3:1 colours),
-// print on A4 within the text block (home, editions, annual reports), and HTML validity (Nu
-// HTML Checker). Screenshots go to a folder printed at the end.
+// print on A4 within the text block (home, editions, annual reports), HTML validity (Nu HTML
+// Checker), and on the 关怀版 pages the 适老化 numbers (24 px text, 1.3× line and paragraph
+// spacing, 60 × 60 px targets, underlined links, chart text as large as body text).
+// Screenshots go to a folder printed at the end.
 //
 // Usage (from the repository root, after `cargo run --release -- build`):
 //   node tests/browser/run.mjs [--site public] [--broken tests/browser/broken] [--shots DIR]
@@ -43,6 +45,9 @@ const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const LAUNCH_ARGS = ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
   '--disable-component-update', '--disable-sync', '--disable-quic'];
 const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+// 关怀版: 工信部《互联网网站适老化通用设计规范》 read strictly: text at least 18 pt (24 CSS px),
+// line and paragraph spacing 1.3×, click targets 60 × 60 px
+const CARE = { minText: 24, minTarget: 60, ratio: 1.3 };
 const AXE_SOURCE = await readFile(require.resolve('axe-core/axe.min.js'), 'utf8');
 const VNU_JAR = path.join(path.dirname(require.resolve('vnu-jar/package.json')), 'build/dist/vnu.jar');
 
@@ -70,7 +75,17 @@ const CHECKS = {
   'print#clip': ['index.html', 'cut off in print: div.scroller'],
   vnu: ['index.html', '“img” element must have an “alt” attribute'],
   'care-link': ['index.html', 'no link to the 关怀版 page care/index.html'],
-  'care-style': ['care/index.html', 'body font-size 14px < 18px'],
+  // the 关怀版 at the strict reading of the 工信部 适老化 rules, each number on its own
+  'axe#care': ['care/index.html', 'color-contrast'],
+  'axe#care360': ['care/index.html', 'at 360px'],
+  'mobile-scroll#care': ['care/index.html', 'scrolls sideways'],
+  'care-type': ['care/index.html', 'text at 14px < 24px'],
+  'care-type#heading': ['care/index.html', 'heading h1 at 14px is not larger than the body text'],
+  'care-spacing': ['care/index.html', 'line-height 1.20 × font-size < 1.3'],
+  'care-spacing#paragraph': ['care/index.html', 'paragraph gap 4px < 1.3 × line-height'],
+  'care-targets': ['care/index.html', 'target a「标准版」'],
+  'care-underline': ['care/index.html', 'link「标准版」is not underlined'],
+  'care-chart': ['care/index.html', 'chart text 10px at 360px < 24px'],
 };
 
 // ---------- results ----------
@@ -143,9 +158,101 @@ function probePage() {
     cls: t.className, caption: t.caption?.textContent.trim() || '', rows: t.tBodies[0]?.rows.length || 0 }));
   const careLinks = [...document.querySelectorAll('a[href]')]
     .map((a) => ({ href: new URL(a.getAttribute('href'), location.href).href, text: a.textContent.trim() }));
-  const style = getComputedStyle(document.body);
-  return { links, ids, charts, chartNotes, tables, careLinks, text: document.body.innerText.replace(/\s+/g, ' ').trim(),
-    fontSize: parseFloat(style.fontSize), lineHeight: parseFloat(style.lineHeight) };
+  return { links, ids, charts, chartNotes, tables, careLinks, text: document.body.innerText.replace(/\s+/g, ' ').trim() };
+}
+
+/**
+ * The 关怀版's 适老化 numbers on the loaded page (工信部《互联网网站适老化通用设计规范》, strict
+ * reading): text ≥ 18 pt = 24 px and headings larger, line height ≥ 1.3 × font size, the gap
+ * between paragraphs ≥ 1.3 × their line height, click targets ≥ 60 × 60 px, links underlined,
+ * chart text (the SVG's smallest font size × the image's rendered scale) ≥ 24 px. Links inside
+ * running prose (.narrative p, .narrative li) are exempt from the target size: WCAG 2.5.8's
+ * inline exception, their sentence's line height decides it.
+ */
+async function probeCare({ minText, minTarget, ratio, width }) {
+  const shown = (el) => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden'
+    && !el.closest('.visually-hidden');
+  const snippet = (el) => el.textContent.replace(/\s+/g, ' ').trim().slice(0, 16);
+  const name = (e) => e.tagName.toLowerCase() + (e.className && typeof e.className === 'string'
+    ? '.' + e.className.trim().split(/\s+/).join('.') : '');
+  const px = (v) => parseFloat(v);
+  // every element that holds text of its own, once
+  const holders = new Set();
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    const el = n.parentElement;
+    if (n.textContent.trim() && el && !['SCRIPT', 'STYLE', 'NOSCRIPT'].includes(el.tagName)) holders.add(el);
+  }
+  const small = [];
+  const tight = [];
+  for (const el of holders) {
+    if (!shown(el) && !el.classList.contains('skip-link')) continue;
+    const cs = getComputedStyle(el);
+    const size = px(cs.fontSize);
+    if (size < minText - 0.01) small.push(`text at ${size}px < ${minText}px: ${name(el)}「${snippet(el)}」`);
+    const lh = cs.lineHeight === 'normal' ? NaN : px(cs.lineHeight);
+    if (!(lh / size >= ratio - 0.001)) {
+      tight.push(`line-height ${Number.isNaN(lh) ? 'normal' : (lh / size).toFixed(2)} × font-size < ${ratio}: ${name(el)}「${snippet(el)}」`);
+    }
+  }
+  const body = px(getComputedStyle(document.body).fontSize);
+  const headings = [...document.querySelectorAll('h1, h2, h3, h4, h5, h6')].filter(shown)
+    .map((h) => [h, px(getComputedStyle(h).fontSize)])
+    .filter(([, size]) => size <= Math.max(body, minText))
+    .map(([h, size]) => `heading ${h.tagName.toLowerCase()} at ${size}px is not larger than the body text (${Math.max(body, minText)}px)「${snippet(h)}」`);
+  // paragraph spacing: the rendered gap between two paragraphs that follow each other
+  const gaps = [];
+  for (const p of document.querySelectorAll('main p')) {
+    const q = p.nextElementSibling;
+    if (!q || q.tagName !== 'P' || !shown(p) || !shown(q)) continue;
+    if (getComputedStyle(p).display !== 'block' || getComputedStyle(q).display !== 'block') continue;
+    const gap = q.getBoundingClientRect().top - p.getBoundingClientRect().bottom;
+    const lh = Math.max(px(getComputedStyle(p).lineHeight), px(getComputedStyle(q).lineHeight));
+    if (!(gap >= ratio * lh - 0.1)) gaps.push(`paragraph gap ${+gap.toFixed(1)}px < ${ratio} × line-height ${+lh.toFixed(1)}px = ${+(ratio * lh).toFixed(1)}px after「${snippet(p)}」`);
+  }
+  // click targets; a link moved off screen until focused (the skip link) is measured focused
+  const targets = [];
+  const plain = [];
+  for (const a of document.querySelectorAll('a[href], button, summary, [role="button"], input:not([type="hidden"]), select')) {
+    let r = a.getBoundingClientRect();
+    const away = r.right <= 0 || r.bottom <= 0;
+    if (away) { a.focus(); r = a.getBoundingClientRect(); }
+    if (shown(a) && !a.closest('.narrative p, .narrative li')) {
+      const rects = [...a.getClientRects()];
+      const low = rects.filter((x) => x.height < minTarget - 0.01 || x.width < minTarget - 0.01);
+      if (low.length) {
+        targets.push(`target ${a.tagName.toLowerCase()}「${snippet(a)}」is ${low.map((x) => `${+x.width.toFixed(1)}×${+x.height.toFixed(1)}`).join(' + ')}px < ${minTarget}×${minTarget}px (${name(a.parentElement)})`);
+      }
+    }
+    if (a.tagName === 'A' && shown(a)) {
+      const lines = [a, ...a.querySelectorAll('*')].some((e) => getComputedStyle(e).textDecorationLine.includes('underline'));
+      if (!lines) plain.push(`link「${snippet(a)}」is not underlined: its colour alone marks it (${name(a.parentElement)})`);
+    }
+    if (away) { a.blur(); }
+  }
+  // chart images: the smallest font size in the SVG, times the scale it is shown at
+  const charts = [];
+  for (const img of document.querySelectorAll('img[src$=".svg"]')) {
+    if (!shown(img)) continue;
+    const svg = new DOMParser().parseFromString(await (await fetch(img.src)).text(), 'image/svg+xml').documentElement;
+    const vb = (svg.getAttribute('viewBox') || '').trim().split(/[\s,]+/).map(Number);
+    const drawn = vb.length === 4 ? vb[2] : px(svg.getAttribute('width'));
+    const sizeOf = (t) => {
+      for (let e = t; e && e.getAttribute; e = e.parentElement) {
+        const v = e.getAttribute('font-size') || /font-size:\s*([\d.]+)/.exec(e.getAttribute('style') || '')?.[1];
+        if (v) return px(v);
+      }
+      return 16;
+    };
+    const sizes = [...svg.querySelectorAll('text')].filter((t) => t.textContent.trim()).map(sizeOf);
+    if (!sizes.length || !drawn) continue;
+    const scale = img.getBoundingClientRect().width / drawn;
+    const least = Math.min(...sizes) * scale;
+    if (least < minText - 0.01) {
+      charts.push(`chart text ${+least.toFixed(1)}px at ${width}px < ${minText}px: ${img.getAttribute('src')} (font-size ${Math.min(...sizes)} in a ${drawn}px drawing shown ${+img.getBoundingClientRect().width.toFixed(1)}px wide)`);
+    }
+  }
+  return { small, headings, tight, gaps, targets, plain, charts };
 }
 
 /** At phone width: horizontal overflow and pairs of overlapping text boxes in <main>. */
@@ -323,19 +430,21 @@ async function checkSite(site, browser, results, { shots, label, only = /(?:)/ }
     ids.set(url, new Set(info.ids));
     for (const l of info.links) if (!linkRefs.has(l)) linkRefs.set(l, rel);
 
-    await d.addScriptTag({ content: AXE_SOURCE });
     const care = rel.startsWith('care/');
-    const axe = await d.evaluate(async ({ tags, care }) => {
-      const r = await window.axe.run(document, { runOnly: { type: 'tag', values: tags } });
-      let v = r.violations;
-      if (care) {
-        // 关怀版 promises strong contrast: the AAA contrast rule (7:1) too
-        const aaa = await window.axe.run(document, { runOnly: { type: 'rule', values: ['color-contrast-enhanced'] } });
-        v = v.concat(aaa.violations);
-      }
-      return v.map((x) => `${x.id}: ${x.help} (${x.nodes.length}×, e.g. ${x.nodes[0]?.target.join(' ')})`);
-    }, { tags: AXE_TAGS, care });
-    results.add('axe', rel, axe);
+    const axeOn = async (tab) => {
+      await tab.addScriptTag({ content: AXE_SOURCE });
+      return tab.evaluate(async ({ tags, care }) => {
+        const r = await window.axe.run(document, { runOnly: { type: 'tag', values: tags } });
+        let v = r.violations;
+        if (care) {
+          // 关怀版 promises strong contrast: the AAA contrast rule (7:1) too
+          const aaa = await window.axe.run(document, { runOnly: { type: 'rule', values: ['color-contrast-enhanced'] } });
+          v = v.concat(aaa.violations);
+        }
+        return v.map((x) => `${x.id}: ${x.help} (${x.nodes.length}×, e.g. ${x.nodes[0]?.target.join(' ')})`);
+      }, { tags: AXE_TAGS, care });
+    };
+    results.add('axe', rel, await axeOn(d));
 
     results.add('chart-name', rel, info.charts.filter((c) => !c.name).map((c) => `chart without accessible name: ${c.what}`));
     if (/(^|\/)indicators\/[^/]+\.html$/.test(rel)) {
@@ -349,10 +458,8 @@ async function checkSite(site, browser, results, { shots, label, only = /(?:)/ }
     const counterpart = origin + (care ? rel.slice('care/'.length) : 'care/' + rel);
     results.add('care-link', rel, [info.careLinks.some((a) => a.href === counterpart) ? null
       : `no link to ${care ? 'the standard page' : 'the 关怀版 page'} ${counterpart.slice(origin.length)}`]);
-    if (care) {
-      results.add('care-style', rel, [info.fontSize >= 18 ? null : `body font-size ${info.fontSize}px < 18px`,
-        info.lineHeight / info.fontSize >= 1.8 ? null : `line-height ${(info.lineHeight / info.fontSize).toFixed(2)} < 1.8`]);
-    }
+    const careAt = {};
+    if (care) careAt[1280] = await d.evaluate(probeCare, { ...CARE, width: 1280 });
 
     await n.goto(url, { waitUntil: 'load' });
     const plain = await n.evaluate(() => document.body.innerText.replace(/\s+/g, ' ').trim());
@@ -364,6 +471,19 @@ async function checkSite(site, browser, results, { shots, label, only = /(?:)/ }
     results.add('mobile-scroll', rel, [mob.overflow > 0 ? `scrolls sideways by ${mob.overflow}px at 360px` : null]);
     results.add('mobile-overlap', rel, mob.overlaps.map((o) => `overlapping text at 360px: ${o}`)
       .concat(mob.count > 5 ? [`…and ${mob.count - 5} more`] : []));
+    if (care) {
+      // the 关怀版's large type and charts make scrollers of tables and figures on a phone:
+      // axe again at 360 px (a scroller must take the focus, contrast where text wraps)
+      results.add('axe', rel, (await axeOn(m)).map((v) => `${v} at 360px`));
+      careAt[360] = await m.evaluate(probeCare, { ...CARE, width: 360 });
+      const both = (key) => [...new Set([1280, 360].flatMap((w) => careAt[w][key].map((p) => `${p} at ${w}px`)))];
+      // every problem is kept (the report prints the first five of each page)
+      results.add('care-type', rel, [...both('small'), ...both('headings')]);
+      results.add('care-spacing', rel, [...both('tight'), ...both('gaps')]);
+      results.add('care-targets', rel, both('targets'));
+      results.add('care-underline', rel, both('plain'));
+      results.add('care-chart', rel, [...careAt[1280].charts, ...careAt[360].charts]);
+    }
 
     // print: navigation hidden, content kept, and every table within the A4 text block
     // (the home page, each edition, and the annual reports with their 15-column table 四)
@@ -523,7 +643,8 @@ async function screenshots(desktop, mobile, origin, pages, dir, label) {
   const indicator = pages.filter((p) => /^\d{4}\/indicators\//.test(p) && p.startsWith(edition?.slice(0, 4))).find(Boolean);
   const nianbao = edition?.replace(/index\.html$/, 'nianbao.html');
   const wanted = [['home', 'index.html'], ['edition', edition], ['indicator', indicator], ['nianbao', nianbao],
-    ['care-home', 'care/index.html'], ['care-indicator', indicator && 'care/' + indicator],
+    ['care-home', 'care/index.html'], ['care-edition', edition && 'care/' + edition],
+    ['care-indicator', indicator && 'care/' + indicator],
     ['care-nianbao', nianbao && 'care/' + nianbao]]
     .filter(([, p]) => p && pages.includes(p));
   for (const [name, p] of wanted) {

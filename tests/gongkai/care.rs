@@ -102,7 +102,17 @@ fn care_copy_holds_pages_only_and_uses_the_standard_charts_data_and_stylesheets(
     assert!(others > 20, "{others} links to non-page files checked");
     assert!(files.contains_key("static/care.css"));
     let css = String::from_utf8(files["static/care.css"].clone()).unwrap();
-    assert!(css.contains("font-size: 20px") && css.contains("line-height: 1.9"));
+    // 适老化, strict reading: 18 pt = 24 px text, 1.3× spacing, 60 px targets (the browser
+    // suite measures each on every page; here: the numbers are the shipped ones)
+    for rule in [
+        "html { font-size: 24px; }",
+        "line-height: 1.6;",
+        "margin-bottom: 2.1em;",
+        "min-height: 60px; min-width: 60px;",
+        "figure.chart img { width: 854px;",
+    ] {
+        assert!(css.contains(rule), "care.css lacks {rule}");
+    }
     // the summary counts the site's pages once, not its 关怀版 copy again
     let pages = files
         .keys()
@@ -197,4 +207,46 @@ fn the_care_rewrite_reads_attributes_as_a_browser_does() {
     ] {
         assert!(text.contains(untouched), "{untouched} changed in {text}");
     }
+}
+
+#[test]
+fn care_scrollers_take_the_keyboard_focus_and_standard_figures_do_not() {
+    // care.css shows a chart at 4/3 of its drawn size (its 18 px text at 24 px), so on a phone
+    // it scrolls sideways inside its figure: a keyboard reaches that scroller only if it can
+    // take the focus. The standard figure never scrolls and gets no extra tab stop. A Markdown
+    // table's scroller (no tabindex in the standard page, where it fits) gets one too.
+    let p = Project::fixture("basic");
+    let notes = p.read("content/2023/notes.md");
+    p.write(
+        "content/2023/notes.md",
+        &format!("{notes}\n| 险种 | 参保人数 |\n|---|---:|\n| 失业保险 | 3.1 |\n"),
+    );
+    p.build();
+    let markdown_table = |page: &str| {
+        attrs(
+            &p.html(page),
+            "div.table-scroll:has(> table:not([class]))",
+            "tabindex",
+        )
+    };
+    assert!(markdown_table("2023/notes.html").is_empty());
+    assert_eq!(markdown_table("care/2023/notes.html"), ["0"]);
+    let files: BTreeMap<String, Vec<u8>> = p.output_files().into_iter().collect();
+    let mut figures = 0;
+    for page in files
+        .keys()
+        .filter(|f| f.ends_with(".html") && !f.starts_with("care/"))
+    {
+        let standard = attrs(&p.html(page), "figure.chart", "class").len();
+        assert!(
+            attrs(&p.html(page), "figure[tabindex]", "tabindex").is_empty(),
+            "{page}: a standard figure is focusable"
+        );
+        let care = format!("care/{page}");
+        let focusable = attrs(&p.html(&care), "figure.chart", "tabindex");
+        assert_eq!(focusable.len(), standard, "{care}: every chart figure");
+        assert!(focusable.iter().all(|t| t == "0"), "{care}: {focusable:?}");
+        figures += standard;
+    }
+    assert!(figures > 3, "{figures} chart figures checked");
 }
