@@ -201,12 +201,18 @@ pub(super) fn render_indicator(
     let charts = chart_refs(year, &ind.id, &hc, sc.as_ref());
     files.push((
         chart_path(year, &ind.id, ""),
-        ctx.timings.charts.time(|| hc.to_svg()).into_bytes(),
+        ctx.timings
+            .charts
+            .time(|| hc.to_svg(&site.theme.chart))
+            .into_bytes(),
     ));
     if let Some(sc) = &sc {
         files.push((
             chart_path(year, &ind.id, ".series"),
-            ctx.timings.charts.time(|| sc.to_svg()).into_bytes(),
+            ctx.timings
+                .charts
+                .time(|| sc.to_svg(&site.theme.chart))
+                .into_bytes(),
         ));
     }
 

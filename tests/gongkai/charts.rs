@@ -121,11 +121,15 @@ fn parts_are_stacked_and_targets_drawn_as_markers() {
         assert!(t.contains(&label), "{label} missing from {t:?}");
     }
     // Target markers: one diamond per edition with a target.
-    let diamonds = doc
-        .descendants()
-        .filter(|n| n.has_tag_name("polygon"))
-        .count();
-    assert_eq!(diamonds, 3, "two markers and the legend's");
+    let polygons = |fill: &str| {
+        doc.descendants()
+            .filter(|n| n.has_tag_name("polygon") && n.attribute("fill") == Some(fill))
+            .count()
+    };
+    assert_eq!(polygons("#A01C1C"), 3, "two markers and the legend's");
+    // Parts differ by marker, not by colour alone: a white marker on each of the four
+    // segments and on each of the two legend swatches.
+    assert_eq!(polygons("#FFFFFF"), 6);
 }
 
 #[test]
