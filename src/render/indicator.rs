@@ -127,6 +127,11 @@ pub(crate) fn chart_path(year: i32, id: &str, kind: &str) -> String {
     format!("{year}/charts/{id}{kind}.svg")
 }
 
+/// The chart's data, beside its SVG.
+pub(crate) fn chart_csv_path(year: i32, id: &str, kind: &str) -> String {
+    format!("{year}/charts/{id}{kind}.csv")
+}
+
 /// The data-table rows of indicator `id` for every edition up to `year`, and whether any
 /// figure among them is withheld.
 pub(crate) fn history_rows(ctx: &Ctx, year: i32, id: &str) -> (Vec<HistoryRow>, bool) {
@@ -173,12 +178,14 @@ pub(crate) fn chart_refs(
 ) -> Vec<ChartRef> {
     let mut charts = vec![ChartRef {
         src: chart_path(year, id, ""),
+        csv: chart_csv_path(year, id, ""),
         alt: hc.desc.clone(),
         caption: format!("图1：{}", hc.title),
     }];
     if let Some(sc) = sc {
         charts.push(ChartRef {
             src: chart_path(year, id, ".series"),
+            csv: chart_csv_path(year, id, ".series"),
             alt: sc.desc.clone(),
             caption: format!("图2：{}", sc.title),
         });
@@ -206,6 +213,10 @@ pub(super) fn render_indicator(
             .time(|| hc.to_svg(&site.theme.chart))
             .into_bytes(),
     ));
+    files.push((
+        chart_csv_path(year, &ind.id, ""),
+        super::data::history_chart_csv(&history(ctx, year, &ind.id), &ind.parts),
+    ));
     if let Some(sc) = &sc {
         files.push((
             chart_path(year, &ind.id, ".series"),
@@ -213,6 +224,10 @@ pub(super) fn render_indicator(
                 .charts
                 .time(|| sc.to_svg(&site.theme.chart))
                 .into_bytes(),
+        ));
+        files.push((
+            chart_csv_path(year, &ind.id, ".series"),
+            super::data::series_chart_csv(ind),
         ));
     }
 

@@ -18,7 +18,7 @@ pub mod view;
 pub(crate) use edition::{edition_value, published_nianbao, published_pages};
 pub use incremental::RenderCache;
 pub(crate) use incremental::{cached, SiteInputs};
-pub(crate) use indicator::{chart_path, history_chart, history_rows};
+pub(crate) use indicator::{chart_csv_path, chart_path, history_chart, history_rows};
 pub(crate) use indicator::{chart_refs, indicator_detail, series_chart};
 pub(crate) use nianbao::{body as nianbao_body, csv as nianbao_csv};
 pub(crate) use nianbao::{json_all as nianbao_json, page_path as nianbao_path};

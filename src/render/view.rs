@@ -140,6 +140,8 @@ pub struct IndicatorRow {
 pub struct ChartRef {
     /// Relative to the site root.
     pub src: String,
+    /// The chart's own data as CSV, beside the SVG; relative to the site root.
+    pub csv: String,
     pub alt: String,
     pub caption: String,
 }

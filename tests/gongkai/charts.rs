@@ -160,3 +160,93 @@ fn percentages_use_a_hundred_scale_and_series_get_a_line_chart() {
     // Only indicators with a series get the second chart.
     assert!(!p.path("public/2023/charts/jobs.rate.series.svg").exists());
 }
+
+/// A chart's CSV: BOM, header and records.
+fn chart_csv(p: &Project, rel: &str) -> (Vec<String>, Vec<Vec<String>>) {
+    let bytes = std::fs::read(p.path(&format!("public/{rel}"))).unwrap();
+    let body = bytes
+        .strip_prefix("\u{feff}".as_bytes())
+        .expect("UTF-8 with BOM, for Excel");
+    let mut r = csv::Reader::from_reader(body);
+    let header = r.headers().unwrap().iter().map(String::from).collect();
+    let rows = r
+        .records()
+        .map(|rec| rec.unwrap().iter().map(String::from).collect())
+        .collect();
+    (header, rows)
+}
+
+#[test]
+fn each_chart_offers_the_data_it_draws_as_csv() {
+    let p = Project::fixture("basic");
+    p.build().ok();
+
+    // The history chart: one row per bar, parts as columns, in the order the chart draws them.
+    let (header, rows) = chart_csv(&p, "2023/charts/jobs.total.csv");
+    assert_eq!(
+        header,
+        ["edition", "value", "target", "jobs.urban", "jobs.rural"]
+    );
+    assert_eq!(
+        rows,
+        [
+            ["2022", "1000", "900", "600", "400"],
+            ["2023", "1100", "1000", "700", "400"]
+        ]
+    );
+    let text = svg(&p, "2023/charts/jobs.total.svg");
+    let doc = roxmltree::Document::parse(&text).unwrap();
+    let labels = texts_of(&doc);
+    // Each bar prints its value label, then its year: the CSV's, in the chart's order.
+    let bars: Vec<[&str; 2]> = labels
+        .windows(2)
+        .filter(|w| w[1].len() == 4 && w[1].starts_with("20"))
+        .map(|w| [w[1], w[0]])
+        .collect();
+    let from_csv: Vec<[&str; 2]> = rows
+        .iter()
+        .map(|r| [r[0].as_str(), r[1].as_str()])
+        .collect();
+    assert_eq!(bars, from_csv, "{labels:?}");
+
+    // The within-year chart: every period with its value.
+    let (header, rows) = chart_csv(&p, "2023/charts/jobs.total.series.csv");
+    assert_eq!(header, ["period", "value"]);
+    let values: Vec<&str> = rows.iter().map(|r| r[1].as_str()).collect();
+    assert_eq!(values, ["300", "800", "1100"]);
+    let text = svg(&p, "2023/charts/jobs.total.series.svg");
+    let doc = roxmltree::Document::parse(&text).unwrap();
+    let labels = texts_of(&doc);
+    for v in &values {
+        assert!(labels.contains(v), "{v} not drawn: {labels:?}");
+    }
+
+    // Withheld figures are "*", as the chart shows them.
+    let (_, rows) = chart_csv(&p, "2023/charts/jobs.secret.csv");
+    assert_eq!(rows, [["2022", "*", "50"], ["2023", "*", "*"]]);
+    let text = svg(&p, "2023/charts/jobs.secret.svg");
+    assert!(texts_of(&roxmltree::Document::parse(&text).unwrap()).contains(&"*"));
+
+    // Beside each chart of the indicator page and the cross-edition page, both downloads.
+    let page = p.html("2023/indicators/jobs.total.html");
+    let links = crate::support::attrs(&page, ".chart-downloads a", "href");
+    assert_eq!(
+        links,
+        [
+            "../../2023/charts/jobs.total.svg",
+            "../../2023/charts/jobs.total.csv",
+            "../../2023/charts/jobs.total.series.svg",
+            "../../2023/charts/jobs.total.series.csv"
+        ]
+    );
+    let page = p.html("indicators/jobs.total.html");
+    let links = crate::support::attrs(&page, ".chart-downloads a", "href");
+    assert_eq!(
+        links,
+        [
+            "../2023/charts/jobs.total.svg",
+            "../2023/charts/jobs.total.csv"
+        ]
+    );
+    crate::support::assert_links_resolve(&p.path("public"));
+}
