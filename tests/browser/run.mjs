@@ -3,8 +3,9 @@
 // for WCAG 2.1 A/AA (axe-core), broken internal links and #fragments, same text without
 // JavaScript, no horizontal scroll or overlapping text at 360 px, named charts and data tables,
 // legible chart SVGs (no overlapping labels, CJK glyphs from a real CJK font, ≥ 3:1 colours),
-// print on A4 within the text block (home, editions, annual reports), and HTML validity (Nu
-// HTML Checker). Screenshots go to a folder printed at the end.
+// print on A4 within the text block (home, editions, annual reports), focus rings and frames
+// with forced colours (Windows high contrast) on indicator pages, and HTML validity (Nu HTML
+// Checker). Screenshots go to a folder printed at the end.
 //
 // Usage (from the repository root, after `cargo run --release -- build`):
 //   node tests/browser/run.mjs [--site public] [--broken tests/browser/broken] [--shots DIR]
@@ -71,6 +72,8 @@ const CHECKS = {
   vnu: ['index.html', '“img” element must have an “alt” attribute'],
   'care-link': ['index.html', 'no link to the 关怀版 page care/index.html'],
   'care-style': ['care/index.html', 'body font-size 14px < 18px'],
+  'forced-colours': ['2000/indicators/x.html', 'focused link shows no outline in forced colours'],
+  'forced-colours#border': ['2000/indicators/x.html', 'chart ../charts/bad.svg has no border in forced colours'],
 };
 
 // ---------- results ----------
@@ -144,6 +147,37 @@ function probePage() {
   const style = getComputedStyle(document.body);
   return { links, ids, charts, tables, careLinks, text: document.body.innerText.replace(/\s+/g, ' ').trim(),
     fontSize: parseFloat(style.fontSize), lineHeight: parseFloat(style.lineHeight) };
+}
+
+/** With forced colours (Windows high contrast) emulated: each kind of focusable element keeps a
+ * visible outline when focused from the keyboard, and every chart image and table scroller a
+ * border (the scroll shadows are backgrounds, which forced colours remove). */
+function probeForced() {
+  const problems = [];
+  if (!matchMedia('(forced-colors: active)').matches) return ['forced colours not emulated'];
+  const drawn = (w, style) => style !== 'none' && style !== 'hidden' && parseFloat(w) >= 1;
+  const kinds = { 'main a[href]': 'link', '.table-scroll[tabindex]': 'table scroller', '.care-toggle': '关怀版 toggle',
+    '.site-nav a': 'navigation link' };
+  for (const [sel, name] of Object.entries(kinds)) {
+    const el = document.querySelector(sel);
+    if (!el) continue;
+    el.focus({ focusVisible: true });
+    const cs = getComputedStyle(el);
+    if (document.activeElement !== el || !el.matches(':focus-visible')) problems.push(`${name} cannot take keyboard focus`);
+    else if (!drawn(cs.outlineWidth, cs.outlineStyle)) {
+      problems.push(`focused ${name} shows no outline in forced colours (${cs.outlineStyle} ${cs.outlineWidth})`);
+    }
+    el.blur();
+  }
+  for (const img of document.querySelectorAll('figure img')) {
+    const cs = getComputedStyle(img);
+    if (!drawn(cs.borderTopWidth, cs.borderTopStyle)) problems.push(`chart ${img.getAttribute('src')} has no border in forced colours`);
+  }
+  for (const t of document.querySelectorAll('.table-scroll')) {
+    const cs = getComputedStyle(t);
+    if (!drawn(cs.borderTopWidth, cs.borderTopStyle)) problems.push(`table scroller「${t.textContent.replace(/\s+/g, ' ').trim().slice(0, 20)}」has no border in forced colours`);
+  }
+  return problems;
 }
 
 /** At phone width: horizontal overflow and pairs of overlapping text boxes in <main>. */
@@ -295,6 +329,14 @@ function cvdDistance(a, b, kind) {
 
 // ---------- the suite ----------
 
+/** A tab of `context` that emulates forced colours (as Windows high contrast sets them). */
+async function forcedPage(context) {
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Emulation.setEmulatedMedia', { features: [{ name: 'forced-colors', value: 'active' }] });
+  return page;
+}
+
 const CJK = /[\u3400-\u9fff]/;
 
 async function checkSite(site, browser, results, { shots, label, only = /(?:)/ }) {
@@ -311,7 +353,7 @@ async function checkSite(site, browser, results, { shots, label, only = /(?:)/ }
 
   const checkPage = async (rel, tabs) => {
     const url = origin + rel;
-    const [d, n, m] = tabs;
+    const [d, n, m, f] = tabs;
     const resp = await d.goto(url, { waitUntil: 'load' });
     if (!resp || resp.status() !== 200) {
       results.add('links', rel, [`page itself returned ${resp?.status()}`]);
@@ -341,6 +383,12 @@ async function checkSite(site, browser, results, { shots, label, only = /(?:)/ }
       results.add('data-table', rel, [!hist ? 'indicator page without its data table (table.history)'
         : hist.rows === 0 ? 'data table has no rows' : !hist.caption ? 'data table has no caption' : null,
       info.charts.length === 0 ? 'indicator page without a chart' : null]);
+    }
+
+    // forced colours (Windows high contrast), on every indicator page: focus rings and frames stay
+    if (/(^|\/)indicators\/[^/]+\.html$/.test(rel)) {
+      await f.goto(url, { waitUntil: 'load' });
+      results.add('forced-colours', rel, await f.evaluate(probeForced));
     }
 
     // 关怀版: every page links to its counterpart, and the care version is large and roomy
@@ -394,7 +442,7 @@ async function checkSite(site, browser, results, { shots, label, only = /(?:)/ }
   // pages, a few at a time
   const queue = [...pages];
   await Promise.all(Array.from({ length: Math.min(JOBS, queue.length) }, async () => {
-    const tabs = [await desktop.newPage(), await nojs.newPage(), await mobile.newPage()];
+    const tabs = [await desktop.newPage(), await nojs.newPage(), await mobile.newPage(), await forcedPage(desktop)];
     for (let rel = queue.shift(); rel; rel = queue.shift()) {
       try { await checkPage(rel, tabs); } catch (e) { results.add('links', rel, [`could not check page: ${e.message}`]); }
     }
@@ -529,6 +577,16 @@ async function screenshots(desktop, mobile, origin, pages, dir, label) {
       const page = await ctx.newPage();
       await page.goto(origin + p, { waitUntil: 'load' });
       await page.screenshot({ path: path.join(dir, `${label}${name}-${w}.png`), fullPage: true });
+      await page.close();
+    }
+  }
+  // forced colours, with the first chart download link focused: its ring and the chart frame
+  if (indicator && pages.includes(indicator)) {
+    for (const [ctx, w] of [[desktop, 1280], [mobile, 360]]) {
+      const page = await forcedPage(ctx);
+      await page.goto(origin + indicator, { waitUntil: 'load' });
+      await page.evaluate(() => document.querySelector('.chart-downloads a, main a[href]')?.focus({ focusVisible: true }));
+      await page.screenshot({ path: path.join(dir, `${label}forced-indicator-${w}.png`), fullPage: true });
       await page.close();
     }
   }
