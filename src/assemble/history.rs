@@ -30,6 +30,12 @@ pub(super) fn render_history(ctx: &Ctx, out: &mut Output, errors: &mut Vec<Diagn
         }
     }
     let latest: Vec<(&str, (&Edition, &Indicator))> = latest.into_iter().collect();
+    // An edition archived before charts had their own CSV has none to link to.
+    let chart_csvs: std::collections::HashSet<&str> = latest
+        .iter()
+        .filter(|(id, (e, _))| out.contains(&render::chart_csv_path(e.year, id, "")))
+        .map(|(id, _)| *id)
+        .collect();
     // Each a part of its own for the preview's cache: they change only with the data.
     let pages: Vec<_> = latest
         .par_iter()
@@ -40,7 +46,9 @@ pub(super) fn render_history(ctx: &Ctx, out: &mut Output, errors: &mut Vec<Diagn
                 |inputs| inputs.all_data,
                 |inputs| inputs.history(ctx, i32::MAX, ind),
                 &|| {
-                    let mut files = indicator_page(ctx, edition, ind).map_err(|d| vec![d])?;
+                    let has_csv = chart_csvs.contains(id);
+                    let mut files =
+                        indicator_page(ctx, edition, ind, has_csv).map_err(|d| vec![d])?;
                     files.push((format!("indicators/{id}.csv"), indicator_csv(ctx, id)));
                     Ok((files, Vec::new()))
                 },
@@ -123,6 +131,7 @@ fn indicator_page(
     ctx: &Ctx,
     edition: &Edition,
     ind: &Indicator,
+    has_csv: bool,
 ) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
     let (rows, has_withheld) = render::history_rows(ctx, i32::MAX, &ind.id);
     let chart = render::history_chart(ctx, edition, ind);
@@ -133,6 +142,11 @@ fn indicator_page(
         description: ind.description.clone(),
         chart: chart.worth_drawing().then(|| ChartRef {
             src: render::chart_path(edition.year, &ind.id, ""),
+            csv: if has_csv {
+                render::chart_csv_path(edition.year, &ind.id, "")
+            } else {
+                String::new()
+            },
             alt: format!("{}柱状图", chart.title),
             caption: format!("图：{}", chart.title),
             desc: chart.desc.clone(),

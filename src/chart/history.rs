@@ -1,7 +1,8 @@
 //! The history chart: one bar per edition (stacked by `parts` where they are published),
 //! withheld editions marked "*", the target drawn as a marker, a definition break as a divider.
 
-use super::{finish_svg, value_axis, FONT, HEIGHT, PALETTE, WIDTH};
+use super::{finish_svg, rgb, value_axis, FONT, HEIGHT, WIDTH};
+use crate::model::theme::ChartColours;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
@@ -32,13 +33,14 @@ pub struct HistoryChart {
 }
 
 impl HistoryChart {
-    pub fn to_svg(&self) -> String {
+    /// The chart drawn in the theme's `colours`.
+    pub fn to_svg(&self, colours: &ChartColours) -> String {
         let mut raw = String::new();
         {
             let backend = SVGBackend::with_string(&mut raw, (WIDTH, HEIGHT));
             // Drawing into a String cannot fail for lack of I/O; an error here is a bug in the
             // coordinates, and an empty chart is better than a panic in a publishing tool.
-            let _ = self.draw(backend.into_drawing_area());
+            let _ = self.draw(backend.into_drawing_area(), colours);
         }
         finish_svg(&raw, &self.title, &self.desc)
     }
@@ -60,8 +62,10 @@ impl HistoryChart {
     fn draw(
         &self,
         root: DrawingArea<SVGBackend<'_>, plotters::coord::Shift>,
+        colours: &ChartColours,
     ) -> Result<(), Box<dyn std::error::Error + '_>> {
         root.fill(&WHITE)?;
+        let target = rgb(colours.target);
         let n = self.points.len().max(1) as f64;
         let axis = value_axis(
             self.points
@@ -137,24 +141,31 @@ impl HistoryChart {
                 (Some(_), Some(parts)) => {
                     let mut base = 0.0;
                     for (k, v) in parts.iter().enumerate() {
-                        let (r, g, b) = PALETTE[k % PALETTE.len()];
                         chart.draw_series(std::iter::once(Rectangle::new(
                             [(x0, base), (x1, base + v)],
-                            RGBColor(r, g, b).filled(),
+                            rgb(colours.series(k)).filled(),
                         )))?;
                         // A white seam keeps stacked segments apart without relying on hue.
                         chart.draw_series(std::iter::once(PathElement::new(
                             vec![(x0, base + v), (x1, base + v)],
                             ShapeStyle::from(&WHITE).stroke_width(2),
                         )))?;
+                        // The part's legend marker, where the segment has room for it: the
+                        // parts read apart without colour.
+                        let (_, top_px) = chart.backend_coord(&(x0, base + v));
+                        let (_, bottom_px) = chart.backend_coord(&(x0, base));
+                        if bottom_px - top_px >= 2 * MARKER + 6 {
+                            chart.draw_series(std::iter::once(
+                                EmptyElement::at((mid, base + v / 2.0)) + part_marker(k),
+                            ))?;
+                        }
                         base += v;
                     }
                 }
                 (Some(v), None) => {
-                    let (r, g, b) = PALETTE[0];
                     chart.draw_series(std::iter::once(Rectangle::new(
                         [(x0, 0.0), (x1, v)],
-                        RGBColor(r, g, b).filled(),
+                        rgb(colours.series(0)).filled(),
                     )))?;
                 }
                 (None, _) => {}
@@ -168,10 +179,10 @@ impl HistoryChart {
                 )))?;
                 chart.draw_series(std::iter::once(PathElement::new(
                     vec![(x0 - 0.08, t), (x1 + 0.08, t)],
-                    ShapeStyle::from(&TARGET).stroke_width(3),
+                    ShapeStyle::from(&target).stroke_width(3),
                 )))?;
                 chart.draw_series(std::iter::once(
-                    EmptyElement::at((x1 + 0.08, t)) + diamond((6, 0)),
+                    EmptyElement::at((x1 + 0.08, t)) + diamond((6, 0), target),
                 ))?;
             }
             // Above the bar and above the target marker, so the two never collide.
@@ -187,6 +198,7 @@ impl HistoryChart {
         }
         draw_legend(
             &legend_area,
+            colours,
             &self.part_names,
             !all_withheld,
             has_target,
@@ -201,19 +213,56 @@ const AXIS_SIZE: f64 = 20.0;
 const LABEL_SIZE: f64 = 20.0;
 const LEGEND_SIZE: f64 = 18.0;
 const LEGEND_HEIGHT: u32 = 36;
-const TARGET: RGBColor = RGBColor(0xa0, 0x1c, 0x1c);
+/// Half the size of a part's marker, in pixels.
+const MARKER: i32 = 5;
+
+/// The white marker of stacked part `k` (circle, square, triangle, plus, then again), drawn
+/// on its segments and its legend swatch so that no part is told by colour alone.
+fn part_marker(k: usize) -> Polygon<(i32, i32)> {
+    let m = MARKER;
+    let points = match k % 4 {
+        0 => (0..12)
+            .map(|i| {
+                let a = f64::from(i) * std::f64::consts::PI / 6.0;
+                let r = f64::from(m) + 0.5;
+                ((r * a.cos()).round() as i32, (r * a.sin()).round() as i32)
+            })
+            .collect(),
+        1 => vec![(-m, -m), (m, -m), (m, m), (-m, m)],
+        2 => vec![(0, -m - 1), (m + 1, m), (-m - 1, m)],
+        _ => {
+            let t = 2;
+            vec![
+                (-t, -m - 1),
+                (t, -m - 1),
+                (t, -t),
+                (m + 1, -t),
+                (m + 1, t),
+                (t, t),
+                (t, m + 1),
+                (-t, m + 1),
+                (-t, t),
+                (-m - 1, t),
+                (-m - 1, -t),
+                (-t, -t),
+            ]
+        }
+    };
+    Polygon::new(points, ShapeStyle::from(&WHITE).filled())
+}
 
 /// The target marker's diamond, `offset` pixels from its anchor.
-fn diamond(offset: (i32, i32)) -> Polygon<(i32, i32)> {
+fn diamond(offset: (i32, i32), colour: RGBColor) -> Polygon<(i32, i32)> {
     let (x, y) = offset;
     Polygon::new(
         vec![(x - 6, y), (x, y - 7), (x + 6, y), (x, y + 7)],
-        ShapeStyle::from(&TARGET).filled(),
+        ShapeStyle::from(&colour).filled(),
     )
 }
 
 fn draw_legend(
     area: &DrawingArea<SVGBackend<'_>, plotters::coord::Shift>,
+    colours: &ChartColours,
     part_names: &[String],
     has_values: bool,
     has_target: bool,
@@ -234,20 +283,22 @@ fn draw_legend(
     // CJK glyphs are about one em wide; plotters' own estimate counts bytes.
     let width = |s: &str| (LEGEND_SIZE as i32) * s.chars().count() as i32;
     for (k, name) in names.iter().enumerate() {
-        let (r, g, b) = PALETTE[k % PALETTE.len()];
         area.draw(&Rectangle::new(
             [(x, y - 8), (x + 16, y + 8)],
-            RGBColor(r, g, b).filled(),
+            rgb(colours.series(k)).filled(),
         ))?;
+        if !part_names.is_empty() {
+            area.draw(&(EmptyElement::at((x + 8, y)) + part_marker(k)))?;
+        }
         area.draw(&Text::new(name.to_string(), (x + 22, y), text.clone()))?;
         x += 22 + width(name) + 24;
     }
     if has_target {
         area.draw(&PathElement::new(
             vec![(x, y), (x + 20, y)],
-            ShapeStyle::from(&TARGET).stroke_width(3),
+            ShapeStyle::from(&rgb(colours.target)).stroke_width(3),
         ))?;
-        area.draw(&(EmptyElement::at((x + 20, y)) + diamond((0, 0))))?;
+        area.draw(&(EmptyElement::at((x + 20, y)) + diamond((0, 0), rgb(colours.target))))?;
         area.draw(&Text::new("目标", (x + 34, y), text.clone()))?;
         x += 34 + width("目标") + 24;
     }

@@ -18,14 +18,10 @@ pub(crate) const HEIGHT: u32 = 360;
 pub(crate) const FONT: &str =
     "Noto Sans CJK SC, Source Han Sans SC, PingFang SC, Microsoft YaHei, SimHei, sans-serif";
 
-/// Dark enough for ≥ 3:1 against white and apart for common colour blindness; every series
-/// also carries a label or marker, so no meaning rests on colour alone.
-pub(crate) const PALETTE: [(u8, u8, u8); 4] = [
-    (0x1f, 0x4e, 0x8c), // blue
-    (0xb3, 0x4d, 0x00), // dark orange
-    (0x2e, 0x6b, 0x30), // green
-    (0x7a, 0x2a, 0x5c), // plum
-];
+/// A theme colour as plotters draws it.
+pub(crate) fn rgb((r, g, b): crate::model::theme::Rgb) -> plotters::style::RGBColor {
+    plotters::style::RGBColor(r, g, b)
+}
 
 /// The value axis: from 0 to `max`, a tick at every multiple of `step`.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -2,7 +2,8 @@
 //! marker and its value, so the shape reads without colour.
 
 use super::history::format_tick;
-use super::{finish_svg, value_axis, FONT, HEIGHT, PALETTE, WIDTH};
+use super::{finish_svg, rgb, value_axis, FONT, HEIGHT, WIDTH};
+use crate::model::theme::ChartColours;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
@@ -21,11 +22,12 @@ impl SeriesChart {
         self.points.len() >= 2
     }
 
-    pub fn to_svg(&self) -> String {
+    /// The chart drawn in the theme's `colours`.
+    pub fn to_svg(&self, colours: &ChartColours) -> String {
         let mut raw = String::new();
         {
             let backend = SVGBackend::with_string(&mut raw, (WIDTH, HEIGHT));
-            let _ = self.draw(backend.into_drawing_area());
+            let _ = self.draw(backend.into_drawing_area(), colours);
         }
         finish_svg(&raw, &self.title, &self.desc)
     }
@@ -33,6 +35,7 @@ impl SeriesChart {
     fn draw(
         &self,
         root: DrawingArea<SVGBackend<'_>, plotters::coord::Shift>,
+        colours: &ChartColours,
     ) -> Result<(), Box<dyn std::error::Error + '_>> {
         root.fill(&WHITE)?;
         let n = self.points.len().max(1) as f64;
@@ -59,8 +62,7 @@ impl SeriesChart {
             .y_label_style(axis_text.clone())
             .y_label_formatter(&|v| format_tick(*v))
             .draw()?;
-        let (r, g, b) = PALETTE[0];
-        let colour = RGBColor(r, g, b);
+        let colour = rgb(colours.series(0));
         let coords: Vec<(f64, f64)> = self
             .points
             .iter()

@@ -184,6 +184,14 @@ pub const CODES: &[(&str, &str)] = &[
         "W071",
         "an annual report section copied from the previous year's",
     ),
+    (
+        "W072",
+        "two chart colours that a colour vision deficiency merges",
+    ),
+    (
+        "W073",
+        "a chart colour below 3:1 against the white chart background",
+    ),
 ];
 
 /// Whether `code` is in the registry.

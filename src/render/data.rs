@@ -38,10 +38,7 @@ pub(crate) fn csv_record(
     s: &crate::model::Section,
     i: &Indicator,
 ) -> Vec<String> {
-    let fig = |f: Figure| match f {
-        Figure::Number(v) => data_number(v, i),
-        Figure::Withheld => format::WITHHELD.into(),
-    };
+    let fig = |f: Figure| figure_cell(f, i);
     vec![
         s.id.clone(),
         s.title.clone(),
@@ -77,6 +74,47 @@ pub(crate) fn csv_bytes(
     let mut out = "\u{feff}".as_bytes().to_vec();
     out.extend(w.into_inner().unwrap_or_default());
     out
+}
+
+/// A figure as a data cell: the number, or "*" when withheld.
+fn figure_cell(f: Figure, ind: &Indicator) -> String {
+    match f {
+        Figure::Number(v) => data_number(v, ind),
+        Figure::Withheld => format::WITHHELD.into(),
+    }
+}
+
+/// The data of a history chart, one row per bar: edition, value, target, and each part's
+/// value (columns named by the part ids); "*" where withheld, empty where there is none.
+pub(crate) fn history_chart_csv(hist: &[(&Edition, &Indicator)], parts: &[String]) -> Vec<u8> {
+    let mut header = vec!["edition", "value", "target"];
+    header.extend(parts.iter().map(String::as_str));
+    csv_bytes(
+        &header,
+        hist.iter().map(|(e, i)| {
+            let mut r = vec![
+                e.year.to_string(),
+                figure_cell(i.value, i),
+                i.target.map(|t| figure_cell(t, i)).unwrap_or_default(),
+            ];
+            r.extend(parts.iter().map(|p| {
+                e.indicator(p)
+                    .map(|pi| figure_cell(pi.value, pi))
+                    .unwrap_or_default()
+            }));
+            r
+        }),
+    )
+}
+
+/// The data of a within-year chart: every period as written, "*" where withheld.
+pub(crate) fn series_chart_csv(ind: &Indicator) -> Vec<u8> {
+    csv_bytes(
+        &["period", "value"],
+        ind.series
+            .iter()
+            .map(|(period, f)| vec![period.clone(), figure_cell(*f, ind)]),
+    )
 }
 
 pub(crate) fn data_csv(edition: &Edition) -> Vec<u8> {

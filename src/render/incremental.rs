@@ -162,6 +162,7 @@ impl SiteInputs {
         let base = fingerprint((
             text(site.config_file),
             theme,
+            (&site.theme.chart.palette, site.theme.chart.target),
             fronts,
             options.preview,
             options.drafts,

@@ -54,6 +54,11 @@ pub(crate) fn chart_path(year: i32, id: &str, kind: &str) -> String {
     format!("{year}/charts/{id}{kind}.svg")
 }
 
+/// The chart's data, beside its SVG.
+pub(crate) fn chart_csv_path(year: i32, id: &str, kind: &str) -> String {
+    format!("{year}/charts/{id}{kind}.csv")
+}
+
 /// The data-table rows of indicator `id` for every edition up to `year`, and whether any
 /// figure among them is withheld.
 pub(crate) fn history_rows(ctx: &Ctx, year: i32, id: &str) -> (Vec<HistoryRow>, bool) {
@@ -108,6 +113,7 @@ pub(crate) fn chart_refs(
         }
         charts.push(ChartRef {
             src: chart_path(year, id, kind),
+            csv: chart_csv_path(year, id, kind),
             alt: format!("{title}{shape}"),
             caption: format!("图{}：{title}", charts.len() + 1),
             desc: desc.to_string(),
@@ -136,13 +142,27 @@ pub(super) fn render_indicator(
     if hc.worth_drawing() {
         files.push((
             chart_path(year, &ind.id, ""),
-            ctx.timings.charts.time(|| hc.to_svg()).into_bytes(),
+            ctx.timings
+                .charts
+                .time(|| hc.to_svg(&site.theme.chart))
+                .into_bytes(),
+        ));
+        files.push((
+            chart_csv_path(year, &ind.id, ""),
+            super::data::history_chart_csv(&history(ctx, year, &ind.id), &ind.parts),
         ));
     }
     if let Some(sc) = sc.as_ref().filter(|sc| sc.worth_drawing()) {
         files.push((
             chart_path(year, &ind.id, ".series"),
-            ctx.timings.charts.time(|| sc.to_svg()).into_bytes(),
+            ctx.timings
+                .charts
+                .time(|| sc.to_svg(&site.theme.chart))
+                .into_bytes(),
+        ));
+        files.push((
+            chart_csv_path(year, &ind.id, ".series"),
+            super::data::series_chart_csv(ind),
         ));
     }
 

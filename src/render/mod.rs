@@ -21,7 +21,7 @@ pub(crate) use chart_data::history_chart;
 pub(crate) use edition::{edition_value, published_pages};
 pub use incremental::RenderCache;
 pub(crate) use incremental::{cached, SiteInputs};
-pub(crate) use indicator::{chart_path, history_rows};
+pub(crate) use indicator::{chart_csv_path, chart_path, history_rows};
 pub(crate) use indicator::{chart_refs, indicator_detail, series_chart};
 pub(crate) use nianbao::{
     body as nianbao_body, csv as nianbao_csv, published as published_nianbao,

@@ -142,6 +142,8 @@ pub struct IndicatorRow {
 pub struct ChartRef {
     /// Relative to the site root.
     pub src: String,
+    /// The chart's own data as CSV, beside the SVG; relative to the site root.
+    pub csv: String,
     pub alt: String,
     pub caption: String,
     /// What the chart shows, in a sentence: its SVG's `<desc>`, shown under it.

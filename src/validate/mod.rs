@@ -8,9 +8,11 @@
 //!   year's report, its six sections, its deadline);
 //! - `withheld`: withheld figures written into any published text, of any edition;
 //! - `characters`: control characters and non-characters written in any source;
+//! - `colours`: the theme's chart colours, for colour-blind readers and against white;
 //! - `links`: internal links and anchors of the rendered pages.
 
 mod characters;
+mod colours;
 mod data;
 mod front;
 pub mod links;
@@ -37,6 +39,7 @@ pub fn validate(site: &Site) -> Diagnostics {
     withheld::check_site(site, &mut diags);
     check_skipped(site, &mut diags);
     characters::check_site(site, &mut diags);
+    colours::check_site(site, &mut diags);
     diags
 }
 

@@ -3,7 +3,8 @@
 // for WCAG 2.1 A/AA (axe-core), broken internal links and #fragments, same text without
 // JavaScript, no horizontal scroll or overlapping text at 360 px, named charts and data tables,
 // legible chart SVGs (no overlapping labels, CJK glyphs from a real CJK font, ≥ 3:1 colours),
-// print on A4 within the text block (home, editions, annual reports), HTML validity (Nu HTML
+// print on A4 within the text block (home, editions, annual reports), focus rings and frames
+// with forced colours (Windows high contrast) on indicator pages, HTML validity (Nu HTML
 // Checker), and on the 关怀版 pages the 适老化 numbers (24 px text, 1.3× line and paragraph
 // spacing, 60 × 60 px targets, underlined links, chart text as large as body text).
 // Screenshots go to a folder printed at the end.
@@ -86,6 +87,8 @@ const CHECKS = {
   'care-targets': ['care/index.html', 'target a「标准版」'],
   'care-underline': ['care/index.html', 'link「标准版」is not underlined'],
   'care-chart': ['care/index.html', 'chart text 10px at 360px < 24px'],
+  'forced-colours': ['2000/indicators/x.html', 'focused link shows no outline in forced colours'],
+  'forced-colours#border': ['2000/indicators/x.html', 'chart ../charts/bad.svg has no border in forced colours'],
 };
 
 // ---------- results ----------
@@ -255,6 +258,37 @@ async function probeCare({ minText, minTarget, ratio, width }) {
   return { small, headings, tight, gaps, targets, plain, charts };
 }
 
+/** With forced colours (Windows high contrast) emulated: each kind of focusable element keeps a
+ * visible outline when focused from the keyboard, and every chart image and table scroller a
+ * border (the scroll shadows are backgrounds, which forced colours remove). */
+function probeForced() {
+  const problems = [];
+  if (!matchMedia('(forced-colors: active)').matches) return ['forced colours not emulated'];
+  const drawn = (w, style) => style !== 'none' && style !== 'hidden' && parseFloat(w) >= 1;
+  const kinds = { 'main a[href]': 'link', '.table-scroll[tabindex]': 'table scroller', '.care-toggle': '关怀版 toggle',
+    '.site-nav a': 'navigation link' };
+  for (const [sel, name] of Object.entries(kinds)) {
+    const el = document.querySelector(sel);
+    if (!el) continue;
+    el.focus({ focusVisible: true });
+    const cs = getComputedStyle(el);
+    if (document.activeElement !== el || !el.matches(':focus-visible')) problems.push(`${name} cannot take keyboard focus`);
+    else if (!drawn(cs.outlineWidth, cs.outlineStyle)) {
+      problems.push(`focused ${name} shows no outline in forced colours (${cs.outlineStyle} ${cs.outlineWidth})`);
+    }
+    el.blur();
+  }
+  for (const img of document.querySelectorAll('figure img')) {
+    const cs = getComputedStyle(img);
+    if (!drawn(cs.borderTopWidth, cs.borderTopStyle)) problems.push(`chart ${img.getAttribute('src')} has no border in forced colours`);
+  }
+  for (const t of document.querySelectorAll('.table-scroll')) {
+    const cs = getComputedStyle(t);
+    if (!drawn(cs.borderTopWidth, cs.borderTopStyle)) problems.push(`table scroller「${t.textContent.replace(/\s+/g, ' ').trim().slice(0, 20)}」has no border in forced colours`);
+  }
+  return problems;
+}
+
 /** At phone width: horizontal overflow and pairs of overlapping text boxes in <main>. */
 function probeMobile() {
   const overflow = document.scrollingElement.scrollWidth - window.innerWidth;
@@ -404,6 +438,14 @@ function cvdDistance(a, b, kind) {
 
 // ---------- the suite ----------
 
+/** A tab of `context` that emulates forced colours (as Windows high contrast sets them). */
+async function forcedPage(context) {
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Emulation.setEmulatedMedia', { features: [{ name: 'forced-colors', value: 'active' }] });
+  return page;
+}
+
 const CJK = /[\u3400-\u9fff]/;
 
 async function checkSite(site, browser, results, { shots, label, only = /(?:)/ }) {
@@ -420,7 +462,7 @@ async function checkSite(site, browser, results, { shots, label, only = /(?:)/ }
 
   const checkPage = async (rel, tabs) => {
     const url = origin + rel;
-    const [d, n, m] = tabs;
+    const [d, n, m, f] = tabs;
     const resp = await d.goto(url, { waitUntil: 'load' });
     if (!resp || resp.status() !== 200) {
       results.add('links', rel, [`page itself returned ${resp?.status()}`]);
@@ -452,6 +494,12 @@ async function checkSite(site, browser, results, { shots, label, only = /(?:)/ }
       results.add('data-table', rel, [!hist ? 'indicator page without its data table (table.history)'
         : hist.rows === 0 ? 'data table has no rows' : !hist.caption ? 'data table has no caption' : null,
       info.charts.length === 0 && info.chartNotes === 0 ? 'indicator page without a chart or a chart notice' : null]);
+    }
+
+    // forced colours (Windows high contrast), on every indicator page: focus rings and frames stay
+    if (/(^|\/)indicators\/[^/]+\.html$/.test(rel)) {
+      await f.goto(url, { waitUntil: 'load' });
+      results.add('forced-colours', rel, await f.evaluate(probeForced));
     }
 
     // 关怀版: every page links to its counterpart, and the care version is large and roomy
@@ -516,7 +564,7 @@ async function checkSite(site, browser, results, { shots, label, only = /(?:)/ }
   // pages, a few at a time
   const queue = [...pages];
   await Promise.all(Array.from({ length: Math.min(JOBS, queue.length) }, async () => {
-    const tabs = [await desktop.newPage(), await nojs.newPage(), await mobile.newPage()];
+    const tabs = [await desktop.newPage(), await nojs.newPage(), await mobile.newPage(), await forcedPage(desktop)];
     for (let rel = queue.shift(); rel; rel = queue.shift()) {
       try { await checkPage(rel, tabs); } catch (e) { results.add('links', rel, [`could not check page: ${e.message}`]); }
     }
@@ -652,6 +700,16 @@ async function screenshots(desktop, mobile, origin, pages, dir, label) {
       const page = await ctx.newPage();
       await page.goto(origin + p, { waitUntil: 'load' });
       await page.screenshot({ path: path.join(dir, `${label}${name}-${w}.png`), fullPage: true });
+      await page.close();
+    }
+  }
+  // forced colours, with the first chart download link focused: its ring and the chart frame
+  if (indicator && pages.includes(indicator)) {
+    for (const [ctx, w] of [[desktop, 1280], [mobile, 360]]) {
+      const page = await forcedPage(ctx);
+      await page.goto(origin + indicator, { waitUntil: 'load' });
+      await page.evaluate(() => document.querySelector('.chart-downloads a, main a[href]')?.focus({ focusVisible: true }));
+      await page.screenshot({ path: path.join(dir, `${label}forced-indicator-${w}.png`), fullPage: true });
       await page.close();
     }
   }

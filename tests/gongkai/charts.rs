@@ -198,11 +198,15 @@ fn parts_are_stacked_and_targets_drawn_as_markers() {
         assert!(t.contains(&label), "{label} missing from {t:?}");
     }
     // Target markers: one diamond per edition with a target.
-    let diamonds = doc
-        .descendants()
-        .filter(|n| n.has_tag_name("polygon"))
-        .count();
-    assert_eq!(diamonds, 3, "two markers and the legend's");
+    let polygons = |fill: &str| {
+        doc.descendants()
+            .filter(|n| n.has_tag_name("polygon") && n.attribute("fill") == Some(fill))
+            .count()
+    };
+    assert_eq!(polygons("#A01C1C"), 3, "two markers and the legend's");
+    // Parts differ by marker, not by colour alone: a white marker on each of the four
+    // segments and on each of the two legend swatches.
+    assert_eq!(polygons("#FFFFFF"), 6);
 }
 
 #[test]
@@ -237,4 +241,102 @@ fn rates_get_an_axis_just_above_their_largest_point_and_series_get_a_line_chart(
     }
     // Only indicators with a series get the second chart.
     assert!(!p.path("public/2023/charts/jobs.rate.series.svg").exists());
+}
+
+/// A chart's CSV: BOM, header and records.
+fn chart_csv(p: &Project, rel: &str) -> (Vec<String>, Vec<Vec<String>>) {
+    let bytes = std::fs::read(p.path(&format!("public/{rel}"))).unwrap();
+    let body = bytes
+        .strip_prefix("\u{feff}".as_bytes())
+        .expect("UTF-8 with BOM, for Excel");
+    let mut r = csv::Reader::from_reader(body);
+    let header = r.headers().unwrap().iter().map(String::from).collect();
+    let rows = r
+        .records()
+        .map(|rec| rec.unwrap().iter().map(String::from).collect())
+        .collect();
+    (header, rows)
+}
+
+#[test]
+fn each_chart_offers_the_data_it_draws_as_csv() {
+    let p = Project::fixture("basic");
+    p.build().ok();
+
+    // The history chart: one row per bar, parts as columns, in the order the chart draws them.
+    let (header, rows) = chart_csv(&p, "2023/charts/jobs.total.csv");
+    assert_eq!(
+        header,
+        ["edition", "value", "target", "jobs.urban", "jobs.rural"]
+    );
+    assert_eq!(
+        rows,
+        [
+            ["2022", "1000", "900", "600", "400"],
+            ["2023", "1100", "1000", "700", "400"]
+        ]
+    );
+    let text = svg(&p, "2023/charts/jobs.total.svg");
+    let doc = roxmltree::Document::parse(&text).unwrap();
+    let labels = texts_of(&doc);
+    // Each bar prints its value label, then its year: the CSV's, in the chart's order.
+    let bars: Vec<[&str; 2]> = labels
+        .windows(2)
+        .filter(|w| w[1].len() == 4 && w[1].starts_with("20"))
+        .map(|w| [w[1], w[0]])
+        .collect();
+    let from_csv: Vec<[&str; 2]> = rows
+        .iter()
+        .map(|r| [r[0].as_str(), r[1].as_str()])
+        .collect();
+    assert_eq!(bars, from_csv, "{labels:?}");
+
+    // The within-year chart: every period with its value.
+    let (header, rows) = chart_csv(&p, "2023/charts/jobs.total.series.csv");
+    assert_eq!(header, ["period", "value"]);
+    let values: Vec<&str> = rows.iter().map(|r| r[1].as_str()).collect();
+    assert_eq!(values, ["300", "800", "1100"]);
+    let text = svg(&p, "2023/charts/jobs.total.series.svg");
+    let doc = roxmltree::Document::parse(&text).unwrap();
+    let labels = texts_of(&doc);
+    for v in &values {
+        assert!(labels.contains(v), "{v} not drawn: {labels:?}");
+    }
+
+    // Withheld figures are "*", as the chart shows them.
+    // (The fixture's withheld indicator has no two published points, so no chart: the
+    // example's 特岗教师 has 2021 withheld between published years.)
+    assert!(!p.path("public/2023/charts/jobs.secret.csv").exists());
+    let example = Project::example();
+    example.build();
+    let (_, rows) = chart_csv(&example, "2023/charts/talent.teachers.csv");
+    assert_eq!(
+        rows,
+        [["2021", "*", ""], ["2022", "46", ""], ["2023", "52", ""]]
+    );
+    let text = svg(&example, "2023/charts/talent.teachers.svg");
+    assert!(texts_of(&roxmltree::Document::parse(&text).unwrap()).contains(&"*"));
+
+    // Beside each chart of the indicator page and the cross-edition page, both downloads.
+    let page = p.html("2023/indicators/jobs.total.html");
+    let links = crate::support::attrs(&page, ".chart-downloads a", "href");
+    assert_eq!(
+        links,
+        [
+            "../../2023/charts/jobs.total.svg",
+            "../../2023/charts/jobs.total.csv",
+            "../../2023/charts/jobs.total.series.svg",
+            "../../2023/charts/jobs.total.series.csv"
+        ]
+    );
+    let page = p.html("indicators/jobs.total.html");
+    let links = crate::support::attrs(&page, ".chart-downloads a", "href");
+    assert_eq!(
+        links,
+        [
+            "../2023/charts/jobs.total.svg",
+            "../2023/charts/jobs.total.csv"
+        ]
+    );
+    crate::support::assert_links_resolve(&p.path("public"));
 }

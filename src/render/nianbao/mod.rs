@@ -164,7 +164,7 @@ fn charts(ctx: &Ctx, edition: &Edition, nb: &Nianbao) -> Vec<Chart> {
                 })
                 .collect(),
         };
-        (chart.to_svg(), desc)
+        (chart.to_svg(&ctx.site.theme.chart), desc)
     };
     if let Some(new) = nb.request("new") {
         let points = REQUEST_COLUMNS[..6]
@@ -236,7 +236,7 @@ fn charts(ctx: &Ctx, edition: &Edition, nb: &Nianbao) -> Vec<Chart> {
                 alt: format!("{title}折线图。{desc}"),
                 caption: format!("图：{title}（单位：件）"),
                 trend: true,
-                svg: chart.to_svg(),
+                svg: chart.to_svg(&ctx.site.theme.chart),
                 after_table: 0,
             });
         }
