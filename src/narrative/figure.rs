@@ -26,7 +26,7 @@ pub(crate) fn chart_figure(site: &Site, ind: &Indicator, chart: &ChartSummary) -
         );
     }
     format!(
-        "<figure class=\"chart\"><img src=\"charts/{id}.svg\" width=\"640\" height=\"360\" alt=\"{alt}\"><figcaption>图：{name}（{unit}），历年数据 · <a href=\"indicators/{id}.html\">查看数据表</a><span class=\"chart-desc\">{desc}</span></figcaption></figure>",
+        "<figure class=\"chart\"><img src=\"charts/{id}.svg\" width=\"640\" height=\"360\" alt=\"{alt}\"><figcaption>图：{name}（{unit}），历年数据 · <a href=\"indicators/{id}.html\">查看数据表</a> · <a href=\"charts/{id}.csv\">图中数据 CSV</a><span class=\"chart-desc\">{desc}</span></figcaption></figure>",
         alt = escape_html(&format!("{}历年数据柱状图", ind.name)),
         name = escape_html(&ind.name),
         unit = escape_html(&unit),

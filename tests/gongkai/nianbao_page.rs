@@ -733,9 +733,76 @@ fn the_charts_are_named_images_with_the_official_names_in_their_description() {
         .find(|n| n.has_tag_name("desc"))
         .and_then(|n| n.text())
         .unwrap();
-    let alt = attrs(&doc, "img[src$='nianbao-applicants.svg']", "alt").concat();
+    // The sentence is shown under the chart (and is its desc); the alt names the chart.
+    let shown = crate::support::texts(&doc, "figure.chart .chart-desc").concat();
     for full in ["社会公益组织", "法律服务机构"] {
         assert!(desc.contains(full), "{desc}");
-        assert!(alt.contains(full), "{alt}");
+        assert!(shown.contains(full), "{shown}");
     }
+}
+
+/// Each chart of the annual report says what it shows under it and offers its own data: the
+/// CSV beside the SVG holds exactly the bars or points drawn, and the sentence is the SVG's desc.
+#[test]
+fn each_annual_report_chart_says_what_it_shows_and_offers_its_data() {
+    let p = crate::support::Project::example();
+    p.build();
+    let doc = p.html("2023/nianbao.html");
+    let figures = scraper::Selector::parse("figure.chart").unwrap();
+    let img = scraper::Selector::parse("img").unwrap();
+    let desc = scraper::Selector::parse(".chart-desc").unwrap();
+    let mut seen = 0;
+    for figure in doc.select(&figures) {
+        let src = figure
+            .select(&img)
+            .next()
+            .unwrap()
+            .value()
+            .attr("src")
+            .unwrap();
+        let svg = p.read(&format!(
+            "public/2023/{}",
+            src.trim_start_matches("../2023/")
+        ));
+        let svg_doc = roxmltree::Document::parse(&svg).unwrap();
+        let svg_desc = svg_doc
+            .descendants()
+            .find(|n| n.has_tag_name("desc"))
+            .and_then(|n| n.text())
+            .unwrap()
+            .to_string();
+        let shown: String = figure.select(&desc).next().unwrap().text().collect();
+        assert_eq!(
+            shown, svg_desc,
+            "{src}: the caption is the SVG's description"
+        );
+        let csv_path = src.trim_start_matches("../2023/").replace(".svg", ".csv");
+        let bytes = std::fs::read(p.path(&format!("public/2023/{csv_path}"))).unwrap();
+        let body = bytes
+            .strip_prefix("\u{feff}".as_bytes())
+            .expect("CSV with BOM");
+        let mut r = csv::Reader::from_reader(body);
+        for rec in r.records() {
+            let rec = rec.unwrap();
+            assert!(
+                svg_desc.contains(&format!("{}件", &rec[1])),
+                "{csv_path}: {} is said in the description {svg_desc}",
+                &rec[1]
+            );
+        }
+        seen += 1;
+    }
+    assert_eq!(
+        seen, 7,
+        "two charts of this year and five of the years so far"
+    );
+    let new = p.read("public/2023/charts/nianbao-new.csv");
+    assert!(new.ends_with("2021,22\n2022,32\n2023,28\n"), "{new}");
+    let text = crate::support::texts(&doc, ".chart-desc").join("");
+    assert!(
+        text.contains(
+            "2021—2023年新收政府信息公开申请分别为22件、32件、28件，2023年较上年下降12.5％。"
+        ),
+        "{text}"
+    );
 }

@@ -101,6 +101,7 @@ pub(super) fn render_nianbao(
     .map_err(|d| vec![d])?;
     for c in charts {
         files.push((format!("{year}/{}", c.src), c.svg.into_bytes()));
+        files.push((format!("{year}/{}", c.csv), c.data));
     }
     files.push((format!("{year}/nianbao.csv"), csv(&[(year, nb)])));
     files.push((format!("{year}/nianbao.json"), json_one(year, nb)));
@@ -125,8 +126,14 @@ pub(crate) fn body(
 #[derive(Debug, Serialize)]
 pub(crate) struct Chart {
     src: String,
+    /// The data of exactly this chart, as CSV beside it.
+    csv: String,
     alt: String,
     caption: String,
+    /// What the chart shows, in a sentence: its SVG's desc, and visible under it.
+    desc: String,
+    #[serde(skip)]
+    data: Vec<u8>,
     /// A year-over-year chart (shown after the six sections), or one of this year's.
     trend: bool,
     #[serde(skip)]
@@ -146,6 +153,7 @@ fn charts(ctx: &Ctx, edition: &Edition, nb: &Nianbao) -> Vec<Chart> {
             .iter()
             .map(|(l, _, v)| format!("{l}{}件", format::number(*v, None, style)))
             .collect();
+        let listed_labels: Vec<String> = points.iter().map(|(l, ..)| l.clone()).collect();
         let desc = format!("{title}：{}。", listed.join("，"));
         let chart = HistoryChart {
             title: format!("{title}（单位：件）"),
@@ -164,7 +172,15 @@ fn charts(ctx: &Ctx, edition: &Edition, nb: &Nianbao) -> Vec<Chart> {
                 })
                 .collect(),
         };
-        (chart.to_svg(&ctx.site.theme.chart), desc)
+        let data = crate::render::data::csv_bytes(
+            &["category", "value"],
+            chart
+                .points
+                .iter()
+                .zip(&listed_labels)
+                .map(|(p, label)| vec![label.clone(), p.value_label.clone()]),
+        );
+        (chart.to_svg(&ctx.site.theme.chart), desc, data)
     };
     if let Some(new) = nb.request("new") {
         let points = REQUEST_COLUMNS[..6]
@@ -173,11 +189,14 @@ fn charts(ctx: &Ctx, edition: &Edition, nb: &Nianbao) -> Vec<Chart> {
             .map(|(c, cell)| (c.label.to_string(), chart_label(c).to_string(), cell.value))
             .collect();
         let title = format!("{year}年新收政府信息公开申请的申请人情况");
-        let (svg, desc) = bars(&title, points);
+        let (svg, desc, data) = bars(&title, points);
         out.push(Chart {
             src: "charts/nianbao-applicants.svg".into(),
-            alt: format!("{title}柱状图。{desc}"),
+            csv: "charts/nianbao-applicants.csv".into(),
+            alt: format!("{title}柱状图"),
             caption: format!("图：{title}，数据见表三第一行"),
+            desc,
+            data,
             trend: false,
             svg,
             after_table: 3,
@@ -197,11 +216,14 @@ fn charts(ctx: &Ctx, edition: &Edition, nb: &Nianbao) -> Vec<Chart> {
         outcomes.push((label.clone(), label, nb.group_sum(g, total)));
     }
     let title = format!("{year}年政府信息公开申请的办理结果");
-    let (svg, desc) = bars(&title, outcomes);
+    let (svg, desc, data) = bars(&title, outcomes);
     out.push(Chart {
         src: "charts/nianbao-outcomes.svg".into(),
-        alt: format!("{title}柱状图。{desc}"),
+        csv: "charts/nianbao-outcomes.csv".into(),
+        alt: format!("{title}柱状图"),
         caption: format!("图：{title}，数据见表三“本年度办理结果”总计列"),
+        desc,
+        data,
         trend: false,
         svg,
         after_table: 3,
@@ -223,8 +245,22 @@ fn charts(ctx: &Ctx, edition: &Edition, nb: &Nianbao) -> Vec<Chart> {
                 .collect();
             let first = history[0].0;
             let listed: Vec<String> = points.iter().map(|p| format!("{}件", p.2)).collect();
-            let desc = format!("{first}—{year}年{name}分别为{}。", listed.join("、"));
+            // The latest change, as the indicator charts say it.
+            let change = match points.as_slice() {
+                [.., before, last] => format::relative_change(last.1, before.1, style)
+                    .map(|c| format!("，{year}年较上年{c}"))
+                    .unwrap_or_default(),
+                _ => String::new(),
+            };
+            let desc = format!(
+                "{first}—{year}年{name}分别为{}{change}。",
+                listed.join("、")
+            );
             let title = format!("{first}—{year}年{name}");
+            let data = crate::render::data::csv_bytes(
+                &["year", "value"],
+                points.iter().map(|p| vec![p.0.clone(), p.2.clone()]),
+            );
             let chart = SeriesChart {
                 title: format!("{title}（单位：件）"),
                 desc: desc.clone(),
@@ -233,8 +269,11 @@ fn charts(ctx: &Ctx, edition: &Edition, nb: &Nianbao) -> Vec<Chart> {
             };
             out.push(Chart {
                 src: format!("charts/nianbao-{slug}.svg"),
-                alt: format!("{title}折线图。{desc}"),
+                csv: format!("charts/nianbao-{slug}.csv"),
+                alt: format!("{title}折线图"),
                 caption: format!("图：{title}（单位：件）"),
+                desc,
+                data,
                 trend: true,
                 svg: chart.to_svg(&ctx.site.theme.chart),
                 after_table: 0,
@@ -326,10 +365,12 @@ fn with_tables(
             .filter(|c| c.after_table == table)
             .map(|c| {
                 format!(
-                    "<figure class=\"chart\"><img src=\"{}\" width=\"640\" height=\"360\" alt=\"{}\"><figcaption>{}</figcaption></figure>\n",
-                    escape_html(&c.src),
+                    "<figure class=\"chart\"><img src=\"{src}\" width=\"640\" height=\"360\" alt=\"{}\"><figcaption>{}<span class=\"chart-desc\">{}</span></figcaption></figure>\n<p class=\"chart-downloads\">下载此图：<a href=\"{src}\">SVG 图像</a>　<a href=\"{}\">图中数据 CSV</a></p>\n",
                     escape_html(&c.alt),
-                    escape_html(&c.caption)
+                    escape_html(&c.caption),
+                    escape_html(&c.desc),
+                    escape_html(&c.csv),
+                    src = escape_html(&c.src),
                 )
             })
             .collect()
