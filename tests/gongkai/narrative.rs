@@ -65,8 +65,9 @@ fn chart_call_becomes_a_figure_linked_to_its_data() {
     assert!(attrs(&doc, ".narrative figure.chart img", "alt")[0].contains("城乡就业"));
     assert_eq!(
         attrs(&doc, ".narrative figure.chart figcaption a", "href"),
-        vec!["indicators/jobs.total.html"]
+        vec!["indicators/jobs.total.html", "charts/jobs.total.csv"]
     );
+    assert!(p.path("public/2023/charts/jobs.total.csv").is_file());
     // Not wrapped in a paragraph (a figure inside <p> is invalid HTML).
     assert!(!p.read("public/2023/index.html").contains("<p><figure"));
 }
