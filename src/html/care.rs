@@ -6,11 +6,23 @@ use super::links::{is_external, resolve, unescape};
 
 /// The 关怀版 copy of the frozen page `page` (an archived edition's or a kept version's, e.g.
 /// `2023/index.html`): the page itself, its links to anything but pages led back to the
-/// standard files. Frozen pages link relatively, so no base URL is needed. `build` writes it
-/// and `verify` recomputes it to check the copy, so both must use this one function.
+/// standard files, its scrolling boxes focusable, and the 关怀版 stylesheet added after its
+/// own. Frozen pages link relatively, so no base URL is needed. `build` writes it and `verify`
+/// recomputes it to check the copy, so both must use this one function.
 pub(crate) fn frozen_page_copy(page_bytes: &[u8], page: &str) -> Vec<u8> {
-    // A frozen page keeps its markup: only its links change, as they did when it was frozen.
-    rewrite(&String::from_utf8_lossy(page_bytes), page, None, false).into_bytes()
+    // A frozen page keeps its markup; its copy gets what the 关怀版 is for, the large type and
+    // targets of care.css (most of a site's editions are archived: their elder readers too).
+    let copy = rewrite(&String::from_utf8_lossy(page_bytes), page, None, true);
+    let up = "../".repeat(page.matches('/').count() + 1);
+    match copy.find("</head>") {
+        Some(at) => format!(
+            "{}<link rel=\"stylesheet\" href=\"{up}static/care.css\">\n{}",
+            &copy[..at],
+            &copy[at..]
+        ),
+        None => copy,
+    }
+    .into_bytes()
 }
 
 /// The 关怀版 copy of a page rendered now for `care/<page>`: its links to files other than

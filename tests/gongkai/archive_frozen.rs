@@ -746,3 +746,27 @@ fn an_edition_is_frozen_with_its_annual_report_published() {
     assert_eq!(manifest["frozen"], "2024-01-19");
     assert!(p.path("archive/2023/nianbao.html").is_file());
 }
+
+/// The 关怀版 copy of a frozen page is the 关怀版 too: large type and targets from care.css,
+/// its charts and tables focusable for keyboard scrolling; and `verify` recomputes it so.
+#[test]
+fn the_care_copy_of_an_archived_page_has_the_care_stylesheet() {
+    let p = archived_and_built();
+    let copy = p.html("care/2023/index.html");
+    let sheets = crate::support::attrs(&copy, "link[rel=stylesheet]", "href");
+    assert_eq!(
+        sheets,
+        ["../../static/style.css", "../../static/care.css"],
+        "the standard stylesheet, then the 关怀版's"
+    );
+    let standard = p.html("2023/index.html");
+    assert!(
+        !crate::support::attrs(&standard, "link[rel=stylesheet]", "href")
+            .iter()
+            .any(|h| h.contains("care.css")),
+        "the frozen page itself is unchanged"
+    );
+    let figures = crate::support::attrs(&copy, "figure.chart", "tabindex");
+    assert!(!figures.is_empty() && figures.iter().all(|t| t == "0"));
+    p.run(&["verify"]).ok();
+}
