@@ -217,7 +217,62 @@ pub(crate) fn data_json(site: &Site, edition: &Edition) -> Vec<u8> {
 }
 
 pub(crate) fn json_bytes(doc: &impl Serialize) -> Vec<u8> {
-    let mut out = serde_json::to_vec_pretty(doc).unwrap_or_default();
+    let text = serde_json::to_string_pretty(doc).unwrap_or_default();
+    let mut out = without_illegal(&text).into_bytes();
     out.push(b'\n');
     out
+}
+
+/// Serialized JSON without the characters no published file holds (W013): serde_json writes
+/// a C0 control as `\u00XX` (or `\b`, `\f`) and DEL, the C1 controls and U+FFFE/U+FFFF as
+/// they are. Every backslash in serde_json's output starts an escape, so reading escape by
+/// escape never mistakes an escaped backslash for the start of one.
+fn without_illegal(json: &str) -> String {
+    use crate::html::escape::is_illegal;
+    let mut out = String::with_capacity(json.len());
+    let mut chars = json.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if c != '\\' {
+            if !is_illegal(c) {
+                out.push(c);
+            }
+            continue;
+        }
+        match chars.peek().map(|&(_, n)| n) {
+            Some('b' | 'f') => {
+                chars.next();
+            }
+            Some('u') => {
+                let code = json
+                    .get(i + 2..i + 6)
+                    .and_then(|h| u32::from_str_radix(h, 16).ok())
+                    .and_then(char::from_u32);
+                if code.is_some_and(is_illegal) {
+                    for _ in 0..5 {
+                        chars.next();
+                    }
+                } else {
+                    out.push(c);
+                }
+            }
+            Some(n) => {
+                out.push(c);
+                out.push(n);
+                chars.next();
+            }
+            None => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn illegal_characters_leave_json_but_escaped_backslashes_stay() {
+        let doc = serde_json::json!({"a": "x\u{7}y\u{8}z\u{85}\\b\\u0007\n"});
+        let text = String::from_utf8(super::json_bytes(&doc)).unwrap();
+        let back: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(back["a"], "xyz\\b\\u0007\n");
+    }
 }
