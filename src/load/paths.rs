@@ -10,46 +10,57 @@ pub(crate) struct Located {
     pub value: Option<(usize, usize)>,
 }
 
-/// The key at `path` (top-level key first) and its value.
-pub(crate) fn locate(text: &str, path: &[&str]) -> Option<Located> {
+/// A key of a block mapping as the walk meets it: its path of keys from the top, and the
+/// spans of the key and of its value (when written on the key's line).
+struct KeyAt<'t> {
+    path: Vec<&'t str>,
+    key: (usize, usize),
+    value: Option<(usize, usize)>,
+}
+
+/// Every key of `text` in order, with its path: indentation opens and closes mappings, and
+/// the lines inside a flow sequence (`[1,\n 2]`) are the value's, not keys.
+fn keys(text: &str) -> impl Iterator<Item = KeyAt<'_>> {
     let mut stack: Vec<(usize, &str)> = Vec::new();
     let mut offset = 0;
     let mut flow_until = 0;
-    for line in text.split_inclusive('\n') {
+    text.split_inclusive('\n').filter_map(move |line| {
         let at = offset;
         offset += line.len();
         if at < flow_until {
-            continue;
+            return None;
         }
         let body = line.trim_end_matches(['\r', '\n']);
         let indent = body.len() - body.trim_start_matches(' ').len();
         let rest = &body[indent..];
         if rest.is_empty() || rest.starts_with('#') {
-            continue;
+            return None;
         }
-        let Some((key, after)) = key_of(rest) else {
-            continue;
-        };
+        let (key, after) = key_of(rest)?;
         while stack.last().is_some_and(|&(i, _)| i >= indent) {
             stack.pop();
         }
         stack.push((indent, key));
-        let value_at = at + indent + (rest.len() - after.len());
-        let value = value_span(text, value_at);
+        let value = value_span(text, at + indent + (rest.len() - after.len()));
         if let Some((s, e)) = value {
             if text[s..].starts_with('[') {
                 flow_until = e;
             }
         }
-        if stack.len() == path.len() && stack.iter().zip(path).all(|((_, k), p)| k == p) {
-            let key_start = at + indent;
-            return Some(Located {
-                key: (key_start, key_start + key.len()),
-                value,
-            });
-        }
-    }
-    None
+        Some(KeyAt {
+            path: stack.iter().map(|&(_, k)| k).collect(),
+            key: (at + indent, at + indent + key.len()),
+            value,
+        })
+    })
+}
+
+/// The key at `path` (top-level key first) and its value.
+pub(crate) fn locate(text: &str, path: &[&str]) -> Option<Located> {
+    keys(text).find(|k| k.path == path).map(|k| Located {
+        key: k.key,
+        value: k.value,
+    })
 }
 
 /// A key written twice: the byte spans of its first and second key, and its path (`a.b`).
@@ -59,42 +70,13 @@ pub(crate) type Repeated = ((usize, usize), (usize, usize), String);
 /// keys to it. serde_yaml refuses a repeated field only at the start of its mapping, and a
 /// repeated row of table 三 (read into a list) not at all, the second row silently dropped.
 pub(crate) fn repeated_key(text: &str) -> Option<Repeated> {
-    let mut stack: Vec<(usize, &str)> = Vec::new();
-    let mut seen: std::collections::HashMap<String, (usize, usize)> =
+    let mut seen: std::collections::HashMap<Vec<&str>, (usize, usize)> =
         std::collections::HashMap::new();
-    let mut offset = 0;
-    let mut flow_until = 0;
-    for line in text.split_inclusive('\n') {
-        let at = offset;
-        offset += line.len();
-        if at < flow_until {
-            continue;
+    for k in keys(text) {
+        if let Some(&first) = seen.get(&k.path) {
+            return Some((first, k.key, k.path.join(".")));
         }
-        let body = line.trim_end_matches(['\r', '\n']);
-        let indent = body.len() - body.trim_start_matches(' ').len();
-        let rest = &body[indent..];
-        if rest.is_empty() || rest.starts_with('#') {
-            continue;
-        }
-        let Some((key, after)) = key_of(rest) else {
-            continue;
-        };
-        while stack.last().is_some_and(|&(i, _)| i >= indent) {
-            stack.pop();
-        }
-        stack.push((indent, key));
-        let value_at = at + indent + (rest.len() - after.len());
-        if let Some((s, e)) = value_span(text, value_at) {
-            if text[s..].starts_with('[') {
-                flow_until = e;
-            }
-        }
-        let path: Vec<&str> = stack.iter().map(|&(_, k)| k).collect();
-        let span = (at + indent, at + indent + key.len());
-        if let Some(&first) = seen.get(&path.join("\u{0}")) {
-            return Some((first, span, path.join(".")));
-        }
-        seen.insert(path.join("\u{0}"), span);
+        seen.insert(k.path, k.key);
     }
     None
 }
