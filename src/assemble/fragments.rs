@@ -126,27 +126,46 @@ fn render_edition(
             }),
         ));
     }
+    // A further page and the annual report are both a narrative under its title and date.
+    let page_fragment = |path: &str,
+                         title: &str,
+                         summary: &Option<String>,
+                         date: crate::date::Date,
+                         html: String,
+                         headings: &[crate::narrative::markdown::Heading],
+                         has_withheld: bool| {
+        render::render_template(
+            ctx,
+            "fragments/page.html",
+            context! {
+                site => ctx.site_view.clone(),
+                prefix => PREFIX,
+                page => page(title, path, date),
+                edition => edition_value.clone(),
+                doc => context! {
+                    title => title,
+                    summary => summary.clone(),
+                    published => date.chinese(),
+                },
+                body => Value::from_safe_string(html),
+                toc => Value::from(Serde(view::toc(headings))),
+                has_withheld => has_withheld,
+            },
+        )
+    };
     for p in &pages {
         let path = format!("{year}/{}.html", p.slug);
         let date = p.front.published.unwrap_or(front.published);
+        let f = &p.front;
         let html = render::render_narrative(ctx, edition, p.file).and_then(|n| {
-            render::render_template(
-                ctx,
-                "fragments/page.html",
-                context! {
-                    site => ctx.site_view.clone(),
-                    prefix => PREFIX,
-                    page => page(&p.front.title, &path, date),
-                    edition => edition_value.clone(),
-                    doc => context! {
-                        title => p.front.title.clone(),
-                        summary => p.front.summary.clone(),
-                        published => date.chinese(),
-                    },
-                    body => Value::from_safe_string(n.html),
-                    toc => Value::from(Serde(view::toc(&n.headings))),
-                    has_withheld => n.has_withheld,
-                },
+            page_fragment(
+                &path,
+                &f.title,
+                &f.summary,
+                date,
+                n.html,
+                &n.headings,
+                n.has_withheld,
             )
         });
         rendered.push((path, html));
@@ -155,23 +174,14 @@ fn render_edition(
         let path = render::nianbao_path(year);
         let f = &nb.page.front;
         let html = render::nianbao_body(ctx, edition, nb).and_then(|(n, _)| {
-            render::render_template(
-                ctx,
-                "fragments/page.html",
-                context! {
-                    site => ctx.site_view.clone(),
-                    prefix => PREFIX,
-                    page => page(&f.title, &path, f.published),
-                    edition => edition_value.clone(),
-                    doc => context! {
-                        title => f.title.clone(),
-                        summary => f.summary.clone(),
-                        published => f.published.chinese(),
-                    },
-                    body => Value::from_safe_string(n.html),
-                    toc => Value::from(Serde(view::toc(&n.headings))),
-                    has_withheld => n.has_withheld,
-                },
+            page_fragment(
+                &path,
+                &f.title,
+                &f.summary,
+                f.published,
+                n.html,
+                &n.headings,
+                n.has_withheld,
             )
         });
         rendered.push((path, html));
