@@ -1,7 +1,6 @@
 //! The annual report's cells as open data: CSV (UTF-8 with a BOM) and JSON, one record per
 //! cell with its table, row and column as the official format labels them.
 
-use crate::html::escape::strip_illegal;
 use crate::model::config::NumberStyle;
 use crate::model::format;
 use crate::model::nianbao::*;
@@ -103,13 +102,12 @@ pub(crate) fn csv(reports: &[(i32, &Nianbao)]) -> Vec<u8> {
 }
 
 #[derive(Serialize)]
-struct JsonReport {
+struct JsonReport<'a> {
     year: i32,
     format: u32,
-    // Without the control characters no published file holds (W013): serde_json writes them
-    // as `\u0007`, or raw for U+0085.
-    title: String,
-    publisher: String,
+    // json_bytes leaves out the control characters no published file holds (W013).
+    title: &'a str,
+    publisher: &'a str,
     published: String,
     cells: Vec<JsonCell>,
 }
@@ -134,24 +132,22 @@ pub(crate) fn json_all(reports: &[(i32, &Nianbao)]) -> Vec<u8> {
     crate::render::data::json_bytes(&docs)
 }
 
-fn json_report(year: i32, nb: &Nianbao) -> JsonReport {
-    {
-        JsonReport {
-            year,
-            format: nb.format,
-            title: strip_illegal(&nb.page.front.title).into_owned(),
-            publisher: strip_illegal(&nb.page.front.publisher).into_owned(),
-            published: nb.page.front.published.to_string(),
-            cells: places(nb)
-                .into_iter()
-                .map(|(p, id, v)| JsonCell {
-                    id,
-                    table: p.table,
-                    row: strip_illegal(&p.row).into_owned(),
-                    column: p.column,
-                    value: crate::render::data::JsonNumber(v),
-                })
-                .collect(),
-        }
+fn json_report(year: i32, nb: &Nianbao) -> JsonReport<'_> {
+    JsonReport {
+        year,
+        format: nb.format,
+        title: &nb.page.front.title,
+        publisher: &nb.page.front.publisher,
+        published: nb.page.front.published.to_string(),
+        cells: places(nb)
+            .into_iter()
+            .map(|(p, id, v)| JsonCell {
+                id,
+                table: p.table,
+                row: p.row,
+                column: p.column,
+                value: crate::render::data::JsonNumber(v),
+            })
+            .collect(),
     }
 }
