@@ -126,14 +126,28 @@ fn token(kind: char, id: &str) -> String {
     s
 }
 
+/// Each function's letter in a token.
+const KINDS: [(char, &str); 6] = [
+    ('v', "value"),
+    ('t', "target"),
+    ('c', "completion"),
+    ('g', "change"),
+    ('k', "chart"),
+    ('s', "share"),
+];
+
 fn kind_of(function: &str) -> char {
-    match function {
-        "value" => 'v',
-        "target" => 't',
-        "completion" => 'c',
-        "change" => 'g',
-        _ => 'k',
-    }
+    KINDS
+        .iter()
+        .find(|(_, f)| *f == function)
+        .map_or('k', |&(k, _)| k)
+}
+
+fn kind_name(kind: char) -> &'static str {
+    KINDS
+        .iter()
+        .find(|(k, _)| *k == kind)
+        .map_or("chart", |&(_, f)| f)
 }
 
 /// Adds the narrative functions to the build's template environment.
@@ -282,14 +296,10 @@ fn expand(
     out: &mut Substituted,
 ) -> Result<Expansion, String> {
     let style = &site.config.numbers;
-    let function = match kind {
-        'v' => "value",
-        't' => "target",
-        'c' => "completion",
-        'g' => "change",
-        's' => return share(id, site, edition, out).map(Expansion::Text),
-        _ => "chart",
-    };
+    if kind == 's' {
+        return share(id, site, edition, out).map(Expansion::Text);
+    }
+    let function = kind_name(kind);
     if id.starts_with(crate::model::nianbao::ID_PREFIX) {
         return cell(function, id, site, edition).map(Expansion::Text);
     }
@@ -445,16 +455,6 @@ style=\"text-decoration:underline dotted;cursor:help\">{}</span>",
         escape_html(&title),
         escape_html(text)
     )
-}
-
-fn kind_name(kind: char) -> &'static str {
-    match kind {
-        's' => "share",
-        'v' => "value",
-        't' => "target",
-        'c' => "completion",
-        _ => "change",
-    }
 }
 
 /// The line of each `id:` in the edition's indicators.yaml (the first, for a duplicate), in
