@@ -1,7 +1,7 @@
 //! The history chart: one bar per edition (stacked by `parts` where they are published),
 //! withheld editions marked "*", the target drawn as a marker, a definition break as a divider.
 
-use super::{finish_svg, rgb, value_axis, FONT, HEIGHT, WIDTH};
+use super::{rgb, svg, value_axis, Area, FONT};
 use crate::model::theme::ChartColours;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -35,14 +35,11 @@ pub struct HistoryChart {
 impl HistoryChart {
     /// The chart drawn in the theme's `colours`.
     pub fn to_svg(&self, colours: &ChartColours) -> String {
-        let mut raw = String::new();
-        {
-            let backend = SVGBackend::with_string(&mut raw, (WIDTH, HEIGHT));
-            // Drawing into a String cannot fail for lack of I/O; an error here is a bug in the
-            // coordinates, and an empty chart is better than a panic in a publishing tool.
-            let _ = self.draw(backend.into_drawing_area(), colours);
-        }
-        finish_svg(&raw, &self.title, &self.desc)
+        // Drawing into memory cannot fail for lack of I/O; an error here is a bug in the
+        // coordinates, and an empty chart is better than a panic in a publishing tool.
+        svg(&self.title, &self.desc, |area| {
+            let _ = self.draw(area, colours);
+        })
     }
 
     /// Whether a chart says more than the figures printed beside it: with every figure
@@ -61,7 +58,7 @@ impl HistoryChart {
 
     fn draw(
         &self,
-        root: DrawingArea<SVGBackend<'_>, plotters::coord::Shift>,
+        root: Area<'_>,
         colours: &ChartColours,
     ) -> Result<(), Box<dyn std::error::Error + '_>> {
         root.fill(&WHITE)?;
@@ -261,7 +258,7 @@ fn diamond(offset: (i32, i32), colour: RGBColor) -> Polygon<(i32, i32)> {
 }
 
 fn draw_legend(
-    area: &DrawingArea<SVGBackend<'_>, plotters::coord::Shift>,
+    area: &Area<'_>,
     colours: &ChartColours,
     part_names: &[String],
     has_values: bool,

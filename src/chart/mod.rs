@@ -5,9 +5,11 @@
 //! Text inside the SVG is figures, years and short labels in a CJK-capable font stack; the
 //! Chinese caption lives in the HTML around it.
 
-use crate::html::escape::{escape_xml, strip_illegal};
+use crate::html::escape::escape_xml;
+use lean::LeanSvg;
 
 mod history;
+mod lean;
 mod series;
 
 pub use history::{HistoryChart, HistoryPoint};
@@ -76,37 +78,28 @@ fn nice_step(x: f64) -> f64 {
         .unwrap_or(10.0 * magnitude)
 }
 
-/// Replaces plotters' `<svg …>` opening tag with an accessible one and adds `<title>`/`<desc>`.
+/// The drawing area a chart draws on: plotters on the lean backend.
+pub(crate) type Area<'a> = plotters::drawing::DrawingArea<LeanSvg<'a>, plotters::coord::Shift>;
+
+/// A complete chart: the accessible root element with `<title>` and `<desc>` around what
+/// `draw` paints on a `WIDTH` × `HEIGHT` area.
 ///
-/// The font stack is set once on the root, where every `<text>` inherits it, instead of on
-/// each element, and attributes that only restate SVG defaults are dropped: a city's archive
-/// has tens of thousands of charts, and this takes a third off each.
-pub(crate) fn finish_svg(raw: &str, title: &str, desc: &str) -> String {
-    let body_start = raw.find('>').map_or(0, |i| i + 1);
-    let mut out = String::with_capacity(raw.len() + title.len() + desc.len() + 200);
+/// The font stack is set once on the root, where every `<text>` inherits it; the paints are
+/// classes of one `<style>` (see `lean`): a city's archive has tens of thousands of charts.
+pub(crate) fn svg(title: &str, desc: &str, draw: impl FnOnce(Area<'_>)) -> String {
+    let mut body = String::new();
+    {
+        use plotters::drawing::IntoDrawingArea;
+        draw(LeanSvg::new(&mut body, (WIDTH, HEIGHT), FONT).into_drawing_area());
+    }
+    let mut out = String::with_capacity(body.len() + title.len() + desc.len() + 300);
     out.push_str(&format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {WIDTH} {HEIGHT}\" width=\"{WIDTH}\" height=\"{HEIGHT}\" role=\"img\" aria-labelledby=\"t d\" font-family=\"{FONT}\">\n<title id=\"t\">{}</title>\n<desc id=\"d\">{}</desc>",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {WIDTH} {HEIGHT}\" width=\"{WIDTH}\" height=\"{HEIGHT}\" role=\"img\" aria-labelledby=\"t d\" font-family=\"{FONT}\">\n<title id=\"t\">{}</title>\n<desc id=\"d\">{}</desc>\n",
         escape_xml(title),
         escape_xml(desc)
     ));
-    // Every text repeats the font stack the root now sets, and every shape says it is
-    // opaque: drop both. (A regex doing this took half of the charts' time.)
-    let font_attr = format!(" font-family=\"{FONT}\"");
-    let without_font = remove_all(&raw[body_start..], &font_attr);
-    // plotters escapes markup in labels but passes control characters, which no XML may hold.
-    out.push_str(&strip_illegal(&remove_all(&without_font, " opacity=\"1\"")));
-    out
-}
-
-/// `text` without any occurrence of `needle`.
-fn remove_all(text: &str, needle: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut kept = 0;
-    for at in memchr::memmem::find_iter(text.as_bytes(), needle.as_bytes()) {
-        out.push_str(&text[kept..at]);
-        kept = at + needle.len();
-    }
-    out.push_str(&text[kept..]);
+    out.push_str(&body);
+    out.push_str("</svg>\n");
     out
 }
 

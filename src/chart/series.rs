@@ -2,7 +2,7 @@
 //! marker and its value, so the shape reads without colour.
 
 use super::history::format_tick;
-use super::{finish_svg, rgb, value_axis, FONT, HEIGHT, WIDTH};
+use super::{rgb, svg, value_axis, Area, FONT};
 use crate::model::theme::ChartColours;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -24,17 +24,14 @@ impl SeriesChart {
 
     /// The chart drawn in the theme's `colours`.
     pub fn to_svg(&self, colours: &ChartColours) -> String {
-        let mut raw = String::new();
-        {
-            let backend = SVGBackend::with_string(&mut raw, (WIDTH, HEIGHT));
-            let _ = self.draw(backend.into_drawing_area(), colours);
-        }
-        finish_svg(&raw, &self.title, &self.desc)
+        svg(&self.title, &self.desc, |area| {
+            let _ = self.draw(area, colours);
+        })
     }
 
     fn draw(
         &self,
-        root: DrawingArea<SVGBackend<'_>, plotters::coord::Shift>,
+        root: Area<'_>,
         colours: &ChartColours,
     ) -> Result<(), Box<dyn std::error::Error + '_>> {
         root.fill(&WHITE)?;

@@ -240,14 +240,13 @@ async function probeCare({ minText, minTarget, ratio, width }) {
     const svg = new DOMParser().parseFromString(await (await fetch(img.src)).text(), 'image/svg+xml').documentElement;
     const vb = (svg.getAttribute('viewBox') || '').trim().split(/[\s,]+/).map(Number);
     const drawn = vb.length === 4 ? vb[2] : px(svg.getAttribute('width'));
-    const sizeOf = (t) => {
-      for (let e = t; e && e.getAttribute; e = e.parentElement) {
-        const v = e.getAttribute('font-size') || /font-size:\s*([\d.]+)/.exec(e.getAttribute('style') || '')?.[1];
-        if (v) return px(v);
-      }
-      return 16;
-    };
-    const sizes = [...svg.querySelectorAll('text')].filter((t) => t.textContent.trim()).map(sizeOf);
+    // The computed size, whether an attribute or the chart's own <style> sets it: the SVG
+    // goes into a shadow root for the measurement, where its classes cannot touch the page.
+    const host = document.body.appendChild(document.createElement('div'));
+    host.attachShadow({ mode: 'open' }).appendChild(document.importNode(svg, true));
+    const sizes = [...host.shadowRoot.querySelectorAll('text')].filter((t) => t.textContent.trim())
+      .map((t) => px(getComputedStyle(t).fontSize));
+    host.remove();
     if (!sizes.length || !drawn) continue;
     const scale = img.getBoundingClientRect().width / drawn;
     const least = Math.min(...sizes) * scale;
@@ -371,15 +370,24 @@ function probePrintFit() {
 function probeSvg() {
   const svg = document.documentElement;
   const vb = svg.viewBox.baseVal;
+  // Computed paints, as charts set them through classes of their <style>: '#RRGGBB', or null
+  // for none. (rgba with alpha 0 is none too.)
+  const hex = (c) => {
+    const m = /^rgba?\((\d+),\s*(\d+),\s*(\d+)(?:,\s*([\d.]+))?\)$/.exec(c || '');
+    if (!m || m[4] === '0') return null;
+    return '#' + m.slice(1, 4).map((v) => (+v).toString(16).padStart(2, '0')).join('').toUpperCase();
+  };
   const texts = [...document.querySelectorAll('text')].map((t) => {
     const b = t.getBBox();
+    const cs = getComputedStyle(t);
     return { text: t.textContent.trim(), x: b.x, y: b.y, w: b.width, h: b.height,
       // The computed family: charts set the stack once on the root <svg> and texts inherit it.
-      fill: t.getAttribute('fill'), family: getComputedStyle(t).fontFamily };
+      fill: hex(cs.fill), family: cs.fontFamily };
   });
   const shapes = [...document.querySelectorAll('rect,circle,path,polygon,ellipse,polyline')].map((s) => {
     const b = s.getBBox();
-    return { tag: s.tagName, fill: s.getAttribute('fill'), stroke: s.getAttribute('stroke'),
+    const cs = getComputedStyle(s);
+    return { tag: s.tagName, fill: hex(cs.fill), stroke: hex(cs.stroke),
       x: b.x, y: b.y, w: b.width, h: b.height,
       background: b.width >= vb.width && b.height >= vb.height };
   });

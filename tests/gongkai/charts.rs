@@ -1,5 +1,6 @@
 //! Every chart is an accessible, parseable SVG that shows what the data says.
 
+use crate::chart_svg::paint;
 use crate::support::{assert_links_resolve, attrs, texts, Project};
 
 fn svg(p: &Project, rel: &str) -> String {
@@ -18,7 +19,7 @@ fn bars(doc: &roxmltree::Document) -> usize {
     // Bars are the filled rects in the plot apart from the white background.
     doc.descendants()
         .filter(|n| n.has_tag_name("rect"))
-        .filter(|n| n.attribute("fill").is_some_and(|f| f != "#FFFFFF"))
+        .filter(|n| paint(doc, *n, "fill").is_some_and(|f| f != "#FFFFFF"))
         .count()
 }
 
@@ -200,7 +201,9 @@ fn parts_are_stacked_and_targets_drawn_as_markers() {
     // Target markers: one diamond per edition with a target.
     let polygons = |fill: &str| {
         doc.descendants()
-            .filter(|n| n.has_tag_name("polygon") && n.attribute("fill") == Some(fill))
+            .filter(|n| {
+                n.has_tag_name("polygon") && paint(&doc, *n, "fill").as_deref() == Some(fill)
+            })
             .count()
     };
     assert_eq!(polygons("#A01C1C"), 3, "two markers and the legend's");
@@ -232,7 +235,9 @@ fn rates_get_an_axis_just_above_their_largest_point_and_series_get_a_line_chart(
     );
     let lines = doc
         .descendants()
-        .filter(|n| n.has_tag_name("polyline") && n.attribute("stroke-width") == Some("3"))
+        .filter(|n| {
+            n.has_tag_name("path") && paint(&doc, *n, "stroke-width").as_deref() == Some("3")
+        })
         .count();
     assert_eq!(lines, 1);
     let t = texts_of(&doc);

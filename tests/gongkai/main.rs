@@ -8,6 +8,7 @@ mod base_url;
 mod bounded;
 mod care;
 mod chart_colours;
+mod chart_svg;
 mod charts;
 mod check;
 mod codes;

@@ -1,0 +1,410 @@
+//! A plotters drawing backend that writes lean SVG. plotters' own `SVGBackend` spells out
+//! every colour, width, size and anchor on every element; a chart repeats a handful of them
+//! dozens of times. This backend records what plotters draws, in plotters' integer pixel
+//! coordinates, and writes each distinct paint once as a class in one `<style>`.
+//!
+//! The picture stays what `SVGBackend` drew: the same elements at the same coordinates, with
+//! three changes that paint the same pixels. Attributes that restate SVG defaults (opacity 1,
+//! stroke-width 1, `stroke="none"` on a fill, `text-anchor` start, x/y 0) are left out. Runs
+//! of strokes that share a paint become one `<path>` (the axis and its ticks; they are opaque,
+//! so overlaps look the same) and other runs share one `<g class>`. Text goes after the
+//! shapes, in the order plotters drew it: no label may touch a shape anyway (the browser
+//! suite's chart-overlap check), and on top is where a label belongs.
+//!
+//! The class names are single letters: a chart is only ever shown as an external image
+//! (`<img>`, a link), where its `<style>` cannot reach the page. Inlining a chart into a page
+//! would need them namespaced.
+
+use crate::html::escape::escape_xml;
+use plotters_backend::text_anchor::{HPos, VPos};
+use plotters_backend::{
+    BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingBackend, DrawingErrorKind,
+    FontStyle, FontTransform,
+};
+use std::convert::Infallible;
+use std::fmt::Write as _;
+
+/// What plotters draws, recorded until `present` writes it out.
+pub(crate) struct LeanSvg<'a> {
+    out: &'a mut String,
+    size: (u32, u32),
+    /// The font stack the root element sets: text in it says no family of its own.
+    font: &'static str,
+    shapes: Vec<Mark>,
+    texts: Vec<Mark>,
+    written: bool,
+}
+
+/// One drawn element: its paint (CSS declarations, shared through a class) and its geometry.
+struct Mark {
+    paint: String,
+    shape: Shape,
+}
+
+enum Shape {
+    Line(BackendCoord, BackendCoord),
+    Rect(BackendCoord, BackendCoord),
+    /// An open stroked polyline.
+    Path(Vec<BackendCoord>),
+    Polygon(Vec<BackendCoord>),
+    Circle(BackendCoord, u32),
+    Text {
+        at: BackendCoord,
+        dy: &'static str,
+        /// An attribute the paint cannot carry: a rotation, a font outside the root's stack.
+        extra: String,
+        text: String,
+    },
+}
+
+impl<'a> LeanSvg<'a> {
+    /// A backend of `size` pixels that writes the chart's `<style>` and elements into `out`
+    /// when plotters presents it (the caller adds the root element around them).
+    pub(crate) fn new(out: &'a mut String, size: (u32, u32), font: &'static str) -> Self {
+        LeanSvg {
+            out,
+            size,
+            font,
+            shapes: Vec::new(),
+            texts: Vec::new(),
+            written: false,
+        }
+    }
+
+    fn shape(&mut self, paint: String, shape: Shape) {
+        self.shapes.push(Mark { paint, shape });
+    }
+}
+
+fn colour(c: BackendColor) -> String {
+    let (r, g, b) = c.rgb;
+    format!("#{r:02X}{g:02X}{b:02X}")
+}
+
+/// The declarations of a paint: `fill`, then a stroke of `width` if any, then the opacity
+/// when it is not the default 1.
+fn paint(c: BackendColor, fill: bool, stroke: Option<u32>) -> String {
+    let mut p = String::new();
+    if fill {
+        let _ = write!(p, "fill:{}", colour(c));
+    } else {
+        p.push_str("fill:none");
+    }
+    if let Some(width) = stroke {
+        let _ = write!(p, ";stroke:{}", colour(c));
+        if width != 1 {
+            let _ = write!(p, ";stroke-width:{width}");
+        }
+    }
+    if c.alpha != 1.0 {
+        let _ = write!(p, ";opacity:{}", c.alpha);
+    }
+    p
+}
+
+impl DrawingBackend for LeanSvg<'_> {
+    type ErrorType = Infallible;
+
+    fn get_size(&self) -> (u32, u32) {
+        self.size
+    }
+
+    fn ensure_prepared(&mut self) -> Result<(), DrawingErrorKind<Infallible>> {
+        Ok(())
+    }
+
+    fn present(&mut self) -> Result<(), DrawingErrorKind<Infallible>> {
+        if !self.written {
+            write_body(self.out, &self.shapes, &self.texts);
+            self.written = true;
+        }
+        Ok(())
+    }
+
+    fn draw_pixel(
+        &mut self,
+        p: BackendCoord,
+        c: BackendColor,
+    ) -> Result<(), DrawingErrorKind<Infallible>> {
+        if c.alpha != 0.0 {
+            self.shape(paint(c, true, None), Shape::Rect(p, (p.0 + 1, p.1 + 1)));
+        }
+        Ok(())
+    }
+
+    fn draw_line<S: BackendStyle>(
+        &mut self,
+        from: BackendCoord,
+        to: BackendCoord,
+        style: &S,
+    ) -> Result<(), DrawingErrorKind<Infallible>> {
+        let c = style.color();
+        if c.alpha != 0.0 {
+            // A line has no fill to speak of: only its stroke.
+            let p = paint(c, false, Some(style.stroke_width()));
+            let p = p.strip_prefix("fill:none;").unwrap_or(&p).to_string();
+            self.shape(p, Shape::Line(from, to));
+        }
+        Ok(())
+    }
+
+    fn draw_rect<S: BackendStyle>(
+        &mut self,
+        upper_left: BackendCoord,
+        bottom_right: BackendCoord,
+        style: &S,
+        fill: bool,
+    ) -> Result<(), DrawingErrorKind<Infallible>> {
+        let c = style.color();
+        if c.alpha != 0.0 {
+            // SVGBackend strokes an outline at the default width, whatever the style says.
+            let p = paint(c, fill, (!fill).then_some(1));
+            self.shape(p, Shape::Rect(upper_left, bottom_right));
+        }
+        Ok(())
+    }
+
+    fn draw_path<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(
+        &mut self,
+        path: I,
+        style: &S,
+    ) -> Result<(), DrawingErrorKind<Infallible>> {
+        let c = style.color();
+        if c.alpha != 0.0 {
+            let p = paint(c, false, Some(style.stroke_width()));
+            self.shape(p, Shape::Path(path.into_iter().collect()));
+        }
+        Ok(())
+    }
+
+    fn fill_polygon<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(
+        &mut self,
+        vertices: I,
+        style: &S,
+    ) -> Result<(), DrawingErrorKind<Infallible>> {
+        let c = style.color();
+        if c.alpha != 0.0 {
+            let p = paint(c, true, None);
+            self.shape(p, Shape::Polygon(vertices.into_iter().collect()));
+        }
+        Ok(())
+    }
+
+    fn draw_circle<S: BackendStyle>(
+        &mut self,
+        centre: BackendCoord,
+        radius: u32,
+        style: &S,
+        fill: bool,
+    ) -> Result<(), DrawingErrorKind<Infallible>> {
+        let c = style.color();
+        if c.alpha != 0.0 {
+            let p = paint(c, fill, (!fill).then(|| style.stroke_width()));
+            self.shape(p, Shape::Circle(centre, radius));
+        }
+        Ok(())
+    }
+
+    fn draw_text<S: BackendTextStyle>(
+        &mut self,
+        text: &str,
+        style: &S,
+        at: BackendCoord,
+    ) -> Result<(), DrawingErrorKind<Infallible>> {
+        let c = style.color();
+        if c.alpha == 0.0 {
+            return Ok(());
+        }
+        let anchor = style.anchor();
+        // plotters' sizes are 1.24 × the em size SVGBackend writes.
+        let mut p = format!("fill:{};font-size:{}px", colour(c), style.size() / 1.24);
+        match anchor.h_pos {
+            HPos::Left => {}
+            HPos::Center => p.push_str(";text-anchor:middle"),
+            HPos::Right => p.push_str(";text-anchor:end"),
+        }
+        match style.style() {
+            FontStyle::Normal => {}
+            FontStyle::Bold => p.push_str(";font-weight:bold"),
+            other => {
+                let _ = write!(p, ";font-style:{}", other.as_str());
+            }
+        }
+        if c.alpha != 1.0 {
+            let _ = write!(p, ";opacity:{}", c.alpha);
+        }
+        // The vertical anchor as SVGBackend places it, shortened: ".5ex" is "0.5ex".
+        let dy = match anchor.v_pos {
+            VPos::Top => ".76em",
+            VPos::Center => ".5ex",
+            VPos::Bottom => "-.5ex",
+        };
+        let mut extra = String::new();
+        let family = style.family();
+        if family.as_str() != self.font {
+            let _ = write!(extra, " font-family=\"{}\"", escape_xml(family.as_str()));
+        }
+        let degrees = match style.transform() {
+            FontTransform::Rotate90 => 90,
+            FontTransform::Rotate180 => 180,
+            FontTransform::Rotate270 => 270,
+            _ => 0,
+        };
+        if degrees != 0 {
+            let _ = write!(extra, " transform=\"rotate({degrees} {} {})\"", at.0, at.1);
+        }
+        self.texts.push(Mark {
+            paint: p,
+            shape: Shape::Text {
+                at,
+                dy,
+                extra,
+                text: text.to_string(),
+            },
+        });
+        Ok(())
+    }
+}
+
+impl Drop for LeanSvg<'_> {
+    fn drop(&mut self) {
+        let _ = self.present();
+    }
+}
+
+/// The `<style>`, then the shapes in the order drawn, then the texts in the order drawn.
+fn write_body(out: &mut String, shapes: &[Mark], texts: &[Mark]) {
+    // Classes in order of first use, so the same chart always gets the same bytes.
+    let mut paints: Vec<&str> = Vec::new();
+    for m in shapes.iter().chain(texts) {
+        if !paints.contains(&m.paint.as_str()) {
+            paints.push(&m.paint);
+        }
+    }
+    out.push_str("<style>");
+    for (i, p) in paints.iter().enumerate() {
+        let _ = write!(out, ".{}{{{p}}}", class_name(i));
+    }
+    out.push_str("</style>\n");
+    let class_of = |m: &Mark| class_name(paints.iter().position(|p| *p == m.paint).unwrap_or(0));
+    for marks in [shapes, texts] {
+        for run in marks.chunk_by(|a, b| a.paint == b.paint) {
+            let class = class_of(&run[0]);
+            // Opaque strokes of one paint read the same as one path: merge neighbours.
+            let merge = !run[0].paint.contains("opacity");
+            let mut elements: Vec<String> = Vec::new();
+            let mut last_was_path = false;
+            for m in run {
+                let is_path = matches!(m.shape, Shape::Path(_));
+                if let (true, true, Shape::Path(points), Some(prev)) = (
+                    merge,
+                    is_path && last_was_path,
+                    &m.shape,
+                    elements.last_mut(),
+                ) {
+                    // `prev` ends `"/>`: continue its d with this polyline.
+                    prev.truncate(prev.len() - 3);
+                    push_path(prev, points);
+                    prev.push_str("\"/>");
+                } else {
+                    elements.push(element(m));
+                }
+                last_was_path = is_path;
+            }
+            if let [one] = elements.as_slice() {
+                // `<rect …` → `<rect class="a" …`
+                let name_end = one.find([' ', '>', '/']).unwrap_or(one.len());
+                let _ = writeln!(
+                    out,
+                    "{} class=\"{class}\"{}",
+                    &one[..name_end],
+                    &one[name_end..]
+                );
+            } else {
+                let _ = writeln!(out, "<g class=\"{class}\">");
+                for e in elements {
+                    out.push_str(&e);
+                    out.push('\n');
+                }
+                out.push_str("</g>\n");
+            }
+        }
+    }
+}
+
+/// `a`…`z`, then `ba`, `bb`…: a chart uses fewer than a dozen.
+fn class_name(mut i: usize) -> String {
+    let mut name = Vec::new();
+    loop {
+        name.push(b'a' + (i % 26) as u8);
+        i /= 26;
+        if i == 0 {
+            break;
+        }
+    }
+    name.reverse();
+    String::from_utf8(name).unwrap_or_default()
+}
+
+/// One element without its class.
+fn element(m: &Mark) -> String {
+    let mut e = String::new();
+    match &m.shape {
+        Shape::Line((x1, y1), (x2, y2)) => {
+            let _ = write!(e, "<line x1=\"{x1}\" y1=\"{y1}\" x2=\"{x2}\" y2=\"{y2}\"/>");
+        }
+        Shape::Rect((x, y), (x2, y2)) => {
+            e.push_str("<rect");
+            if *x != 0 {
+                let _ = write!(e, " x=\"{x}\"");
+            }
+            if *y != 0 {
+                let _ = write!(e, " y=\"{y}\"");
+            }
+            let _ = write!(e, " width=\"{}\" height=\"{}\"/>", x2 - x, y2 - y);
+        }
+        Shape::Path(points) => {
+            e.push_str("<path d=\"");
+            push_path(&mut e, points);
+            e.push_str("\"/>");
+        }
+        Shape::Polygon(points) => {
+            e.push_str("<polygon points=\"");
+            for (i, (x, y)) in points.iter().enumerate() {
+                let sep = if i == 0 { "" } else { " " };
+                let _ = write!(e, "{sep}{x},{y}");
+            }
+            e.push_str("\"/>");
+        }
+        Shape::Circle((cx, cy), r) => {
+            let _ = write!(e, "<circle cx=\"{cx}\" cy=\"{cy}\" r=\"{r}\"/>");
+        }
+        Shape::Text {
+            at: (x, y),
+            dy,
+            extra,
+            text,
+        } => {
+            let _ = write!(
+                e,
+                "<text x=\"{x}\" y=\"{y}\" dy=\"{dy}\"{extra}>{}</text>",
+                escape_xml(text)
+            );
+        }
+    }
+    e
+}
+
+/// A polyline as path data: a move, then horizontal, vertical or straight lines.
+fn push_path(d: &mut String, points: &[BackendCoord]) {
+    let mut prev: Option<BackendCoord> = None;
+    for &(x, y) in points {
+        let _ = match prev {
+            None => write!(d, "M{x} {y}"),
+            Some((_, py)) if py == y => write!(d, "H{x}"),
+            Some((px, _)) if px == x => write!(d, "V{y}"),
+            Some(_) => write!(d, "L{x} {y}"),
+        };
+        prev = Some((x, y));
+    }
+}
