@@ -28,8 +28,9 @@ use std::fmt::Write as _;
 pub(crate) struct LeanSvg<'a> {
     out: &'a mut String,
     size: (u32, u32),
-    /// The font stack the root element sets: text in it says no family of its own.
+    /// The font stack and size the root element sets: text in them says neither itself.
     font: &'static str,
+    font_size: f64,
     shapes: Vec<Mark>,
     texts: Vec<Mark>,
     written: bool,
@@ -49,7 +50,10 @@ enum Shape {
     Polygon(Vec<BackendCoord>),
     Circle(BackendCoord, u32),
     Text {
-        at: BackendCoord,
+        x: i32,
+        /// Whole pixels, or one decimal where a top anchor's offset joined it.
+        y: String,
+        /// The offset left to the reader's font, if any.
         dy: &'static str,
         /// An attribute the paint cannot carry: a rotation, a font outside the root's stack.
         extra: String,
@@ -60,11 +64,17 @@ enum Shape {
 impl<'a> LeanSvg<'a> {
     /// A backend of `size` pixels that writes the chart's `<style>` and elements into `out`
     /// when plotters presents it (the caller adds the root element around them).
-    pub(crate) fn new(out: &'a mut String, size: (u32, u32), font: &'static str) -> Self {
+    pub(crate) fn new(
+        out: &'a mut String,
+        size: (u32, u32),
+        font: &'static str,
+        font_size: f64,
+    ) -> Self {
         LeanSvg {
             out,
             size,
             font,
+            font_size,
             shapes: Vec::new(),
             texts: Vec::new(),
             written: false,
@@ -76,9 +86,14 @@ impl<'a> LeanSvg<'a> {
     }
 }
 
+/// `#RRGGBB`, or `#RGB` where that says the same.
 fn colour(c: BackendColor) -> String {
     let (r, g, b) = c.rgb;
-    format!("#{r:02X}{g:02X}{b:02X}")
+    if [r, g, b].iter().all(|v| v >> 4 == v & 0xF) {
+        format!("#{:X}{:X}{:X}", r & 0xF, g & 0xF, b & 0xF)
+    } else {
+        format!("#{r:02X}{g:02X}{b:02X}")
+    }
 }
 
 /// The declarations of a paint: `fill`, then a stroke of `width` if any, then the opacity
@@ -217,7 +232,11 @@ impl DrawingBackend for LeanSvg<'_> {
         }
         let anchor = style.anchor();
         // plotters' sizes are 1.24 × the em size SVGBackend writes.
-        let mut p = format!("fill:{};font-size:{}px", colour(c), style.size() / 1.24);
+        let em = style.size() / 1.24;
+        let mut p = format!("fill:{}", colour(c));
+        if em != self.font_size {
+            let _ = write!(p, ";font-size:{em}px");
+        }
         match anchor.h_pos {
             HPos::Left => {}
             HPos::Center => p.push_str(";text-anchor:middle"),
@@ -233,12 +252,6 @@ impl DrawingBackend for LeanSvg<'_> {
         if c.alpha != 1.0 {
             let _ = write!(p, ";opacity:{}", c.alpha);
         }
-        // The vertical anchor as SVGBackend places it, shortened: ".5ex" is "0.5ex".
-        let dy = match anchor.v_pos {
-            VPos::Top => ".76em",
-            VPos::Center => ".5ex",
-            VPos::Bottom => "-.5ex",
-        };
         let mut extra = String::new();
         let family = style.family();
         if family.as_str() != self.font {
@@ -253,10 +266,24 @@ impl DrawingBackend for LeanSvg<'_> {
         if degrees != 0 {
             let _ = write!(extra, " transform=\"rotate({degrees} {} {})\"", at.0, at.1);
         }
+        // The vertical anchor as SVGBackend places it: ".76em" below a top anchor is a
+        // length this size already fixes, so it joins y where that needs one decimal at most;
+        // an ex depends on the reader's font and stays an offset (".5ex" is "0.5ex").
+        let tenths = 7.6 * em;
+        let (y, dy) = match anchor.v_pos {
+            VPos::Top if degrees == 0 && (tenths - tenths.round()).abs() < 1e-9 => {
+                let y = (f64::from(at.1) * 10.0 + tenths.round()) / 10.0;
+                (y.to_string(), "")
+            }
+            VPos::Top => (at.1.to_string(), ".76em"),
+            VPos::Center => (at.1.to_string(), ".5ex"),
+            VPos::Bottom => (at.1.to_string(), "-.5ex"),
+        };
         self.texts.push(Mark {
             paint: p,
             shape: Shape::Text {
-                at,
+                x: at.0,
+                y,
                 dy,
                 extra,
                 text: text.to_string(),
@@ -285,7 +312,7 @@ fn write_body(out: &mut String, shapes: &[Mark], texts: &[Mark]) {
     for (i, p) in paints.iter().enumerate() {
         let _ = write!(out, ".{}{{{p}}}", class_name(i));
     }
-    out.push_str("</style>\n");
+    out.push_str("</style>");
     let class_of = |m: &Mark| class_name(paints.iter().position(|p| *p == m.paint).unwrap_or(0));
     for marks in [shapes, texts] {
         for run in marks.chunk_by(|a, b| a.paint == b.paint) {
@@ -314,19 +341,18 @@ fn write_body(out: &mut String, shapes: &[Mark], texts: &[Mark]) {
             if let [one] = elements.as_slice() {
                 // `<rect …` → `<rect class="a" …`
                 let name_end = one.find([' ', '>', '/']).unwrap_or(one.len());
-                let _ = writeln!(
+                let _ = write!(
                     out,
                     "{} class=\"{class}\"{}",
                     &one[..name_end],
                     &one[name_end..]
                 );
             } else {
-                let _ = writeln!(out, "<g class=\"{class}\">");
+                let _ = write!(out, "<g class=\"{class}\">");
                 for e in elements {
                     out.push_str(&e);
-                    out.push('\n');
                 }
-                out.push_str("</g>\n");
+                out.push_str("</g>");
             }
         }
     }
@@ -380,16 +406,17 @@ fn element(m: &Mark) -> String {
             let _ = write!(e, "<circle cx=\"{cx}\" cy=\"{cy}\" r=\"{r}\"/>");
         }
         Shape::Text {
-            at: (x, y),
+            x,
+            y,
             dy,
             extra,
             text,
         } => {
-            let _ = write!(
-                e,
-                "<text x=\"{x}\" y=\"{y}\" dy=\"{dy}\"{extra}>{}</text>",
-                escape_xml(text)
-            );
+            let _ = write!(e, "<text x=\"{x}\" y=\"{y}\"");
+            if !dy.is_empty() {
+                let _ = write!(e, " dy=\"{dy}\"");
+            }
+            let _ = write!(e, "{extra}>{}</text>", escape_xml(text));
         }
     }
     e
@@ -406,5 +433,61 @@ fn push_path(d: &mut String, points: &[BackendCoord]) {
             Some(_) => write!(d, "L{x} {y}"),
         };
         prev = Some((x, y));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use plotters::prelude::*;
+    use plotters::style::text_anchor::Pos;
+
+    #[test]
+    fn each_paint_is_written_once_and_neighbouring_strokes_join_one_path() {
+        let mut out = String::new();
+        {
+            let area = LeanSvg::new(&mut out, (100, 50), "F", 20.0).into_drawing_area();
+            let grey = RGBColor(0x66, 0x66, 0x66);
+            area.draw(&Rectangle::new([(0, 0), (100, 50)], WHITE.filled()))
+                .unwrap();
+            area.draw(&PathElement::new(vec![(5, 5), (5, 40)], grey))
+                .unwrap();
+            let label = TextStyle::from(("F", 20.0 * 1.24).into_font())
+                .color(&RGBColor(0x1F, 0x4E, 0x8C))
+                .pos(Pos::new(HPos::Center, VPos::Top));
+            area.draw(&Text::new("<1>", (50, 10), label.clone()))
+                .unwrap();
+            area.draw(&PathElement::new(vec![(0, 40), (90, 40), (95, 35)], grey))
+                .unwrap();
+            area.draw(&Text::new(
+                "2",
+                (60, 10),
+                label.pos(Pos::new(HPos::Right, VPos::Center)),
+            ))
+            .unwrap();
+            area.present().unwrap();
+        }
+        assert_eq!(
+            out,
+            "<style>.a{fill:#FFF}.b{fill:none;stroke:#666}.c{fill:#1F4E8C;text-anchor:middle}\
+             .d{fill:#1F4E8C;text-anchor:end}</style>\
+             <rect class=\"a\" width=\"100\" height=\"50\"/>\
+             <path class=\"b\" d=\"M5 5V40M0 40H90L95 35\"/>\
+             <text class=\"c\" x=\"50\" y=\"25.2\">&lt;1&gt;</text>\
+             <text class=\"d\" x=\"60\" y=\"10\" dy=\".5ex\">2</text>"
+        );
+    }
+
+    #[test]
+    fn class_names_and_colours_are_short() {
+        assert_eq!(
+            [0, 25, 26, 27].map(class_name),
+            ["a", "z", "ba", "bb"].map(String::from)
+        );
+        let c = |rgb| colour(BackendColor { alpha: 1.0, rgb });
+        assert_eq!(c((0xDD, 0xDD, 0xDD)), "#DDD");
+        assert_eq!(c((0xCC, 0x44, 0x44)), "#C44");
+        assert_eq!(c((0x1F, 0x4E, 0x8C)), "#1F4E8C");
+        assert_eq!(c((0xA0, 0x1C, 0x1C)), "#A01C1C");
     }
 }

@@ -17,6 +17,8 @@ pub use series::SeriesChart;
 
 pub(crate) const WIDTH: u32 = 640;
 pub(crate) const HEIGHT: u32 = 360;
+/// The size of most chart text (axis figures, years, value labels), set once on the root.
+pub(crate) const TEXT_SIZE: f64 = 20.0;
 pub(crate) const FONT: &str =
     "Noto Sans CJK SC, Source Han Sans SC, PingFang SC, Microsoft YaHei, SimHei, sans-serif";
 
@@ -90,16 +92,16 @@ pub(crate) fn svg(title: &str, desc: &str, draw: impl FnOnce(Area<'_>)) -> Strin
     let mut body = String::new();
     {
         use plotters::drawing::IntoDrawingArea;
-        draw(LeanSvg::new(&mut body, (WIDTH, HEIGHT), FONT).into_drawing_area());
+        draw(LeanSvg::new(&mut body, (WIDTH, HEIGHT), FONT, TEXT_SIZE).into_drawing_area());
     }
     let mut out = String::with_capacity(body.len() + title.len() + desc.len() + 300);
     out.push_str(&format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {WIDTH} {HEIGHT}\" width=\"{WIDTH}\" height=\"{HEIGHT}\" role=\"img\" aria-labelledby=\"t d\" font-family=\"{FONT}\">\n<title id=\"t\">{}</title>\n<desc id=\"d\">{}</desc>\n",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {WIDTH} {HEIGHT}\" width=\"{WIDTH}\" height=\"{HEIGHT}\" role=\"img\" aria-labelledby=\"t d\" font-family=\"{FONT}\" font-size=\"{TEXT_SIZE}\">\n<title id=\"t\">{}</title>\n<desc id=\"d\">{}</desc>\n",
         escape_xml(title),
         escape_xml(desc)
     ));
     out.push_str(&body);
-    out.push_str("</svg>\n");
+    out.push_str("\n</svg>\n");
     out
 }
 
