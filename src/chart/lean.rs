@@ -99,14 +99,13 @@ fn colour(c: BackendColor) -> String {
 /// The declarations of a paint: `fill`, then a stroke of `width` if any, then the opacity
 /// when it is not the default 1.
 fn paint(c: BackendColor, fill: bool, stroke: Option<u32>) -> String {
-    let mut p = String::new();
-    if fill {
-        let _ = write!(p, "fill:{}", colour(c));
-    } else {
-        p.push_str("fill:none");
-    }
+    let colour = colour(c);
+    let mut p = String::with_capacity(48);
+    p.push_str("fill:");
+    p.push_str(if fill { &colour } else { "none" });
     if let Some(width) = stroke {
-        let _ = write!(p, ";stroke:{}", colour(c));
+        p.push_str(";stroke:");
+        p.push_str(&colour);
         if width != 1 {
             let _ = write!(p, ";stroke-width:{width}");
         }
@@ -313,44 +312,22 @@ fn write_body(out: &mut String, shapes: &[Mark], texts: &[Mark]) {
         let _ = write!(out, ".{}{{{p}}}", class_name(i));
     }
     out.push_str("</style>");
-    let class_of = |m: &Mark| class_name(paints.iter().position(|p| *p == m.paint).unwrap_or(0));
+    let class_of = |m: &Mark| paints.iter().position(|p| *p == m.paint).unwrap_or(0);
+    let is_path = |m: &Mark| matches!(m.shape, Shape::Path(_));
     for marks in [shapes, texts] {
         for run in marks.chunk_by(|a, b| a.paint == b.paint) {
-            let class = class_of(&run[0]);
+            let class = format!(" class=\"{}\"", class_name(class_of(&run[0])));
             // Opaque strokes of one paint read the same as one path: merge neighbours.
             let merge = !run[0].paint.contains("opacity");
-            let mut elements: Vec<String> = Vec::new();
-            let mut last_was_path = false;
-            for m in run {
-                let is_path = matches!(m.shape, Shape::Path(_));
-                if let (true, true, Shape::Path(points), Some(prev)) = (
-                    merge,
-                    is_path && last_was_path,
-                    &m.shape,
-                    elements.last_mut(),
-                ) {
-                    // `prev` ends `"/>`: continue its d with this polyline.
-                    prev.truncate(prev.len() - 3);
-                    push_path(prev, points);
-                    prev.push_str("\"/>");
-                } else {
-                    elements.push(element(m));
-                }
-                last_was_path = is_path;
-            }
-            if let [one] = elements.as_slice() {
-                // `<rect …` → `<rect class="a" …`
-                let name_end = one.find([' ', '>', '/']).unwrap_or(one.len());
-                let _ = write!(
-                    out,
-                    "{} class=\"{class}\"{}",
-                    &one[..name_end],
-                    &one[name_end..]
-                );
+            let pieces: Vec<&[Mark]> = run
+                .chunk_by(|a, b| merge && is_path(a) && is_path(b))
+                .collect();
+            if let [one] = pieces.as_slice() {
+                write_element(out, &class, one);
             } else {
-                let _ = write!(out, "<g class=\"{class}\">");
-                for e in elements {
-                    out.push_str(&e);
+                let _ = write!(out, "<g{class}>");
+                for piece in pieces {
+                    write_element(out, "", piece);
                 }
                 out.push_str("</g>");
             }
@@ -372,38 +349,45 @@ fn class_name(mut i: usize) -> String {
     String::from_utf8(name).unwrap_or_default()
 }
 
-/// One element without its class.
-fn element(m: &Mark) -> String {
-    let mut e = String::new();
-    match &m.shape {
-        Shape::Line((x1, y1), (x2, y2)) => {
-            let _ = write!(e, "<line x1=\"{x1}\" y1=\"{y1}\" x2=\"{x2}\" y2=\"{y2}\"/>");
-        }
+/// One element with `class` (an attribute, or nothing): one mark, or strokes as one path.
+fn write_element(out: &mut String, class: &str, marks: &[Mark]) {
+    let Some(first) = marks.first() else {
+        return;
+    };
+    let _ = match &first.shape {
+        Shape::Line((x1, y1), (x2, y2)) => write!(
+            out,
+            "<line{class} x1=\"{x1}\" y1=\"{y1}\" x2=\"{x2}\" y2=\"{y2}\"/>"
+        ),
         Shape::Rect((x, y), (x2, y2)) => {
-            e.push_str("<rect");
+            let _ = write!(out, "<rect{class}");
             if *x != 0 {
-                let _ = write!(e, " x=\"{x}\"");
+                let _ = write!(out, " x=\"{x}\"");
             }
             if *y != 0 {
-                let _ = write!(e, " y=\"{y}\"");
+                let _ = write!(out, " y=\"{y}\"");
             }
-            let _ = write!(e, " width=\"{}\" height=\"{}\"/>", x2 - x, y2 - y);
+            write!(out, " width=\"{}\" height=\"{}\"/>", x2 - x, y2 - y)
         }
-        Shape::Path(points) => {
-            e.push_str("<path d=\"");
-            push_path(&mut e, points);
-            e.push_str("\"/>");
+        Shape::Path(_) => {
+            let _ = write!(out, "<path{class} d=\"");
+            for m in marks {
+                if let Shape::Path(points) = &m.shape {
+                    push_path(out, points);
+                }
+            }
+            write!(out, "\"/>")
         }
         Shape::Polygon(points) => {
-            e.push_str("<polygon points=\"");
+            let _ = write!(out, "<polygon{class} points=\"");
             for (i, (x, y)) in points.iter().enumerate() {
                 let sep = if i == 0 { "" } else { " " };
-                let _ = write!(e, "{sep}{x},{y}");
+                let _ = write!(out, "{sep}{x},{y}");
             }
-            e.push_str("\"/>");
+            write!(out, "\"/>")
         }
         Shape::Circle((cx, cy), r) => {
-            let _ = write!(e, "<circle cx=\"{cx}\" cy=\"{cy}\" r=\"{r}\"/>");
+            write!(out, "<circle{class} cx=\"{cx}\" cy=\"{cy}\" r=\"{r}\"/>")
         }
         Shape::Text {
             x,
@@ -412,14 +396,13 @@ fn element(m: &Mark) -> String {
             extra,
             text,
         } => {
-            let _ = write!(e, "<text x=\"{x}\" y=\"{y}\"");
+            let _ = write!(out, "<text{class} x=\"{x}\" y=\"{y}\"");
             if !dy.is_empty() {
-                let _ = write!(e, " dy=\"{dy}\"");
+                let _ = write!(out, " dy=\"{dy}\"");
             }
-            let _ = write!(e, "{extra}>{}</text>", escape_xml(text));
+            write!(out, "{extra}>{}</text>", escape_xml(text))
         }
-    }
-    e
+    };
 }
 
 /// A polyline as path data: a move, then horizontal, vertical or straight lines.
