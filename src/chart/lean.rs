@@ -462,6 +462,32 @@ mod tests {
     }
 
     #[test]
+    fn translucent_strokes_stay_apart_and_a_foreign_font_or_turn_stays_on_its_text() {
+        let mut out = String::new();
+        {
+            let area = LeanSvg::new(&mut out, (100, 50), "F", 20.0).into_drawing_area();
+            let veil = RGBColor(0, 0, 0).mix(0.5);
+            for y in [10, 12] {
+                area.draw(&PathElement::new(vec![(0, y), (50, y)], veil))
+                    .unwrap();
+            }
+            let other = TextStyle::from(("A\"B", 18.0 * 1.24).into_font())
+                .transform(FontTransform::Rotate90)
+                .pos(Pos::new(HPos::Left, VPos::Top));
+            area.draw(&Text::new("x", (5, 6), other)).unwrap();
+            area.present().unwrap();
+        }
+        // Overlapping halves of a translucent stroke would darken where they cross if joined.
+        assert_eq!(
+            out,
+            "<style>.a{fill:none;stroke:#000;opacity:0.5}.b{fill:#000;font-size:18px}</style>\
+             <g class=\"a\"><path d=\"M0 10H50\"/><path d=\"M0 12H50\"/></g>\
+             <text class=\"b\" x=\"5\" y=\"6\" dy=\".76em\" font-family=\"A&quot;B\" \
+             transform=\"rotate(90 5 6)\">x</text>"
+        );
+    }
+
+    #[test]
     fn class_names_and_colours_are_short() {
         assert_eq!(
             [0, 25, 26, 27].map(class_name),
