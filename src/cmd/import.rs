@@ -1,0 +1,150 @@
+//! `gongkai import <year> FILE`: brings the figures of a filled workbook (or a CSV saved from
+//! one of its sheets) into indicators.yaml and nianbao.yaml, each figure's value scalar edited
+//! in place (see `fill::apply`), then checks the project as `check --drafts` does. Any problem
+//! of the workbook is reported with its place and nothing is written.
+
+use crate::cli::ImportArgs;
+use crate::fill::apply::Import;
+use crate::pipeline::Failure;
+use crate::render::RenderOptions;
+use std::fmt::Write as _;
+
+pub fn run(args: &ImportArgs) -> Result<String, Failure> {
+    let year = args.year;
+    let root = &args.root;
+    let form = crate::load::form::form(root, year).map_err(|(s, d)| Failure::Content(s, d))?;
+    let book = crate::fill::read::read(&args.file).map_err(Failure::Refused)?;
+    let import = crate::fill::apply::import(&form, &book).map_err(|problems| {
+        Failure::Refused(crate::fill::render_problems(
+            &problems,
+            &format!("content/{year}/"),
+        ))
+    })?;
+    let mut out = summary(&import, &args.file.display().to_string());
+    if args.dry_run {
+        let _ = writeln!(
+            out,
+            "dry run: nothing was written ({} file(s) would change)",
+            import.files.len()
+        );
+        return Ok(out);
+    }
+    // Both files are checked before either is replaced: one that changed on disk since it
+    // was read would lose that change.
+    let mut writes = Vec::new();
+    for (path, text) in &import.files {
+        let full = root.join(path);
+        let raw = std::fs::read(&full)
+            .map_err(|e| Failure::Io(format!("cannot read {}: {e}", path.display())))?;
+        let bom = raw.starts_with(b"\xEF\xBB\xBF");
+        let before = form
+            .sources
+            .iter()
+            .find(|(_, s)| s.path == *path)
+            .map(|(_, s)| s.text.as_bytes());
+        if Some(&raw[if bom { 3 } else { 0 }..]) != before {
+            return Err(Failure::Io(format!(
+                "{} changed while importing; nothing was written: import again",
+                path.display()
+            )));
+        }
+        let mut bytes = if bom {
+            b"\xEF\xBB\xBF".to_vec()
+        } else {
+            Vec::new()
+        };
+        bytes.extend_from_slice(text.as_bytes());
+        writes.push((full, bytes));
+    }
+    for (full, bytes) in &writes {
+        crate::write::file::replace(full, bytes)
+            .map_err(|e| Failure::Io(format!("cannot write {}: {e}", full.display())))?;
+    }
+    let _ = writeln!(
+        out,
+        "wrote {} file(s); checking the project (as `gongkai check --drafts`)",
+        writes.len()
+    );
+    let options = RenderOptions {
+        drafts: true,
+        ..RenderOptions::default()
+    };
+    match crate::pipeline::build_in_memory(root, &options, None) {
+        Ok((_, sources, warnings)) => {
+            out.push_str(&warnings.render(&sources));
+            out.push_str("check: no errors\n");
+            Ok(out)
+        }
+        Err(Failure::Content(sources, diags)) => {
+            out.push_str(&diags.render(&sources));
+            let errors = diags.0.iter().filter(|d| d.is_error()).count();
+            let _ = writeln!(
+                out,
+                "check: {errors} error(s) in the project after the import (the figures above were written): fix them in the workbook or the sources, then import or check again"
+            );
+            Err(Failure::Reported {
+                code: 1,
+                stdout: out,
+            })
+        }
+        Err(other) => Err(other),
+    }
+}
+
+/// The table of changes, what was left blank, what the workbook does not list, and the
+/// 科室's remarks.
+fn summary(import: &Import, file: &str) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{file}: {} change(s), {} figure(s) as before",
+        import.changes.len(),
+        import.unchanged
+    );
+    if !import.changes.is_empty() {
+        let _ = writeln!(out, "\n  id | 名称 | 项 | 原值 → 新值");
+        for c in &import.changes {
+            let _ = writeln!(
+                out,
+                "  {} | {} | {} | {} → {}",
+                c.id, c.name, c.field, c.old, c.new
+            );
+        }
+    }
+    let list = |out: &mut String, title: &str, items: &[(String, String)]| {
+        if !items.is_empty() {
+            let _ = writeln!(out, "\n{title} ({}):", items.len());
+            for (id, name) in items {
+                let _ = writeln!(out, "  {id} {name}");
+            }
+        }
+    };
+    // The annual report's two hundred cells are counted, not listed.
+    for (title, items) in [
+        (
+            "left blank in the workbook, kept as they were",
+            &import.blank,
+        ),
+        ("not in the workbook, kept as they were", &import.missing),
+    ] {
+        let (cells, indicators): (Vec<_>, Vec<_>) = items
+            .iter()
+            .cloned()
+            .partition(|(id, _)| id.starts_with(crate::model::nianbao::ID_PREFIX));
+        list(&mut out, title, &indicators);
+        if !cells.is_empty() {
+            let _ = writeln!(out, "\n年度报告: {} cell(s) {title}", cells.len());
+        }
+    }
+    if !import.notes.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n备注 from the workbook (not published; act on them by hand):"
+        );
+        for (id, place, note) in &import.notes {
+            let _ = writeln!(out, "  {id} ({place}): {note}");
+        }
+    }
+    out.push('\n');
+    out
+}

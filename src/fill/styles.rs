@@ -1,0 +1,185 @@
+//! Which cells of an xlsx file show their number as a percentage. Excel stores `3.3%` typed
+//! into a cell as 0.033 with a percent number format, and calamine reads the number without
+//! its format; so the workbook's styles and each sheet's cell styles are read here, from the
+//! XML parts of the file: `xl/styles.xml` (number formats 9 and 10, or a custom format with
+//! a `%` outside quotes), `xl/workbook.xml` with its relationships (which part is which
+//! sheet), and every cell's `s` attribute. An xls or ods file has none of these parts: its
+//! percentages must be typed as text (`3.3%`) or as the number of percent (3.3).
+
+use std::collections::HashSet;
+use std::io::Read;
+
+/// (sheet name, row, column) of every cell with a percent format; empty for anything that
+/// is not an xlsx file.
+pub(crate) fn percent_cells(bytes: &[u8]) -> HashSet<(String, usize, usize)> {
+    let mut out = HashSet::new();
+    let Ok(mut zip) = zip::ZipArchive::new(std::io::Cursor::new(bytes)) else {
+        return out;
+    };
+    let mut part = |name: &str| -> Option<String> {
+        let mut text = String::new();
+        // A part larger than this is not a form's; reading it whole would only cost memory.
+        zip.by_name(name)
+            .ok()?
+            .take(64 << 20)
+            .read_to_string(&mut text)
+            .ok()?;
+        Some(text)
+    };
+    let (Some(styles), Some(workbook), Some(rels)) = (
+        part("xl/styles.xml"),
+        part("xl/workbook.xml"),
+        part("xl/_rels/workbook.xml.rels"),
+    ) else {
+        return out;
+    };
+    let percent_styles = percent_styles(&styles);
+    if percent_styles.is_empty() {
+        return out;
+    }
+    let tag =
+        |name: &str| regex::Regex::new(&format!(r"<(?:\w+:)?{name}\b[^>]*>")).expect("pattern");
+    let relations: Vec<(String, String)> = tag("Relationship")
+        .find_iter(&rels)
+        .filter_map(|m| Some((attr(m.as_str(), "Id")?, attr(m.as_str(), "Target")?)))
+        .collect();
+    let cell = tag("c");
+    for m in tag("sheet").find_iter(&workbook) {
+        let (Some(name), Some(id)) = (attr(m.as_str(), "name"), attr(m.as_str(), "r:id")) else {
+            continue;
+        };
+        let Some((_, target)) = relations.iter().find(|(i, _)| *i == id) else {
+            continue;
+        };
+        let path = match target.strip_prefix('/') {
+            Some(absolute) => absolute.to_string(),
+            None => format!("xl/{target}"),
+        };
+        let Some(sheet) = part(&path) else {
+            continue;
+        };
+        for c in cell.find_iter(&sheet) {
+            let c = c.as_str();
+            let style = attr(c, "s").and_then(|s| s.parse::<usize>().ok());
+            if let (Some(s), Some(r)) = (style, attr(c, "r")) {
+                if percent_styles.contains(&s) {
+                    if let Some((row, col)) = cell_ref(&r) {
+                        out.insert((name.clone(), row, col));
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Indexes into `cellXfs` whose number format is a percentage.
+fn percent_styles(styles: &str) -> HashSet<usize> {
+    let custom: Vec<(String, String)> = regex::Regex::new(r"<numFmt\b[^>]*>")
+        .expect("pattern")
+        .find_iter(styles)
+        .filter_map(|m| {
+            Some((
+                attr(m.as_str(), "numFmtId")?,
+                attr(m.as_str(), "formatCode")?,
+            ))
+        })
+        .collect();
+    let is_percent = |id: &str| {
+        matches!(id, "9" | "10")
+            || custom
+                .iter()
+                .any(|(i, code)| i == id && shows_percent(code))
+    };
+    let Some(start) = styles.find("<cellXfs") else {
+        return HashSet::new();
+    };
+    let end = styles[start..]
+        .find("</cellXfs>")
+        .map_or(styles.len(), |e| start + e);
+    regex::Regex::new(r"<xf\b[^>]*>")
+        .expect("pattern")
+        .find_iter(&styles[start..end])
+        .enumerate()
+        .filter(|(_, m)| attr(m.as_str(), "numFmtId").is_some_and(|id| is_percent(&id)))
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// Whether a number format code scales by 100: a `%` outside quotes and not escaped, in the
+/// format's first section (the one for positive numbers).
+fn shows_percent(code: &str) -> bool {
+    let mut quoted = false;
+    let mut escaped = false;
+    for c in code.chars() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' => escaped = true,
+            '"' => quoted = !quoted,
+            ';' if !quoted => return false,
+            '%' if !quoted => return true,
+            _ => {}
+        }
+    }
+    false
+}
+
+/// An attribute's value, XML entities decoded.
+fn attr(tag: &str, name: &str) -> Option<String> {
+    let re = regex::Regex::new(&format!(
+        r#"\s{}\s*=\s*(?:"([^"]*)"|'([^']*)')"#,
+        regex::escape(name)
+    ))
+    .ok()?;
+    let caps = re.captures(tag)?;
+    let raw = caps.get(1).or(caps.get(2))?.as_str();
+    Some(
+        raw.replace("&quot;", "\"")
+            .replace("&apos;", "'")
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&amp;", "&"),
+    )
+}
+
+/// `F5` → (4, 5), zero-based (row, column).
+fn cell_ref(r: &str) -> Option<(usize, usize)> {
+    let letters = r.bytes().take_while(u8::is_ascii_uppercase).count();
+    let (col, row) = r.split_at(letters);
+    let row: usize = row.parse().ok()?;
+    let col = col.bytes().try_fold(0usize, |n, b| {
+        n.checked_mul(26)?.checked_add((b - b'A' + 1) as usize)
+    })?;
+    Some((row.checked_sub(1)?, col.checked_sub(1)?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percent_formats_are_told_from_others() {
+        assert!(shows_percent("0.0%"));
+        assert!(shows_percent("0.00%;[Red]-0.00%"));
+        assert!(!shows_percent("0.0\"%\""));
+        assert!(!shows_percent("0.0\\%"));
+        assert!(!shows_percent("#,##0;-0%"));
+        assert!(!shows_percent("General"));
+    }
+
+    #[test]
+    fn cell_references_read_as_excel_writes_them() {
+        assert_eq!(cell_ref("A1"), Some((0, 0)));
+        assert_eq!(cell_ref("F5"), Some((4, 5)));
+        assert_eq!(cell_ref("AA10"), Some((9, 26)));
+        assert_eq!(cell_ref("5"), None);
+    }
+
+    #[test]
+    fn styles_with_a_percent_format_are_found() {
+        let styles = r#"<styleSheet><numFmts count="1"><numFmt numFmtId="164" formatCode="0.0%"/></numFmts><cellXfs count="4"><xf numFmtId="0"/><xf numFmtId="10" applyNumberFormat="1"/><xf numFmtId="164"/><xf numFmtId="3"/></cellXfs></styleSheet>"#;
+        let mut found: Vec<usize> = percent_styles(styles).into_iter().collect();
+        found.sort();
+        assert_eq!(found, [1, 2]);
+    }
+}
