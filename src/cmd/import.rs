@@ -24,10 +24,13 @@ pub fn run(args: &ImportArgs) -> Result<String, Failure> {
     if args.dry_run {
         let _ = writeln!(
             out,
-            "dry run: nothing was written ({} file(s) would change)",
+            "dry run: nothing was written ({} file(s) would change); checking the result in a copy of the project",
             import.files.len()
         );
-        return Ok(out);
+        let copy = Copy::of(root, &import.files)?;
+        let checked = checked(out, &copy.0, "nothing was written (dry run)");
+        drop(copy);
+        return checked;
     }
     // Both files are checked before either is replaced: one that changed on disk since it
     // was read would lose that change.
@@ -65,6 +68,16 @@ pub fn run(args: &ImportArgs) -> Result<String, Failure> {
         "wrote {} file(s); checking the project (as `gongkai check --drafts`)",
         writes.len()
     );
+    checked(out, root, "the figures above were written")
+}
+
+/// Runs `check --drafts` on the project at `root` and adds its findings to `out`: exit 0
+/// when clean, 1 with `what_happened` said when not.
+fn checked(
+    mut out: String,
+    root: &std::path::Path,
+    what_happened: &str,
+) -> Result<String, Failure> {
     let options = RenderOptions {
         drafts: true,
         ..RenderOptions::default()
@@ -80,7 +93,7 @@ pub fn run(args: &ImportArgs) -> Result<String, Failure> {
             let errors = diags.0.iter().filter(|d| d.is_error()).count();
             let _ = writeln!(
                 out,
-                "check: {errors} error(s) in the project after the import (the figures above were written): fix them in the workbook or the sources, then import or check again"
+                "check: {errors} error(s) in the project after the import ({what_happened}): fix them in the workbook or the sources, then import or check again"
             );
             Err(Failure::Reported {
                 code: 1,
@@ -88,6 +101,50 @@ pub fn run(args: &ImportArgs) -> Result<String, Failure> {
             })
         }
         Err(other) => Err(other),
+    }
+}
+
+/// A temporary copy of the project's sources (content/, themes/, archive/) with the
+/// imported files in place, so a dry run can check the result; removed when dropped. Paths
+/// in its findings are shown relative to it, so they read as the project's own.
+struct Copy(std::path::PathBuf);
+
+impl Copy {
+    fn of(root: &std::path::Path, files: &[(std::path::PathBuf, String)]) -> Result<Copy, Failure> {
+        let dir = std::env::temp_dir().join(format!("gongkai-import-{}", std::process::id()));
+        let io = |e: std::io::Error| {
+            Failure::Io(format!(
+                "cannot copy the project to {} for the dry run's check: {e}",
+                dir.display()
+            ))
+        };
+        // A new folder only: one of that name is not ours to fill or remove.
+        std::fs::create_dir(&dir).map_err(io)?;
+        let copy = Copy(dir.clone());
+        for folder in ["content", "themes", "archive"] {
+            let from = root.join(folder);
+            for entry in walkdir::WalkDir::new(&from)
+                .into_iter()
+                .filter_map(Result::ok)
+            {
+                let rel = entry.path().strip_prefix(root).unwrap_or(entry.path());
+                if entry.file_type().is_dir() {
+                    std::fs::create_dir_all(dir.join(rel)).map_err(io)?;
+                } else if entry.file_type().is_file() {
+                    std::fs::copy(entry.path(), dir.join(rel)).map_err(io)?;
+                }
+            }
+        }
+        for (path, text) in files {
+            std::fs::write(dir.join(path), text).map_err(io)?;
+        }
+        Ok(copy)
+    }
+}
+
+impl Drop for Copy {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
     }
 }
 

@@ -179,21 +179,44 @@ fn edition_indicators(
     let mut sections = parsed.sections;
     match locate_figures(text, &mut sections) {
         Ok(()) => Some((file, sections)),
-        Err(at) => {
+        Err((at, problem)) => {
+            let (message, help) = match problem {
+                Unplaced::NoValue(id) => (
+                    format!("`{id}` has no `value:` line for import to fill in"),
+                    "add `value: ~` (待填报) on a line of its own after the indicator's `unit:`, as `gongkai new` writes it, then import again".to_string(),
+                ),
+                Unplaced::Form => (
+                    "indicators.yaml is not written in the block form import edits in place".to_string(),
+                    "write every section and indicator as `- id: …` followed by its keys on lines of their own (`value: 12`), as `gongkai new` writes them: `{ … }` mappings and figures on the line after their key cannot be edited figure by figure".to_string(),
+                ),
+            };
             diags.push(
-                Diagnostic::error("E095", "indicators.yaml is not written in the block form import edits in place")
+                Diagnostic::error("E095", message)
                     .at_span(sources, file, at, at + 1)
-                    .help("write every section and indicator as `- id: …` followed by its keys on lines of their own (`value: 12`), as `gongkai new` writes them; `{ … }` mappings cannot be edited figure by figure"),
+                    .help(help),
             );
             None
         }
     }
 }
 
+/// Why an indicator's figures cannot be placed in its text.
+#[derive(Debug, PartialEq)]
+pub(crate) enum Unplaced {
+    /// Not the block form of `gongkai new` (a `{ }` mapping, a figure below its key).
+    Form,
+    /// No `value:` key: the full loader refuses the indicator anyway (E001); import says
+    /// what to add rather than guessing where.
+    NoValue(String),
+}
+
 /// Fills in each indicator's [`FigureSpans`] by walking the `id:` keys of the text in
 /// order, which must be the parsed order (section, its indicators, next section…); the
 /// byte offset of the first disagreement otherwise.
-pub(crate) fn locate_figures(text: &str, sections: &mut [FormSection]) -> Result<(), usize> {
+pub(crate) fn locate_figures(
+    text: &str,
+    sections: &mut [FormSection],
+) -> Result<(), (usize, Unplaced)> {
     let lines: Vec<(usize, &str)> = text
         .split_inclusive('\n')
         .scan(0, |at, line| {
@@ -213,16 +236,23 @@ pub(crate) fn locate_figures(text: &str, sections: &mut [FormSection]) -> Result
     let mut next = ids.iter();
     let unquote = |s: &str| s.trim_matches(['"', '\'']).to_string();
     for section in sections.iter_mut() {
-        let &(_, _, span) = next.next().ok_or(text.len().saturating_sub(1))?;
+        let &(_, _, span) = next
+            .next()
+            .ok_or((text.len().saturating_sub(1), Unplaced::Form))?;
         if unquote(&text[span.0..span.1]) != section.id {
-            return Err(span.0);
+            return Err((span.0, Unplaced::Form));
         }
         for ind in section.indicators.iter_mut() {
-            let &(n, column, span) = next.next().ok_or(text.len().saturating_sub(1))?;
+            let &(n, column, span) = next
+                .next()
+                .ok_or((text.len().saturating_sub(1), Unplaced::Form))?;
             if unquote(&text[span.0..span.1]) != ind.id {
-                return Err(span.0);
+                return Err((span.0, Unplaced::Form));
             }
-            ind.spans = block_figures(&lines, n, column).ok_or(span.0)?;
+            ind.spans = block_figures(&lines, n, column).map_err(|problem| (span.0, problem))?;
+            if ind.spans.value.is_none() {
+                return Err((span.0, Unplaced::NoValue(ind.id.clone())));
+            }
         }
     }
     Ok(())
@@ -230,7 +260,11 @@ pub(crate) fn locate_figures(text: &str, sections: &mut [FormSection]) -> Result
 
 /// The figures of the indicator whose `id:` key is on line `n` at `column`: keys at that
 /// column on the lines that follow, until a line indented less (comments and blanks aside).
-fn block_figures(lines: &[(usize, &str)], n: usize, column: usize) -> Option<FigureSpans> {
+fn block_figures(
+    lines: &[(usize, &str)],
+    n: usize,
+    column: usize,
+) -> Result<FigureSpans, Unplaced> {
     let mut spans = FigureSpans {
         indent: column,
         ..FigureSpans::default()
@@ -255,7 +289,7 @@ fn block_figures(lines: &[(usize, &str)], n: usize, column: usize) -> Option<Fig
         let value = (value.0 != value.1).then_some((start + value.0, start + value.1));
         match key {
             // A figure on the line after its key is not where import could replace it.
-            "value" | "target" | "completion" if value.is_none() => return None,
+            "value" | "target" | "completion" if value.is_none() => return Err(Unplaced::Form),
             "value" => {
                 spans.value = value;
                 spans.after_value = end;
@@ -268,7 +302,7 @@ fn block_figures(lines: &[(usize, &str)], n: usize, column: usize) -> Option<Fig
             _ => {}
         }
     }
-    spans.value.map(|_| spans)
+    Ok(spans)
 }
 
 /// For a line holding `key: value` (after an optional `- `): the key's column, the key, and

@@ -345,5 +345,44 @@ fn a_dry_run_prints_the_changes_and_writes_nothing() {
         "{}",
         run.stdout
     );
+    assert!(run.stdout.contains("check: no errors"), "{}", run.stdout);
+    assert_eq!(p.read(YAML), before);
+    // The result is checked as it would be written: 一 + 二 no longer balances 三 + 四.
+    let nianbao = p.read("content/2023/nianbao.yaml");
+    let run = import(
+        &p,
+        "2023",
+        |s| set(s, "nb.requests.new.person", "2023年数值", C::N(30.0)),
+        &["--dry-run"],
+    );
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(run.stdout.contains("error[E072]"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("--> content/2023/nianbao.yaml:"),
+        "shown as the project's file: {}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("nothing was written (dry run)"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(p.read("content/2023/nianbao.yaml"), nianbao);
+}
+
+#[test]
+fn an_indicator_without_a_value_line_is_refused_with_what_to_add() {
+    let p = Project::example();
+    p.run(&["export", "2023", "--out", "form.xlsx"]).ok();
+    p.edit(YAML, "        value: 52\n", "");
+    let before = p.read(YAML);
+    let run = p.run(&["import", "2023", p.path("form.xlsx").to_str().unwrap()]);
+    let line = before
+        .lines()
+        .position(|l| l.contains("- id: talent.teachers"))
+        .unwrap()
+        + 1;
+    run.fails_at("E095", &format!("content/2023/indicators.yaml:{line}:13"));
+    assert!(run.stderr.contains("add `value: ~`"), "{}", run.stderr);
     assert_eq!(p.read(YAML), before);
 }
