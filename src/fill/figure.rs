@@ -26,7 +26,15 @@ pub(crate) struct Expect<'a> {
 pub(crate) fn entry(value: &Value, expect: &Expect) -> Result<Entry, (String, String)> {
     match value {
         Value::Empty => Ok(Entry::Blank),
+        Value::Number {
+            value,
+            percent: None,
+        } if expect.percent && value.abs() > 0.0 && value.abs() < 1.0 => Err((
+            format!("{value} could be {}% kept by a percent format, which cannot be read from this kind of file, or {value}%", super::figure::number(tidy(value * 100.0))),
+            "type the rate as text with its sign (e.g. 3.5%), or save the workbook as .xlsx or .ods and import that".into(),
+        )),
         Value::Number { value, percent } => {
+            let percent = &percent.unwrap_or(false);
             if *percent && !expect.percent {
                 return Err((
                     format!("{}% is a percentage, but the figure is counted in {}", value * 100.0, shown_unit(expect.unit)),
@@ -211,7 +219,7 @@ mod tests {
         };
         let cell = Value::Number {
             value: 0.033,
-            percent: true,
+            percent: Some(true),
         };
         assert_eq!(entry(&cell, &percent), Ok(Entry::Number(3.3)));
         let count = Expect {
@@ -219,6 +227,16 @@ mod tests {
             percent: false,
         };
         assert!(entry(&cell, &count).is_err());
+        let unknown = Value::Number {
+            value: 0.033,
+            percent: None,
+        };
+        assert!(entry(&unknown, &percent).unwrap_err().0.contains("3.3%"));
+        let whole = Value::Number {
+            value: 3.3,
+            percent: None,
+        };
+        assert_eq!(entry(&whole, &percent), Ok(Entry::Number(3.3)));
         assert_eq!(number(3.3), "3.3");
         assert_eq!(number(1264.0), "1264");
         assert_eq!(number(0.000001), "0.000001");

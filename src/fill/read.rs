@@ -12,10 +12,10 @@ use std::path::Path;
 pub(crate) enum Value {
     Empty,
     /// A number cell; `percent` when its number format shows it as a percentage (Excel keeps
-    /// 3.3% as 0.033).
+    /// 3.3% as 0.033), None when the file's formats cannot be read (xls, xlsb).
     Number {
         value: f64,
-        percent: bool,
+        percent: Option<bool>,
     },
     Text(String),
     /// A date, a truth value or an error value (`#DIV/0!`), described.
@@ -103,7 +103,10 @@ pub(crate) fn read(path: &Path) -> Result<Book, String> {
             let mut cells = vec![Value::Empty; left];
             for (c, data) in row.iter().enumerate() {
                 let at = (top + r, left + c);
-                cells.push(value(data, percent.contains(&(sheet.clone(), at.0, at.1))));
+                let shown_as_percent = percent
+                    .as_ref()
+                    .map(|p| p.contains(&(sheet.clone(), at.0, at.1)));
+                cells.push(value(data, shown_as_percent));
             }
             rows.push(cells);
         }
@@ -117,7 +120,7 @@ pub(crate) fn read(path: &Path) -> Result<Book, String> {
     Ok(Book { grids, csv: false })
 }
 
-fn value(data: &Data, percent: bool) -> Value {
+fn value(data: &Data, percent: Option<bool>) -> Value {
     match data {
         Data::Empty => Value::Empty,
         Data::Int(i) => Value::Number {

@@ -1,21 +1,20 @@
-//! Which cells of an xlsx file show their number as a percentage. Excel stores `3.3%` typed
-//! into a cell as 0.033 with a percent number format, and calamine reads the number without
-//! its format; so the workbook's styles and each sheet's cell styles are read here, from the
-//! XML parts of the file: `xl/styles.xml` (number formats 9 and 10, or a custom format with
-//! a `%` outside quotes), `xl/workbook.xml` with its relationships (which part is which
-//! sheet), and every cell's `s` attribute. An xls or ods file has none of these parts: its
-//! percentages must be typed as text (`3.3%`) or as the number of percent (3.3).
+//! Which cells of an xlsx or ods file show their number as a percentage. Excel stores `3.3%`
+//! typed into a cell as 0.033 with a percent number format (LibreOffice as a cell of value
+//! type `percentage`), and calamine reads the number without its format; so it is read here
+//! from the XML parts of the file. xlsx: `xl/styles.xml` (number formats 9 and 10, or a
+//! custom format with a `%` outside quotes), `xl/workbook.xml` with its relationships (which
+//! part is which sheet), and every cell's `s` attribute. ods: `content.xml`, counting rows
+//! and cells with their repeat counts. An xls file (BIFF, no XML) is not read for formats:
+//! its percentages must be typed as text (`3.3%`) or as the number of percent (3.3).
 
 use std::collections::HashSet;
 use std::io::Read;
 
-/// (sheet name, row, column) of every cell with a percent format; empty for anything that
-/// is not an xlsx file.
-pub(crate) fn percent_cells(bytes: &[u8]) -> HashSet<(String, usize, usize)> {
+/// (sheet name, row, column) of every cell with a percent format; None for a file whose
+/// formats are not read here (xls, xlsb).
+pub(crate) fn percent_cells(bytes: &[u8]) -> Option<HashSet<(String, usize, usize)>> {
     let mut out = HashSet::new();
-    let Ok(mut zip) = zip::ZipArchive::new(std::io::Cursor::new(bytes)) else {
-        return out;
-    };
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).ok()?;
     let mut part = |name: &str| -> Option<String> {
         let mut text = String::new();
         // A part larger than this is not a form's; reading it whole would only cost memory.
@@ -26,16 +25,18 @@ pub(crate) fn percent_cells(bytes: &[u8]) -> HashSet<(String, usize, usize)> {
             .ok()?;
         Some(text)
     };
-    let (Some(styles), Some(workbook), Some(rels)) = (
-        part("xl/styles.xml"),
-        part("xl/workbook.xml"),
-        part("xl/_rels/workbook.xml.rels"),
-    ) else {
-        return out;
+    if let Some(content) = part("content.xml") {
+        return Some(ods_percent_cells(&content));
+    }
+    let styles = part("xl/styles.xml")?;
+    let (Some(workbook), Some(rels)) =
+        (part("xl/workbook.xml"), part("xl/_rels/workbook.xml.rels"))
+    else {
+        return Some(out);
     };
     let percent_styles = percent_styles(&styles);
     if percent_styles.is_empty() {
-        return out;
+        return Some(out);
     }
     let tag =
         |name: &str| regex::Regex::new(&format!(r"<(?:\w+:)?{name}\b[^>]*>")).expect("pattern");
@@ -68,6 +69,53 @@ pub(crate) fn percent_cells(bytes: &[u8]) -> HashSet<(String, usize, usize)> {
                     }
                 }
             }
+        }
+    }
+    Some(out)
+}
+
+/// The percentage cells of an OpenDocument spreadsheet's content.xml: rows and cells are
+/// counted with their `number-rows-repeated` and `number-columns-repeated`, covered cells of
+/// a merged range included, as calamine places them.
+fn ods_percent_cells(content: &str) -> HashSet<(String, usize, usize)> {
+    let mut out = HashSet::new();
+    let tags = regex::Regex::new(
+        r"<(/?)table:(table-row|table-cell|covered-table-cell|table)((?:\s[^>]*?)?)(/?)>",
+    )
+    .expect("pattern");
+    let (mut sheet, mut row, mut col) = (String::new(), 0usize, 0usize);
+    let mut repeat_row = 1;
+    for t in tags.captures_iter(content) {
+        let closing = &t[1] == "/";
+        let attrs = t.get(3).map_or("", |m| m.as_str());
+        let repeat = |name: &str| {
+            attr(attrs, name)
+                .and_then(|n| n.parse::<usize>().ok())
+                .unwrap_or(1)
+        };
+        match (&t[2], closing) {
+            ("table", false) => {
+                sheet = attr(attrs, "table:name").unwrap_or_default();
+                row = 0;
+            }
+            ("table-row", false) => {
+                col = 0;
+                repeat_row = repeat("table:number-rows-repeated");
+                if &t[4] == "/" {
+                    row += repeat_row;
+                }
+            }
+            ("table-row", true) => row += repeat_row,
+            ("table-cell" | "covered-table-cell", false) => {
+                let n = repeat("table:number-columns-repeated");
+                if attr(attrs, "office:value-type").as_deref() == Some("percentage") {
+                    for c in col..col + n.min(1024) {
+                        out.insert((sheet.clone(), row, c));
+                    }
+                }
+                col += n;
+            }
+            _ => {}
         }
     }
     out
@@ -173,6 +221,15 @@ mod tests {
         assert_eq!(cell_ref("F5"), Some((4, 5)));
         assert_eq!(cell_ref("AA10"), Some((9, 26)));
         assert_eq!(cell_ref("5"), None);
+    }
+
+    #[test]
+    fn ods_percentage_cells_are_placed_with_their_repeats() {
+        let content = r#"<office:spreadsheet><table:table table:name="甲"><table:table-column/><table:table-row table:number-rows-repeated="2"><table:table-cell/></table:table-row><table:table-row><table:table-cell table:number-columns-repeated="2"/><table:covered-table-cell/><table:table-cell office:value-type="percentage" office:value="0.035"><text:p>3.5%</text:p></table:table-cell></table:table-row></table:table><table:table table:name="乙"><table:table-row><table:table-cell office:value-type="percentage" office:value="1"/></table:table-row></table:table></office:spreadsheet>"#;
+        let mut found: Vec<(String, usize, usize)> =
+            ods_percent_cells(content).into_iter().collect();
+        found.sort();
+        assert_eq!(found, [("乙".to_string(), 0, 0), ("甲".to_string(), 2, 3)]);
     }
 
     #[test]

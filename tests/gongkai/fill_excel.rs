@@ -457,3 +457,41 @@ fn export_replaces_only_a_workbook_it_wrote_for_the_same_edition() {
     let run = p.run(&["export", "2023", "--out", "content/2023/form.xlsx"]);
     assert_eq!(run.code, 2, "never into the sources: {}", run.stderr);
 }
+
+/// The same filled workbook saved by LibreOffice as xlsx and ods imports alike; the xls's
+/// percent format cannot be read, and 0.035 for a rate is refused rather than guessed.
+#[test]
+fn workbooks_saved_by_a_spreadsheet_program_import_alike() {
+    let fixture = |ext: &str| {
+        crate::support::repo_root()
+            .join("tests/fixtures/fill")
+            .join(format!("libreoffice-2023.{ext}"))
+    };
+    let mut results = Vec::new();
+    for ext in ["xlsx", "ods"] {
+        let p = Project::example();
+        let run = p
+            .run(&["import", "2023", fixture(ext).to_str().unwrap()])
+            .ok();
+        assert!(run.stdout.contains("3 change(s)"), "{ext}: {}", run.stdout);
+        assert!(run.stdout.contains("含线上培训"), "{ext}: {}", run.stdout);
+        assert_eq!(value_line(&p, "talent.teachers"), "value: 53", "{ext}");
+        assert_eq!(
+            value_line(&p, "employment.unemployment_rate"),
+            "value: 3.5",
+            "{ext}"
+        );
+        results.push(p.read(YAML));
+    }
+    assert_eq!(results[0], results[1]);
+    let p = Project::example();
+    let before = p.read(YAML);
+    let run = p.run(&["import", "2023", fixture("xls").to_str().unwrap()]);
+    run.fails_at("E090", "sheet 就业创业!F11");
+    assert!(
+        run.stderr.contains("type the rate as text with its sign"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(p.read(YAML), before);
+}
