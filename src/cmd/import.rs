@@ -4,6 +4,7 @@
 //! of the workbook is reported with its place and nothing is written.
 
 use crate::cli::ImportArgs;
+use crate::diagnostic::printable;
 use crate::fill::apply::Import;
 use crate::pipeline::Failure;
 use crate::render::RenderOptions;
@@ -164,7 +165,11 @@ fn summary(import: &Import, file: &str) -> String {
             let _ = writeln!(
                 out,
                 "  {} | {} | {} | {} → {}",
-                c.id, c.name, c.field, c.old, c.new
+                printable(&c.id),
+                printable(&c.name),
+                c.field,
+                printable(&c.old),
+                c.new
             );
         }
     }
@@ -172,7 +177,7 @@ fn summary(import: &Import, file: &str) -> String {
         if !items.is_empty() {
             let _ = writeln!(out, "\n{title} ({}):", items.len());
             for (id, name) in items {
-                let _ = writeln!(out, "  {id} {name}");
+                let _ = writeln!(out, "  {} {}", printable(id), printable(name));
             }
         }
     };
@@ -199,7 +204,13 @@ fn summary(import: &Import, file: &str) -> String {
             "\n备注 from the workbook (not published; act on them by hand):"
         );
         for (id, place, note) in &import.notes {
-            let _ = writeln!(out, "  {id} ({place}): {note}");
+            let _ = writeln!(
+                out,
+                "  {} ({}): {}",
+                printable(id),
+                printable(place),
+                printable(note)
+            );
         }
     }
     out.push('\n');

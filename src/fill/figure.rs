@@ -71,6 +71,13 @@ fn tidy(v: f64) -> f64 {
     }
 }
 
+/// A figure in digits, and one with its thousands grouped by commas.
+static PLAIN: std::sync::LazyLock<regex::Regex> =
+    std::sync::LazyLock::new(|| regex::Regex::new(r"^[+-]?(\d+(\.\d*)?|\.\d+)$").expect("pattern"));
+static GROUPED: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$").expect("pattern")
+});
+
 fn text_entry(text: &str, expect: &Expect) -> Result<Entry, (String, String)> {
     let half: String = text
         .chars()
@@ -112,8 +119,7 @@ fn text_entry(text: &str, expect: &Expect) -> Result<Entry, (String, String)> {
         number = number.strip_suffix(unit.as_str()).unwrap_or(number);
     }
     let digits = number.replace(',', "");
-    let plain = regex::Regex::new(r"^[+-]?(\d+(\.\d*)?|\.\d+)$").expect("pattern");
-    let grouped = regex::Regex::new(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$").expect("pattern");
+    let (plain, grouped) = (&*PLAIN, &*GROUPED);
     if number.contains(',') && !grouped.is_match(number) {
         return Err((
             format!("`{text}`: the commas do not separate thousands"),

@@ -53,15 +53,18 @@ impl Problem {
         }
     }
 
-    /// As the diagnostic printer writes a located error, with the workbook place for the file.
+    /// As the diagnostic printer writes a located error, with the workbook place for the
+    /// file. Text from the workbook (ids, sheet names) is printed with control and bidi
+    /// characters escaped, as `check` prints source lines.
     pub fn render(&self) -> String {
+        use crate::diagnostic::printable;
         let d = &self.diagnostic;
-        let mut out = format!("error[{}]: {}\n", d.code, d.message);
+        let mut out = format!("error[{}]: {}\n", d.code, printable(&d.message));
         if !self.place.is_empty() {
-            out.push_str(&format!("  --> {}\n", self.place));
+            out.push_str(&format!("  --> {}\n", printable(&self.place)));
         }
         if let Some(help) = &d.help {
-            out.push_str(&format!("  = help: {help}\n"));
+            out.push_str(&format!("  = help: {}\n", printable(help)));
         }
         out
     }

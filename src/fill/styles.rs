@@ -172,22 +172,33 @@ fn shows_percent(code: &str) -> bool {
     false
 }
 
-/// An attribute's value, XML entities decoded.
+/// An attribute's value, XML entities decoded. A plain scan, not a regular expression: it
+/// runs for every cell of a sheet, and LibreOffice writes thousands of styled empty cells.
 fn attr(tag: &str, name: &str) -> Option<String> {
-    let re = regex::Regex::new(&format!(
-        r#"\s{}\s*=\s*(?:"([^"]*)"|'([^']*)')"#,
-        regex::escape(name)
-    ))
-    .ok()?;
-    let caps = re.captures(tag)?;
-    let raw = caps.get(1).or(caps.get(2))?.as_str();
-    Some(
-        raw.replace("&quot;", "\"")
-            .replace("&apos;", "'")
-            .replace("&lt;", "<")
-            .replace("&gt;", ">")
-            .replace("&amp;", "&"),
-    )
+    let mut from = 0;
+    while let Some(i) = tag[from..].find(name) {
+        let at = from + i;
+        from = at + name.len();
+        if !tag[..at].ends_with(|c: char| c.is_whitespace()) {
+            continue;
+        }
+        let rest = tag[from..].trim_start();
+        let Some(rest) = rest.strip_prefix('=') else {
+            continue;
+        };
+        let rest = rest.trim_start();
+        let quote = rest.chars().next().filter(|q| matches!(q, '"' | '\''))?;
+        let raw = &rest[1..];
+        let raw = &raw[..raw.find(quote)?];
+        return Some(
+            raw.replace("&quot;", "\"")
+                .replace("&apos;", "'")
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&amp;", "&"),
+        );
+    }
+    None
 }
 
 /// `F5` → (4, 5), zero-based (row, column).
@@ -213,6 +224,15 @@ mod tests {
         assert!(!shows_percent("0.0\\%"));
         assert!(!shows_percent("#,##0;-0%"));
         assert!(!shows_percent("General"));
+    }
+
+    #[test]
+    fn attributes_are_read_with_either_quote_and_entities() {
+        let tag = r#"<c r="F5" s='3' t="n" rs="9" name = "a&amp;b">"#;
+        assert_eq!(attr(tag, "s").as_deref(), Some("3"));
+        assert_eq!(attr(tag, "r").as_deref(), Some("F5"));
+        assert_eq!(attr(tag, "name").as_deref(), Some("a&b"));
+        assert_eq!(attr(tag, "x"), None);
     }
 
     #[test]

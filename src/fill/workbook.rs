@@ -185,7 +185,7 @@ fn section_sheet(
     let year = form.year;
     let last = previous.map_or(year - 1, |(y, _)| *y);
     let headers = [
-        (ID_HEADER.to_string(), 24.0),
+        (ID_HEADER.to_string(), 32.0),
         ("指标名称".to_string(), 30.0),
         ("计量单位".to_string(), 9.0),
         (value_header(last), 12.0),
@@ -229,10 +229,16 @@ fn section_sheet(
         write_figure(ws, row, 4, before.and_then(|i| i.target), &f.reference)?;
         write_figure(ws, row, 5, ind.value, &f.input)?;
         write_figure(ws, row, 6, ind.target, &f.input)?;
-        match ind.completion {
-            Some(c) => ws.write_number_with_format(row, 7, c, &f.input)?,
-            None => ws.write_blank(row, 7, &f.input)?,
+        // A completion rate is published only with a target: the other rows' cell is grey.
+        let rated = ind.target.is_some()
+            || ind.completion.is_some()
+            || before.is_some_and(|i| i.target.is_some());
+        match (ind.completion, rated) {
+            (Some(c), _) => ws.write_number_with_format(row, 7, c, &f.input)?,
+            (None, true) => ws.write_blank(row, 7, &f.input)?,
+            (None, false) => ws.write_blank(row, 7, &f.reference)?,
         };
+        ws.set_row_height(row, 20)?;
         ws.write_blank(row, 8, &f.input)?;
     }
     if let Some(rows) = (section.indicators.len() as u32).checked_sub(1) {
@@ -354,6 +360,7 @@ fn nianbao_sheet(
             (!matches!(written.trim(), "~" | "" | "null")).then_some(Figure::Number(cell.value));
         write_figure(ws, row, 5, now, &f.input)?;
         ws.write_blank(row, 6, &f.input)?;
+        ws.set_row_height(row, 20)?;
     }
     if let Some(rows) = (cells.len() as u32).checked_sub(1) {
         let rule = DataValidation::new()

@@ -495,3 +495,41 @@ fn workbooks_saved_by_a_spreadsheet_program_import_alike() {
     );
     assert_eq!(p.read(YAML), before);
 }
+
+#[test]
+fn text_from_the_workbook_cannot_drive_the_terminal() {
+    let p = Project::example();
+    let run = import(
+        &p,
+        "2023",
+        |s| {
+            set(
+                s,
+                "talent.high_level",
+                "备注",
+                C::S("\u{1b}]0;owned\u{7}\u{1b}[2J".into()),
+            )
+        },
+        &[],
+    )
+    .ok();
+    assert!(!run.stdout.contains('\u{1b}'), "{:?}", run.stdout);
+    assert!(
+        run.stdout.contains("\\u{1b}]0;owned\\u{7}"),
+        "{}",
+        run.stdout
+    );
+    let run = import(
+        &p,
+        "2023",
+        |sheets| {
+            let t = sheet(sheets, "人才队伍建设");
+            let mut row = t.rows[2].clone();
+            row[0] = C::S("x\u{202e}y".into());
+            t.rows.push(row);
+        },
+        &[],
+    );
+    run.fails_at("E092", "sheet 人才队伍建设!A8");
+    assert!(!run.stderr.contains('\u{202e}'), "{:?}", run.stderr);
+}
