@@ -60,10 +60,15 @@ pub fn run(args: &ImportArgs) -> Result<String, Failure> {
         bytes.extend_from_slice(text.as_bytes());
         writes.push((full, bytes));
     }
-    for (full, bytes) in &writes {
-        crate::write::file::replace(full, bytes)
-            .map_err(|e| Failure::Io(format!("cannot write {}: {e}", full.display())))?;
-    }
+    let files: Vec<(&std::path::Path, &[u8])> = writes
+        .iter()
+        .map(|(full, bytes)| (full.as_path(), bytes.as_slice()))
+        .collect();
+    crate::write::file::replace_all(&files).map_err(|e| {
+        Failure::Io(format!(
+            "cannot write the imported figures into content/{year}/: {e}"
+        ))
+    })?;
     let _ = writeln!(
         out,
         "wrote {} file(s); checking the project (as `gongkai check --drafts`)",

@@ -153,7 +153,8 @@ fn an_id_missing_from_the_sheet_is_kept_and_listed() {
 #[test]
 fn a_cell_that_is_not_the_figure_is_reported_at_its_place_and_nothing_is_written() {
     let p = Project::example();
-    let before = p.read(YAML);
+    let before = std::fs::read(p.path(YAML)).unwrap();
+    let nianbao = std::fs::read(p.path("content/2023/nianbao.yaml")).unwrap();
     let run = import(
         &p,
         "2023",
@@ -205,10 +206,21 @@ fn a_cell_that_is_not_the_figure_is_reported_at_its_place_and_nothing_is_written
     );
     assert!(run.stderr.contains("nothing was written"), "{}", run.stderr);
     assert_eq!(
-        p.read(YAML),
+        std::fs::read(p.path(YAML)).unwrap(),
         before,
         "indicators.yaml must be untouched, also its good figure"
     );
+    assert_eq!(
+        std::fs::read(p.path("content/2023/nianbao.yaml")).unwrap(),
+        nianbao,
+        "nianbao.yaml too"
+    );
+    let strays: Vec<_> = std::fs::read_dir(p.path("content/2023"))
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().contains("gongkai-new"))
+        .collect();
+    assert!(strays.is_empty(), "no temporary file is left: {strays:?}");
 }
 
 #[test]
@@ -532,4 +544,18 @@ fn text_from_the_workbook_cannot_drive_the_terminal() {
     );
     run.fails_at("E092", "sheet 人才队伍建设!A8");
     assert!(!run.stderr.contains('\u{202e}'), "{:?}", run.stderr);
+}
+
+#[test]
+fn a_csv_of_another_year_is_refused_by_its_header() {
+    let p = Project::example();
+    let mut sheets = exported(&p, "2022");
+    let text = csv_of(sheet(&mut sheets, "人才队伍建设"));
+    std::fs::write(p.path("old.csv"), text).unwrap();
+    let (yaml, nianbao) = (p.read(YAML), p.read("content/2023/nianbao.yaml"));
+    let run = p.run(&["import", "2023", p.path("old.csv").to_str().unwrap()]);
+    run.fails_at("E094", "old.csv:2:1");
+    assert!(run.stderr.contains("2022年数值"), "{}", run.stderr);
+    assert_eq!(p.read(YAML), yaml);
+    assert_eq!(p.read("content/2023/nianbao.yaml"), nianbao);
 }
