@@ -61,7 +61,8 @@ pub struct ExportArgs {
 pub struct ImportArgs {
     /// The edition, e.g. 2024.
     pub year: i32,
-    /// The filled workbook (xlsx, xls, ods) or a CSV saved from one of its sheets.
+    /// The filled workbook (xlsx, xls, ods) or a CSV saved from one of its sheets; a
+    /// relative path is taken from the current folder.
     pub file: PathBuf,
     /// The project folder (holding content/).
     #[arg(long, default_value = ".")]

@@ -13,6 +13,15 @@ pub fn run(args: &ExportArgs) -> Result<String, Failure> {
         Some(p) => args.root.join(p),
         None => args.root.join(format!("fill-{year}.xlsx")),
     };
+    if !out
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"))
+    {
+        return Err(Failure::Io(format!(
+            "refusing to write {}: the workbook is an .xlsx file\n  = help: pass a file name ending in .xlsx, e.g. --out fill-{year}.xlsx",
+            out.display()
+        )));
+    }
     let ours = |path: &std::path::Path| -> Option<String> {
         let workbook = crate::fill::read::read(path).ok().filter(|b| !b.csv);
         match workbook.map(|b| crate::fill::apply::is_workbook_of(&form, &b)) {

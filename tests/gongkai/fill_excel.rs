@@ -468,6 +468,13 @@ fn export_replaces_only_a_workbook_it_wrote_for_the_same_edition() {
     p.run(&["export", "2022", "--out", "old.xlsx"]).ok();
     let run = p.run(&["export", "2023", "--out", "content/2023/form.xlsx"]);
     assert_eq!(run.code, 2, "never into the sources: {}", run.stderr);
+    let run = p.run(&["export", "2023", "--out", "form.csv"]);
+    assert_eq!(
+        run.code, 2,
+        "an xlsx is not written as .csv: {}",
+        run.stderr
+    );
+    assert!(!p.path("form.csv").exists());
 }
 
 /// The same filled workbook saved by LibreOffice as xlsx and ods imports alike; the xls's
@@ -558,4 +565,35 @@ fn a_csv_of_another_year_is_refused_by_its_header() {
     assert!(run.stderr.contains("2022年数值"), "{}", run.stderr);
     assert_eq!(p.read(YAML), yaml);
     assert_eq!(p.read("content/2023/nianbao.yaml"), nianbao);
+}
+
+#[test]
+fn a_file_saved_on_windows_keeps_its_byte_order_mark_and_crlf_lines() {
+    let p = Project::example();
+    let crlf = p.read(YAML).replace('\n', "\r\n");
+    let mut bytes = b"\xEF\xBB\xBF".to_vec();
+    bytes.extend_from_slice(crlf.as_bytes());
+    std::fs::write(p.path(YAML), &bytes).unwrap();
+    import(
+        &p,
+        "2023",
+        |s| {
+            set(s, "talent.high_level", "2023年数值", C::N(23.0));
+            set(s, "talent.teachers", "2023年目标", C::N(50.0));
+        },
+        &[],
+    )
+    .ok();
+    let expected = String::from_utf8(bytes)
+        .unwrap()
+        .replacen("        value: 22\r\n", "        value: 23\r\n", 1)
+        .replacen(
+            "        value: 52\r\n",
+            "        value: 52\r\n        target: 50\r\n",
+            1,
+        );
+    assert_eq!(
+        String::from_utf8(std::fs::read(p.path(YAML)).unwrap()).unwrap(),
+        expected
+    );
 }
