@@ -89,6 +89,7 @@ pub(crate) fn import(form: &Form, book: &Book) -> Result<Import, Vec<Problem>> {
     let mut ind_edits: Vec<Edit> = Vec::new();
     let mut nb_edits: Vec<Edit> = Vec::new();
     let mut sheets = 0;
+    let mut absent: Vec<&str> = Vec::new();
     for grid in &book.grids {
         let Some(cols) = columns(grid, year, &mut problems) else {
             continue;
@@ -147,6 +148,17 @@ pub(crate) fn import(form: &Form, book: &Book) -> Result<Import, Vec<Problem>> {
                     &mut out,
                     &mut nb_edits,
                 );
+            } else if let Some(file) = absent_file(form, &id) {
+                // One problem for the whole missing document, not one per row.
+                if !absent.contains(&file) {
+                    problems.push(Problem::new(
+                        "E092",
+                        &place,
+                        format!("`{id}` belongs in content/{year}/{file}, which the {year} edition does not have"),
+                        format!("delete the rows of {file} from the workbook, or start that document first (`gongkai new` writes it for a new edition)"),
+                    ));
+                    absent.push(file);
+                }
             } else {
                 let known = indicators
                     .keys()
@@ -206,6 +218,16 @@ pub(crate) fn import(form: &Form, book: &Book) -> Result<Import, Vec<Problem>> {
             .push((source.path.clone(), edited(&source.text, nb_edits)));
     }
     Ok(out)
+}
+
+/// The file an id would be in when the edition lacks that file: an annual-report cell
+/// without nianbao.yaml, an indicator without indicators.yaml.
+fn absent_file(form: &Form, id: &str) -> Option<&'static str> {
+    if id.starts_with(crate::model::nianbao::ID_PREFIX) {
+        form.nianbao.is_none().then_some("nianbao.yaml")
+    } else {
+        form.indicators.is_none().then_some("indicators.yaml")
+    }
 }
 
 /// The 填报信息 sheet must name this year and this site.

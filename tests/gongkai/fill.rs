@@ -256,6 +256,27 @@ fn the_workbook_is_the_same_bytes_every_time_and_lists_every_figure() {
     ] {
         assert!(xml.contains(needle), "sheet2.xml lacks {needle}");
     }
+    // Nothing from the clock: the document is dated 1 January of the edition's year, and
+    // every zip entry carries the same fixed time.
+    let mut core = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("docProps/core.xml").unwrap(), &mut core)
+        .unwrap();
+    let dates: Vec<&str> = core.split("W3CDTF\">").skip(1).map(|d| &d[..20]).collect();
+    assert_eq!(
+        dates,
+        ["2023-01-01T00:00:00Z", "2023-01-01T00:00:00Z"],
+        "{core}"
+    );
+    for i in 0..zip.len() {
+        let entry = zip.by_index(i).unwrap();
+        let t = entry.last_modified().unwrap();
+        assert_eq!(
+            (t.year(), t.month(), t.day(), t.hour()),
+            (1980, 1, 1, 0),
+            "{}",
+            entry.name()
+        );
+    }
 }
 
 #[test]

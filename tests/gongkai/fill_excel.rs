@@ -597,3 +597,21 @@ fn a_file_saved_on_windows_keeps_its_byte_order_mark_and_crlf_lines() {
         expected
     );
 }
+
+#[test]
+fn annual_report_rows_for_an_edition_without_one_are_one_problem() {
+    let p = Project::example();
+    p.run(&["export", "2023", "--out", "form.xlsx"]).ok();
+    std::fs::remove_file(p.path("content/2023/nianbao.yaml")).unwrap();
+    std::fs::remove_file(p.path("content/2023/nianbao.md")).unwrap();
+    let before = p.read(YAML);
+    let run = p.run(&["import", "2023", p.path("form.xlsx").to_str().unwrap()]);
+    run.fails_at("E092", "sheet 年度报告!A3");
+    assert_eq!(run.stderr.matches("error[").count(), 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("content/2023/nianbao.yaml"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(p.read(YAML), before);
+}
