@@ -203,6 +203,15 @@ fn summary(import: &Import, file: &str) -> String {
             let _ = writeln!(out, "\n年度报告: {} cell(s) {title}", cells.len());
         }
     }
+    if !import.without_id.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nfigures in rows without a 指标编号, not imported (a 合计 row, or an id lost to merged cells?):"
+        );
+        for place in &import.without_id {
+            let _ = writeln!(out, "  {}", printable(place));
+        }
+    }
     if !import.notes.is_empty() {
         let _ = writeln!(
             out,

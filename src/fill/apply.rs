@@ -34,6 +34,8 @@ pub(crate) struct Import {
     pub blank: Vec<(String, String)>,
     /// Ids of the edition that no sheet lists: left as they are.
     pub missing: Vec<(String, String)>,
+    /// Places of figures in rows without an id (a 合计 row, an id lost to merged cells).
+    pub without_id: Vec<String>,
     /// The 科室's remarks (备注), which are not published: (id, place, text).
     pub notes: Vec<(String, String, String)>,
     pub unchanged: usize,
@@ -98,6 +100,15 @@ pub(crate) fn import(form: &Form, book: &Book) -> Result<Import, Vec<Problem>> {
         for row in cols.header_row + 1..grid.rows.len() {
             let id = text_of(grid.get(row, cols.id));
             if id.is_empty() {
+                // A 合计 row, or an id lost to merged cells: said, not guessed at.
+                let figures = [Some(cols.value), cols.target, cols.completion];
+                if let Some(col) = figures
+                    .into_iter()
+                    .flatten()
+                    .find(|&c| *grid.get(row, c) != Value::Empty)
+                {
+                    out.without_id.push(grid.place(row, col));
+                }
                 continue;
             }
             let place = grid.place(row, cols.id);

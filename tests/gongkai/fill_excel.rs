@@ -106,6 +106,12 @@ fn merged_cells_hidden_rows_extra_columns_and_moved_rows_change_nothing_else() {
             let note = header_col(t, "备注") as u16;
             t.merges.push((high, note, high + 1, note));
             t.merges.push((0, 0, 0, 9));
+            // A 合计 row the 科室 added: a figure without an id.
+            let value = header_col(t, "2023年数值");
+            let mut total = vec![C::E; value + 1];
+            total[1] = C::S("合计".into());
+            total[value] = C::N(603.0);
+            t.rows.push(total);
         },
         &[],
     )
@@ -124,6 +130,8 @@ fn merged_cells_hidden_rows_extra_columns_and_moved_rows_change_nothing_else() {
         run.stdout
     );
     assert!(!p.read(YAML).contains("柔性"), "a 备注 is never published");
+    let skipped = run.stdout.split("not imported").nth(1).unwrap_or("");
+    assert!(skipped.contains("sheet 人才队伍建设!G8"), "{}", run.stdout);
 }
 
 #[test]
