@@ -169,7 +169,13 @@ fn write_figure(
 ) -> Result<(), XlsxError> {
     match figure {
         Some(Figure::Number(v)) => ws.write_number_with_format(row, col, v, format)?,
-        Some(Figure::Withheld) => ws.write_string_with_format(row, col, "*", format)?,
+        // Right-aligned like the figures beside it, as a printed table shows "*".
+        Some(Figure::Withheld) => ws.write_string_with_format(
+            row,
+            col,
+            "*",
+            &format.clone().set_align(FormatAlign::Right),
+        )?,
         None => ws.write_blank(row, col, format)?,
     };
     Ok(())
