@@ -5,6 +5,7 @@
 //! comment) is added after `value:` (or `target:`) at the indicator's indentation. Every
 //! problem of the workbook is collected, with its place and id; any problem means no edit.
 
+use super::edit::{edited, line, Edit};
 use super::figure::{entry, yaml_scalar, Entry, Expect};
 use super::read::{Book, Grid, Value};
 use super::*;
@@ -49,13 +50,6 @@ struct Columns {
     target: Option<usize>,
     completion: Option<usize>,
     note: Option<usize>,
-}
-
-/// An edit of a text: replace `start..end` with `text` (an insertion when they are equal).
-struct Edit {
-    start: usize,
-    end: usize,
-    text: String,
 }
 
 fn text_of(v: &Value) -> String {
@@ -492,17 +486,6 @@ fn indicator_row(
     }
 }
 
-/// A new `key: value` line at the indicator's indentation, with the file's line ending.
-fn line(text: &str, at: usize, indent: usize, key: &str, value: &str) -> String {
-    let nl = if text.contains("\r\n") { "\r\n" } else { "\n" };
-    let lead = if at == text.len() && !text.is_empty() && !text.ends_with('\n') {
-        nl
-    } else {
-        ""
-    };
-    format!("{lead}{}{key}: {value}{nl}", " ".repeat(indent))
-}
-
 #[allow(
     clippy::too_many_arguments,
     reason = "one row of a sheet against one cell: the cells, the file and where the findings go"
@@ -583,21 +566,6 @@ fn nianbao_row(
         old: shown(Some(written)),
         new: scalar,
     });
-}
-
-/// `text` with every edit made, the rest byte for byte as it was.
-fn edited(text: &str, mut edits: Vec<Edit>) -> String {
-    // Stable: two insertions at one place keep their order (target before completion).
-    edits.sort_by_key(|e| e.start);
-    let mut out = String::with_capacity(text.len() + 64);
-    let mut at = 0;
-    for e in edits {
-        out.push_str(&text[at..e.start]);
-        out.push_str(&e.text);
-        at = e.end;
-    }
-    out.push_str(&text[at..]);
-    out
 }
 
 /// Whether `book` is the fill-in workbook of this edition of this site (`export` replaces
