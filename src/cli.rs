@@ -36,6 +36,40 @@ pub enum Command {
     /// Preview the site in a browser while editing it: rebuild on every change, reload open
     /// tabs, show errors over the page. Writes nothing; drafts are included and marked.
     Serve(ServeArgs),
+    /// Write an edition's fill-in workbook (xlsx) for the 科室: one sheet per section, a row
+    /// per indicator with last year's figures for reference and cells for this year's.
+    Export(ExportArgs),
+    /// Bring the figures of a filled workbook (xlsx, xls, ods) or CSV into indicators.yaml and
+    /// nianbao.yaml, editing only the figures in place, then check the project.
+    Import(ImportArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ExportArgs {
+    /// The edition, e.g. 2024.
+    pub year: i32,
+    /// The workbook to write; default fill-<year>.xlsx under --root. Relative paths are
+    /// taken from --root.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// The project folder (holding content/).
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ImportArgs {
+    /// The edition, e.g. 2024.
+    pub year: i32,
+    /// The filled workbook (xlsx, xls, ods) or a CSV saved from one of its sheets; a
+    /// relative path is taken from the current folder.
+    pub file: PathBuf,
+    /// The project folder (holding content/).
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// Print what would change, write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, clap::Args)]

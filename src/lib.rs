@@ -4,7 +4,8 @@
 //! The code is layered; a module imports only from layers below it (tests/gongkai/layers.rs
 //! enforces it):
 //!
-//! - `cmd` — one thin command each (build, check, new, archive, verify, bundle, serve);
+//! - `cmd` — one thin command each (build, check, new, archive, verify, bundle, serve, export,
+//!   import);
 //! - `serve` — the preview server: watch, rebuild through `pipeline`, serve from memory;
 //! - `pipeline` — the one owner of a build: load → validate → render → assemble → link
 //!   check → write; `cli` — the command-line arguments;
@@ -14,7 +15,8 @@
 //!   views templates see, data files, the incremental cache of `serve`; `validate` — rules
 //!   over the model → diagnostics, and the link check over rendered pages;
 //! - `narrative` — the narrative functions, Markdown, the `chart()` figure; `chart` — the
-//!   SVG charts (plotters stays behind it);
+//!   SVG charts (plotters stays behind it); `fill` — the fill-in workbook of `export` and
+//!   `import` (rust_xlsxwriter and calamine stay behind it);
 //! - `load` — the project on disk → the model (serde_yaml stays behind `load::yaml`), and
 //!   `archive/` read and checked into a build;
 //! - `archive` — checking a folder against its manifest, everything `verify` checks, public
@@ -31,6 +33,7 @@ pub mod cli;
 pub(crate) mod cmd;
 pub(crate) mod date;
 pub mod diagnostic;
+pub(crate) mod fill;
 pub(crate) mod html;
 pub(crate) mod load;
 pub mod model;
@@ -57,5 +60,7 @@ pub fn run(cli: &Cli) -> Result<String, Failure> {
         Command::Verify(args) => cmd::verify::run(args),
         Command::Bundle(args) => cmd::bundle::run(args),
         Command::Serve(args) => cmd::serve::run(args),
+        Command::Export(args) => cmd::export::run(args),
+        Command::Import(args) => cmd::import::run(args),
     }
 }

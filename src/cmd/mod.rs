@@ -4,6 +4,8 @@ pub mod archive;
 pub mod build;
 pub mod bundle;
 pub mod check;
+pub mod export;
+pub mod import;
 pub mod new;
 pub mod serve;
 pub mod verify;

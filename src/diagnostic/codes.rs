@@ -154,6 +154,24 @@ pub const CODES: &[(&str, &str)] = &[
         "an annual-report figure not written in decimal digits, or where no check can point at it",
     ),
     (
+        "E090",
+        "a cell of a fill-in workbook that is not a figure for its indicator or annual-report cell",
+    ),
+    (
+        "E091",
+        "a fill-in workbook that would publish a figure withheld in indicators.yaml",
+    ),
+    ("E092", "an id in a fill-in workbook that the edition does not have"),
+    ("E093", "the same id twice in a fill-in workbook"),
+    (
+        "E094",
+        "a workbook that is not this edition's fill-in workbook: another year or site, or no id and figure columns",
+    ),
+    (
+        "E095",
+        "a figure of indicators.yaml or nianbao.yaml written where import cannot replace it in place",
+    ),
+    (
         "W001",
         "a parts sum that cannot be checked because a part is withheld",
     ),

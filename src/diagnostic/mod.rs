@@ -179,7 +179,7 @@ impl Diagnostic {
 /// `s` safe to print on a terminal: control characters (an escape sequence in a source file
 /// could retitle or clear the terminal), bidi controls (which reorder what is shown) and
 /// non-characters are written as `\u{…}` instead.
-fn printable(s: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn printable(s: &str) -> std::borrow::Cow<'_, str> {
     let hidden = |c: char| {
         (c.is_control() && c != '\t')
             || ('\u{202a}'..='\u{202e}').contains(&c)

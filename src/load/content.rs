@@ -350,7 +350,7 @@ fn load_edition(
 
 /// The edition's annual disclosure report, when it has nianbao.md or nianbao.yaml: the two
 /// come together.
-fn load_nianbao(
+pub(super) fn load_nianbao(
     root: &Path,
     dir: &Path,
     sources: &mut Sources,
@@ -435,7 +435,7 @@ fn shown(root: &Path, path: &Path) -> PathBuf {
 }
 
 /// Reads a UTF-8 file into `sources`, with its path shown relative to the project root.
-fn read(
+pub(super) fn read(
     root: &Path,
     path: &Path,
     sources: &mut Sources,

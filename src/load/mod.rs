@@ -5,6 +5,7 @@
 
 pub mod archives;
 mod content;
+pub(crate) mod form;
 mod nianbao;
 mod paths;
 pub(crate) mod publishable;

@@ -12,7 +12,7 @@ const LAYERS: &[&[&str]] = &[
     &["pipeline", "cli"],
     &["assemble"],
     &["render", "validate"],
-    &["narrative", "chart"],
+    &["narrative", "chart", "fill"],
     &["load"],
     &["archive"],
     &["write"],

@@ -14,6 +14,8 @@ mod check;
 mod codes;
 mod editions;
 mod errors;
+mod fill;
+mod fill_excel;
 mod fragments;
 mod golden;
 mod hostile;

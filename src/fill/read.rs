@@ -1,0 +1,238 @@
+//! A filled workbook or CSV → sheets of cells, each cell with its place (`sheet 就业工作!F5`,
+//! `file.csv:12:6`). calamine stays here: it reads xlsx, xls and ods (a merged range holds its
+//! value in its first cell only; hidden rows are read like the others). A CSV is what Excel's
+//! 另存为 CSV writes: UTF-8 with or without a byte-order mark, or GB18030 (GBK) as Excel on
+//! Chinese Windows saves it, told apart by whether the bytes are valid UTF-8.
+
+use calamine::{open_workbook_auto_from_rs, Data, Reader};
+use std::path::Path;
+
+/// A cell as the spreadsheet holds it.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Value {
+    Empty,
+    /// A number cell; `percent` when its number format shows it as a percentage (Excel keeps
+    /// 3.3% as 0.033), None when the file's formats cannot be read (xls, xlsb).
+    Number {
+        value: f64,
+        percent: Option<bool>,
+    },
+    Text(String),
+    /// A date, a truth value or an error value (`#DIV/0!`), described.
+    Other(String),
+}
+
+/// One sheet (or the one table of a CSV), rows and columns from the sheet's A1.
+#[derive(Debug)]
+pub(crate) struct Grid {
+    pub name: String,
+    /// For a CSV: its file name; places are then `name:line:field`.
+    pub csv: bool,
+    pub rows: Vec<Vec<Value>>,
+    /// For a CSV, the line each record starts on (a quoted field may span lines).
+    pub lines: Vec<usize>,
+}
+
+impl Grid {
+    pub fn get(&self, row: usize, col: usize) -> &Value {
+        self.rows
+            .get(row)
+            .and_then(|r| r.get(col))
+            .unwrap_or(&Value::Empty)
+    }
+
+    /// Where a cell is, as the user finds it: `sheet 就业工作!F5` or `file.csv:12:6`.
+    pub fn place(&self, row: usize, col: usize) -> String {
+        if self.csv {
+            let line = self.lines.get(row).copied().unwrap_or(row + 1);
+            format!("{}:{line}:{}", self.name, col + 1)
+        } else {
+            format!("sheet {}!{}{}", self.name, column_letters(col), row + 1)
+        }
+    }
+}
+
+/// `A`, `B`, … `Z`, `AA` …
+pub(crate) fn column_letters(mut col: usize) -> String {
+    let mut s = Vec::new();
+    loop {
+        s.push(b'A' + (col % 26) as u8);
+        if col < 26 {
+            break;
+        }
+        col = col / 26 - 1;
+    }
+    s.reverse();
+    String::from_utf8(s).unwrap_or_default()
+}
+
+/// A workbook's sheets (hidden ones included) or a CSV's one table.
+#[derive(Debug)]
+pub(crate) struct Book {
+    pub grids: Vec<Grid>,
+    pub csv: bool,
+}
+
+/// Reads `path` by its extension: `.csv` as text, anything else as a spreadsheet.
+pub(crate) fn read(path: &Path) -> Result<Book, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let name = path
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().to_string());
+    let is_csv = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+    if is_csv {
+        return Ok(Book {
+            grids: vec![csv(&name, &bytes)?],
+            csv: true,
+        });
+    }
+    let percent = super::styles::percent_cells(&bytes);
+    let mut book = open_workbook_auto_from_rs(std::io::Cursor::new(bytes))
+        .map_err(|e| format!("cannot read {name} as a spreadsheet (xlsx, xls or ods): {e}"))?;
+    let mut grids = Vec::new();
+    for sheet in book.sheet_names() {
+        let range = book
+            .worksheet_range(&sheet)
+            .map_err(|e| format!("cannot read sheet {sheet} of {name}: {e}"))?;
+        let (top, left) = range.start().unwrap_or((0, 0));
+        let (top, left) = (top as usize, left as usize);
+        let mut rows: Vec<Vec<Value>> = vec![Vec::new(); top];
+        for (r, row) in range.rows().enumerate() {
+            let mut cells = vec![Value::Empty; left];
+            for (c, data) in row.iter().enumerate() {
+                let at = (top + r, left + c);
+                let shown_as_percent = percent
+                    .as_ref()
+                    .map(|p| p.contains(&(sheet.clone(), at.0, at.1)));
+                cells.push(value(data, shown_as_percent));
+            }
+            rows.push(cells);
+        }
+        grids.push(Grid {
+            name: sheet,
+            csv: false,
+            rows,
+            lines: Vec::new(),
+        });
+    }
+    Ok(Book { grids, csv: false })
+}
+
+fn value(data: &Data, percent: Option<bool>) -> Value {
+    match data {
+        Data::Empty => Value::Empty,
+        Data::Int(i) => Value::Number {
+            value: *i as f64,
+            percent,
+        },
+        Data::Float(f) => Value::Number { value: *f, percent },
+        Data::String(s) => Value::Text(s.clone()),
+        Data::Bool(b) => Value::Other(format!(
+            "the truth value {}",
+            if *b { "TRUE" } else { "FALSE" }
+        )),
+        Data::DateTime(_) | Data::DateTimeIso(_) => Value::Other(format!("the date {data}")),
+        Data::DurationIso(_) => Value::Other(format!("the duration {data}")),
+        Data::Error(e) => Value::Other(format!("the error value {e}")),
+    }
+}
+
+/// A CSV's bytes as text: UTF-8 (a byte-order mark dropped) when they are valid UTF-8, else
+/// GB18030, the superset of GBK that Excel on Chinese Windows writes.
+pub(crate) fn decode(name: &str, bytes: &[u8]) -> Result<String, String> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return Ok(text.to_string());
+    }
+    let (text, had_errors) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
+    if had_errors {
+        return Err(format!(
+            "{name} is neither UTF-8 nor GB18030 (GBK) text: save the sheet again with 另存为 → CSV (UTF-8) or CSV (逗号分隔)"
+        ));
+    }
+    Ok(text.into_owned())
+}
+
+fn csv(name: &str, bytes: &[u8]) -> Result<Grid, String> {
+    let text = decode(name, bytes)?;
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut rows = Vec::new();
+    let mut lines = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| format!("cannot read {name} as CSV: {e}"))?;
+        // The line a record starts on, counted from its byte offset: the csv crate's own
+        // line count lags behind line breaks inside quoted fields, and after a CRLF its
+        // offset is that of the `\n`.
+        let bytes = text.as_bytes();
+        let mut byte = record
+            .position()
+            .map_or(0, |p| p.byte() as usize)
+            .min(bytes.len());
+        while bytes.get(byte).is_some_and(|b| matches!(b, b'\r' | b'\n')) {
+            byte += 1;
+        }
+        lines.push(1 + memchr::memchr_iter(b'\n', &bytes[..byte]).count());
+        rows.push(
+            record
+                .iter()
+                .map(|s| {
+                    if s.trim().is_empty() {
+                        Value::Empty
+                    } else {
+                        Value::Text(s.to_string())
+                    }
+                })
+                .collect(),
+        );
+    }
+    Ok(Grid {
+        name: name.to_string(),
+        csv: true,
+        rows,
+        lines,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_are_lettered_as_excel_does() {
+        assert_eq!(column_letters(0), "A");
+        assert_eq!(column_letters(5), "F");
+        assert_eq!(column_letters(25), "Z");
+        assert_eq!(column_letters(26), "AA");
+        assert_eq!(column_letters(27), "AB");
+        assert_eq!(column_letters(701), "ZZ");
+        assert_eq!(column_letters(702), "AAA");
+    }
+
+    #[test]
+    fn csv_places_are_lines_and_fields() {
+        let grid = csv(
+            "t.csv",
+            "title,,\r\nid,\"a\nb\"\r\nx,1,\"1,264\"\r\n".as_bytes(),
+        )
+        .unwrap();
+        assert_eq!(grid.place(0, 0), "t.csv:1:1");
+        assert_eq!(grid.place(2, 2), "t.csv:4:3");
+        assert_eq!(grid.get(2, 2), &Value::Text("1,264".into()));
+    }
+
+    #[test]
+    fn gb18030_and_utf8_read_alike() {
+        let text = "指标编号,2024年数值\njobs.total,\"1,264\"\n";
+        let (gbk, _, _) = encoding_rs::GB18030.encode(text);
+        assert_eq!(decode("a.csv", &gbk).unwrap(), text);
+        let mut bom = b"\xEF\xBB\xBF".to_vec();
+        bom.extend_from_slice(text.as_bytes());
+        assert_eq!(decode("a.csv", &bom).unwrap(), text);
+        assert!(decode("a.csv", b"\xFF\xFF\xFF").is_err());
+    }
+}
