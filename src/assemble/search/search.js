@@ -176,8 +176,10 @@
       return out;
     });
   }
+  /* A term counts by the best field it is in: title > names (headings, table headings,
+     where indicators are named) > body. */
   function weight(mask) {
-    return (mask & 1 ? 100 : 0) + (mask & 2 ? 10 : 0) + (mask & 4 ? 1 : 0);
+    return mask & 1 ? 100 : mask & 2 ? 10 : 1;
   }
   /* Pages of index `m` holding every term, with their scores. */
   function matches(root, m, ts) {
@@ -212,6 +214,8 @@
   function edition(hit) {
     return hit.m.edition === null ? -1 : hit.m.edition;
   }
+  /* Score; newer editions first (the site-wide pages after them); then the index's own
+     order: an edition's report, its annual report, other pages, indicators. */
   function order(a, b) {
     return b.score - a.score || edition(b) - edition(a) || a.page - b.page;
   }
@@ -238,8 +242,14 @@
       return row(root, h);
     })).then(function () {
       part.forEach(function (h) {
-        if (normalise(h.row[1]).replace(/\s+/g, "").indexOf(q) >= 0) h.score += 1000;
-        else if (normalise(h.row[5]).replace(/\s+/g, "").indexOf(q) >= 0) h.score += 50;
+        if (h.bonus) return;
+        h.bonus = true;
+        var title = normalise(h.row[1]).replace(/\s+/g, "");
+        if (title.indexOf(q) >= 0) {
+          h.score += 1000;
+        } else if (normalise(h.row[5]).replace(/\s+/g, "").indexOf(q) >= 0) {
+          h.score += 50;
+        }
       });
       var sorted = part.sort(order);
       for (var k = 0; k < sorted.length; k++) hits[from + k] = sorted[k];
@@ -248,7 +258,7 @@
   gk.search = search;
 
   /* ---- the search page ---- */
-  var PAGE = 20;
+  var PAGE = 10;
   function el(name, attrs, text) {
     var e = document.createElement(name);
     Object.keys(attrs || {}).forEach(function (k) {
