@@ -369,3 +369,102 @@ fn check_reports_the_index_and_warns_over_the_query_budget() {
         timed.stdout
     );
 }
+
+#[test]
+fn an_archived_edition_keeps_its_index_and_its_bundle_carries_it() {
+    let p = crate::support::archived_and_built();
+    // Frozen with the pages: listed in the manifest, copied verbatim into the site.
+    let manifest: Value = serde_json::from_str(&p.read("archive/2023/manifest.json")).unwrap();
+    let listed: Vec<&str> = manifest["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    for file in ["search.html", "search/index.js", "search/search.js"] {
+        assert!(listed.contains(&file), "{file} not frozen");
+        assert_eq!(
+            std::fs::read(p.path(&format!("archive/2023/{file}"))).unwrap(),
+            std::fs::read(p.path(&format!("public/2023/{file}"))).unwrap(),
+            "{file} is not the frozen copy"
+        );
+    }
+    let index = read_index(&p, "2023/search/");
+    index.page("2023/index.html");
+    let site = manifest_of_site(&p);
+    assert!(site.contains(&(2023, "2023/search/index.js".to_string())));
+    p.run(&["verify"]).ok();
+
+    // The bundle holds the edition's search page, index and runtime.
+    p.run(&["bundle", "2023", "--out", "b.tar.gz"]).ok();
+    let listing = std::process::Command::new("tar")
+        .args(["-tzf", "b.tar.gz"])
+        .current_dir(p.path(""))
+        .output()
+        .unwrap();
+    let listing = String::from_utf8(listing.stdout).unwrap();
+    for file in [
+        "2023/search.html",
+        "2023/search/index.js",
+        "2023/search/search.js",
+    ] {
+        assert!(
+            listing.lines().any(|l| l == format!("gongkai-2023/{file}")),
+            "{file} not in the bundle:\n{listing}"
+        );
+    }
+}
+
+/// (edition, index) of every edition the site-wide manifest lists.
+fn manifest_of_site(p: &Project) -> Vec<(i64, String)> {
+    manifest(p, "search/")["indexes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| {
+            (
+                x["edition"].as_i64().unwrap(),
+                x["src"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn an_edition_archived_before_search_is_indexed_site_wide() {
+    let p = Project::fixture("basic");
+    p.run(&["archive", "2022"]).ok();
+    // As an archive made before search existed: no search files, none in its manifest.
+    std::fs::remove_dir_all(p.path("archive/2022/search")).unwrap();
+    std::fs::remove_file(p.path("archive/2022/search.html")).unwrap();
+    let mut frozen: Value = serde_json::from_str(&p.read("archive/2022/manifest.json")).unwrap();
+    frozen["files"]
+        .as_array_mut()
+        .unwrap()
+        .retain(|f| !f["path"].as_str().unwrap().starts_with("search"));
+    p.write(
+        "archive/2022/manifest.json",
+        &serde_json::to_string_pretty(&frozen).unwrap(),
+    );
+    p.build();
+    assert!(
+        !p.path("public/2022/search").exists(),
+        "a frozen folder gained files"
+    );
+    assert!(!p.path("public/2022/search.html").exists());
+    let index = read_index(&p, "search/2022/");
+    assert_eq!(index.manifest["edition"], 2022);
+    index.page("2022/index.html");
+    assert!(manifest_of_site(&p).contains(&(2022, "search/2022/index.js".to_string())));
+    // Its pages are found from the site-wide page only: nothing links a search page of 2022.
+    let site: Value = manifest(&p, "search/");
+    let entry = site["indexes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["edition"] == 2022)
+        .unwrap()
+        .clone();
+    assert_eq!(entry["page"], Value::Null);
+    p.run(&["verify"]).ok();
+}
