@@ -24,16 +24,34 @@ pub struct PageText {
     pub(crate) date: Option<String>,
 }
 
-/// Elements whose text is never searched: chrome, forms and code that is not text.
-const SKIPPED: [&str; 8] = [
-    "nav", "header", "footer", "form", "script", "style", "noscript", "template",
-];
+/// What an element is to search, by its name.
+#[derive(Clone, Copy, PartialEq)]
+enum Kind {
+    /// Chrome, forms and code that is not text: never searched.
+    Skipped,
+    /// Inside a line of text: its boundaries do not separate words.
+    Inline,
+    Other,
+}
 
-/// Elements inside a line of text: their boundaries do not separate words.
-const INLINE: [&str; 20] = [
-    "a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "dfn", "em", "i", "kbd", "mark", "q",
-    "s", "small", "span", "strong", "sub", "sup",
-];
+fn kind(name: &str) -> Kind {
+    // Tag names are short: lower-case them on the stack, then one match.
+    let mut buf = [0u8; 10];
+    if name.len() > buf.len() {
+        return Kind::Other;
+    }
+    let lower = &mut buf[..name.len()];
+    lower.copy_from_slice(name.as_bytes());
+    lower.make_ascii_lowercase();
+    match &*lower {
+        b"nav" | b"header" | b"footer" | b"form" | b"script" | b"style" | b"noscript"
+        | b"template" => Kind::Skipped,
+        b"a" | b"abbr" | b"b" | b"bdi" | b"bdo" | b"cite" | b"code" | b"data" | b"dfn" | b"em"
+        | b"i" | b"kbd" | b"mark" | b"q" | b"s" | b"small" | b"span" | b"strong" | b"sub"
+        | b"sup" => Kind::Inline,
+        _ => Kind::Other,
+    }
+}
 
 /// Where a text goes besides the body.
 #[derive(Clone, Copy, PartialEq)]
@@ -82,11 +100,12 @@ impl PageText {
                     tag.attr("class")
                         .is_some_and(|v| v.value.split_ascii_whitespace().any(|w| w == c))
                 };
-                if SKIPPED.iter().any(|s| name.eq_ignore_ascii_case(s)) || class("archived-note") {
+                let kind = kind(name);
+                if kind == Kind::Skipped || class("archived-note") {
                     skip = Some((name, 1));
                     return;
                 }
-                if !INLINE.iter().any(|s| name.eq_ignore_ascii_case(s)) {
+                if kind != Kind::Inline {
                     separate(&mut body);
                     if let Some((_, _, f)) = field {
                         separate(target(f, &mut title, &mut names, &mut figure));
@@ -148,7 +167,7 @@ impl PageText {
                         }
                     }
                 }
-                if !INLINE.iter().any(|s| name.eq_ignore_ascii_case(s)) {
+                if kind(name) != Kind::Inline {
                     separate(&mut body);
                 }
             }
@@ -156,7 +175,11 @@ impl PageText {
                 if skip.is_some() || !in_main {
                     return;
                 }
-                let text = unescape(text);
+                let text = if text.contains('&') {
+                    std::borrow::Cow::Owned(unescape(text))
+                } else {
+                    std::borrow::Cow::Borrowed(text)
+                };
                 body.push_str(&text);
                 if let Some((_, _, f)) = field {
                     target(f, &mut title, &mut names, &mut figure).push_str(&text);

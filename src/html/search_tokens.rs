@@ -29,76 +29,152 @@ fn is_latin(c: char) -> bool {
         0x61..=0x7A | 0xDF..=0xF6 | 0xF8..=0xFF | 0x100..=0x24F)
 }
 
-/// NFKC, then lower case: the text every rule reads.
-pub(crate) fn normalise(text: &str) -> String {
-    text.nfkc().collect::<String>().to_lowercase()
+/// Characters NFKC leaves alone and that never combine with a neighbour: ASCII and the two
+/// main blocks of Han characters (most of a Chinese page).
+fn is_plain(c: char) -> bool {
+    c.is_ascii() || matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF)
 }
 
-/// Every token of `text`, in order.
-pub(crate) fn tokens(text: &str) -> Vec<String> {
-    let chars: Vec<char> = normalise(text).chars().collect();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        if is_han(c) {
-            let start = i;
-            while i < chars.len() && is_han(chars[i]) {
-                i += 1;
+/// NFKC, then lower case: the text every rule reads. The same as normalising the whole
+/// text, but only the stretches holding another character go through NFKC: each from the
+/// last Han character or white space before it (after which nothing composes with what
+/// precedes) to the next one, so a combining accent still joins its letter.
+pub(crate) fn normalise(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let (mut safe_in, mut safe_out) = (0, 0);
+    let mut chars = text.char_indices().peekable();
+    let boundary = |c: char| c.is_ascii_whitespace() || (is_plain(c) && !c.is_ascii());
+    while let Some((i, c)) = chars.next() {
+        if is_plain(c) {
+            out.push(c.to_ascii_lowercase());
+            if boundary(c) {
+                (safe_in, safe_out) = (i + c.len_utf8(), out.len());
             }
-            for k in start..i {
-                out.push(chars[k].to_string());
-                if k + 1 < i {
-                    out.push(chars[k..k + 2].iter().collect());
-                }
-            }
-        } else if c.is_ascii_digit() {
-            let (number, end) = number_at(&chars, i);
-            out.push(number);
-            i = end;
-        } else if is_latin(c) {
-            let start = i;
-            while i < chars.len() && is_latin(chars[i]) {
-                i += 1;
-            }
-            out.push(chars[start..i].iter().collect());
-        } else {
-            i += 1;
+            continue;
         }
+        let mut end = text.len();
+        while let Some(&(j, d)) = chars.peek() {
+            if boundary(d) {
+                end = j;
+                break;
+            }
+            chars.next();
+        }
+        out.truncate(safe_out);
+        out.push_str(&text[safe_in..end].nfkc().collect::<String>().to_lowercase());
+        (safe_in, safe_out) = (end, out.len());
     }
     out
 }
 
-/// The number that starts at `start` (a digit) and where it ends.
-fn number_at(chars: &[char], start: usize) -> (String, usize) {
+/// The tokens of a text as slices of one buffer: the normalised text with thousands
+/// separators dropped, and each token's byte range in it, in order. The index takes
+/// millions of tokens; none is allocated on its own.
+pub(crate) struct Tokens {
+    text: String,
+    ranges: Vec<(u32, u32)>,
+}
+
+impl Tokens {
+    pub(crate) fn of(text: &str) -> Tokens {
+        let chars: Vec<char> = normalise(text).chars().collect();
+        let mut buf = String::with_capacity(chars.len() * 3);
+        let mut ranges = Vec::new();
+        let at = |buf: &String| buf.len() as u32;
+        let mut offsets: Vec<u32> = Vec::new();
+        let mut i = 0;
+        while i < chars.len() {
+            let c = chars[i];
+            if is_han(c) {
+                offsets.clear();
+                while i < chars.len() && is_han(chars[i]) {
+                    offsets.push(at(&buf));
+                    buf.push(chars[i]);
+                    i += 1;
+                }
+                offsets.push(at(&buf));
+                for k in 0..offsets.len() - 1 {
+                    ranges.push((offsets[k], offsets[k + 1]));
+                    if k + 2 < offsets.len() {
+                        ranges.push((offsets[k], offsets[k + 2]));
+                    }
+                }
+            } else if c.is_ascii_digit() {
+                let start = at(&buf);
+                i = push_number(&chars, i, &mut buf);
+                ranges.push((start, at(&buf)));
+            } else if is_latin(c) {
+                let start = at(&buf);
+                while i < chars.len() && is_latin(chars[i]) {
+                    buf.push(chars[i]);
+                    i += 1;
+                }
+                ranges.push((start, at(&buf)));
+            } else {
+                i += 1;
+            }
+        }
+        Tokens { text: buf, ranges }
+    }
+
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &str> {
+        self.ranges
+            .iter()
+            .map(|&(a, b)| &self.text[a as usize..b as usize])
+    }
+}
+
+/// Every token of `text`, in order.
+#[cfg(test)]
+pub(crate) fn tokens(text: &str) -> Vec<String> {
+    Tokens::of(text).iter().map(String::from).collect()
+}
+
+/// Pushes the number that starts at `start` (a digit) onto `buf`; returns where it ends.
+fn push_number(chars: &[char], start: usize, buf: &mut String) -> usize {
     let digit = |k: usize| chars.get(k).is_some_and(char::is_ascii_digit);
     let mut i = start;
-    let mut number = String::new();
     while digit(i) {
-        number.push(chars[i]);
+        buf.push(chars[i]);
         i += 1;
     }
     // Thousands separators only after a first group of one to three digits, and only
     // before groups of exactly three.
     if i - start <= 3 {
         while chars.get(i) == Some(&',') && (1..=3).all(|k| digit(i + k)) && !digit(i + 4) {
-            number.extend(&chars[i + 1..i + 4]);
+            buf.extend(&chars[i + 1..i + 4]);
             i += 4;
         }
     }
     if chars.get(i) == Some(&'.') && digit(i + 1) {
-        number.push('.');
+        buf.push('.');
         i += 1;
         while digit(i) {
-            number.push(chars[i]);
+            buf.push(chars[i]);
             i += 1;
         }
     }
-    (number, i)
+    i
 }
 
 #[cfg(test)]
 mod tests {
+    use unicode_normalization::UnicodeNormalization;
+
+    /// Normalising stretch by stretch gives what normalising the whole text does.
+    #[test]
+    fn normalise_equals_whole_text_nfkc() {
+        for text in [
+            "Cafe\u{301} ＡＢＣ，行政复议①㈠℃ ΣΑΣ 豈e\u{301}中\u{301}x",
+            "ﬁ\u{301}le 1，264人 Ⅻ期 ΟΔΟΣ。",
+            "",
+            "a\u{0323}\u{0307}b",
+        ] {
+            let whole = text.nfkc().collect::<String>().to_lowercase();
+            assert_eq!(super::normalise(text), whole, "{text:?}");
+        }
+    }
+
     /// The cases the browser's tokenizer passes too (tests/browser/run.mjs).
     #[test]
     fn shared_fixtures() {

@@ -20,7 +20,7 @@
 
 use crate::html::escape::js_value;
 use crate::html::search_text::PageText;
-use crate::html::search_tokens::tokens;
+use crate::html::search_tokens::Tokens;
 use rustc_hash::FxHashMap;
 use serde_json::{json, Value};
 
@@ -29,7 +29,7 @@ pub(crate) const FORMAT: u32 = 1;
 /// A chunk is closed once it reaches this size.
 const CHUNK_BYTES: usize = 32 * 1024;
 /// A page group is closed once it reaches this size.
-const GROUP_BYTES: usize = 12 * 1024;
+const GROUP_BYTES: usize = 8 * 1024;
 /// Characters of a page's text kept for its snippet.
 const SNIPPET_CHARS: usize = 1500;
 /// What one query is assumed to load for the budget figure: the chunks of this many terms
@@ -69,24 +69,34 @@ pub(crate) struct Stats {
 /// edition's index there).
 pub(crate) fn build(dir: &str, edition: Option<i32>, docs: &[Doc], extra: Value) -> Built {
     let mut postings: FxHashMap<String, Vec<(u32, u8)>> = FxHashMap::default();
-    let mut seen: FxHashMap<String, u8> = FxHashMap::default();
     for (n, doc) in docs.iter().enumerate() {
-        seen.clear();
-        for (mask, text) in [
-            (1u8, &doc.text.title),
-            (2, &doc.text.names),
-            (4, &doc.text.body),
-        ] {
-            for token in tokens(text) {
+        let fields = [
+            (1u8, Tokens::of(&doc.text.title)),
+            (2, Tokens::of(&doc.text.names)),
+            (4, Tokens::of(&doc.text.body)),
+        ];
+        let mut seen: FxHashMap<&str, u8> = FxHashMap::default();
+        for (mask, tokens) in &fields {
+            for token in tokens.iter() {
                 *seen.entry(token).or_insert(0) |= mask;
             }
         }
-        for (term, mask) in seen.drain() {
-            postings.entry(term).or_default().push((n as u32, mask));
+        for (term, mask) in seen {
+            match postings.get_mut(term) {
+                Some(list) => list.push((n as u32, mask)),
+                None => {
+                    postings.insert(term.to_string(), vec![(n as u32, mask)]);
+                }
+            }
         }
     }
     let mut terms: Vec<(String, Vec<(u32, u8)>)> = postings.into_iter().collect();
-    terms.sort_by(|a, b| a.0.encode_utf16().cmp(b.0.encode_utf16()));
+    // UTF-8 byte order is UTF-16 order unless a term holds a character beyond U+FFFF.
+    if terms.iter().any(|(t, _)| t.chars().any(|c| c > '\u{ffff}')) {
+        terms.sort_by(|a, b| a.0.encode_utf16().cmp(b.0.encode_utf16()));
+    } else {
+        terms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    }
 
     let mut files = Vec::new();
     let mut chunks = Vec::new();

@@ -20,7 +20,7 @@ use crate::load::archives::Archives;
 use crate::render::view::Link;
 use crate::render::{self, Ctx};
 use crate::write::output::SearchFigures;
-use crate::write::Output;
+use crate::write::{Output, Settled};
 use index::Doc;
 use minijinja::context;
 use rayon::prelude::*;
@@ -200,7 +200,8 @@ pub(super) fn build_indexes(
             plan.pages.push((path.clone(), Arc::clone(text)));
         }
     }
-    let built: Vec<(index::Built, bool)> = plans
+    let stage = ctx.stage;
+    let built: Vec<(index::Stats, Vec<Settled>, bool)> = plans
         .par_iter_mut()
         .map(|plan| {
             plan.pages
@@ -232,18 +233,21 @@ pub(super) fn build_indexes(
             } else {
                 Value::Null
             };
-            (
-                index::build(&plan.dir, plan.edition, &docs, extra),
-                plan.runtime,
-            )
+            let built = index::build(&plan.dir, plan.edition, &docs, extra);
+            // Written on the rendering threads as they are made, as pages are.
+            let files = built
+                .files
+                .into_iter()
+                .map(|(path, bytes)| crate::write::settle(stage, path, bytes))
+                .collect();
+            (built.stats, files, plan.runtime)
         })
         .collect();
     let mut figures = SearchFigures::default();
     let runtime = RUNTIME.len();
     // The most bytes one query of a search page may load before `check` warns.
     let budget = ctx.site.config.checks.search_query_kb as usize * 1024;
-    for ((built, with_runtime), plan) in built.into_iter().zip(&plans) {
-        let stats = built.stats;
+    for ((stats, files, with_runtime), plan) in built.into_iter().zip(&plans) {
         figures.indexes += 1;
         figures.bytes += stats.bytes;
         figures.chunks += stats.chunks;
@@ -277,8 +281,8 @@ pub(super) fn build_indexes(
                 )),
             );
         }
-        for (path, bytes) in built.files {
-            out.insert(path, bytes);
+        for file in files {
+            out.add(file);
         }
     }
     figures.all_editions_query += runtime;

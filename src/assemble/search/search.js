@@ -181,12 +181,19 @@
   function weight(mask) {
     return mask & 1 ? 100 : mask & 2 ? 10 : 1;
   }
-  /* Pages of index `m` holding every term, with their scores. */
+  /* Pages of index `m` holding every term, with their scores. The terms' chunks load one
+     after the other, and a term the index lacks ends the search there: a query without a
+     match loads little. */
   function matches(root, m, ts) {
-    return Promise.all(ts.map(function (t) {
-      return postings(root, m, t);
-    })).then(function (lists) {
-      if (!lists.length || lists.some(function (l) { return l === null; })) return [];
+    return ts.reduce(function (got, t) {
+      return got.then(function (lists) {
+        if (lists === null) return null;
+        return postings(root, m, t).then(function (l) {
+          return l === null ? null : lists.concat([l]);
+        });
+      });
+    }, Promise.resolve([])).then(function (lists) {
+      if (!lists || !lists.length) return [];
       lists.sort(function (a, b) { return a.size - b.size; });
       var out = [];
       lists[0].forEach(function (mask, page) {
