@@ -801,8 +801,8 @@ const TOKEN_CASES = JSON.parse(await readFile(path.join(ROOT, 'tests/fixtures/se
 
 /** Runs `query` on the search page at `url`; resolves to the result links (relative to the
  *  site root `base`), the status text and the bytes of the scripts the query loaded. */
-async function searchOnce(tab, base, page, query, siteDir) {
-  await tab.goto(`${base}${page}?q=${encodeURIComponent(query)}`, { waitUntil: 'load' });
+async function searchOnce(tab, base, page, query, siteDir, extra = '') {
+  await tab.goto(`${base}${page}?q=${encodeURIComponent(query)}${extra}`, { waitUntil: 'load' });
   await tab.waitForFunction(() => /找到|没有找到|未能加载/.test(document.getElementById('search-status')?.textContent || ''),
     null, { timeout: 10000 });
   const got = await tab.evaluate(() => ({
@@ -879,7 +879,29 @@ async function checkSearch(site, browser, results, searches) {
         .violations.map((x) => `${x.id}: ${x.help} (e.g. ${x.nodes[0]?.target.join(' ')})`), AXE_TAGS);
       results.add('axe', `${page}?q=${searches[0][0]}`, v);
     }
-    if (existsSync(path.join(site, '2023/search.html'))) results.add('search', 'bundle', await checkBundle(tab));
+    if (existsSync(path.join(site, '2023/search.html'))) {
+      // the site-wide page searches the current edition first; older ones are one click
+      // away, and the edition filter searches the one asked for
+      const problems = [];
+      const [query, first] = searches[0];
+      await searchOnce(tab, http, 'search.html', query, site);
+      const button = await tab.$('#search-scope button');
+      if (!button) problems.push('the site-wide page offers no way to the older editions');
+      else {
+        await button.click();
+        await tab.waitForFunction(() => /找到|没有找到/.test(document.getElementById('search-status').textContent), null, { timeout: 10000 });
+        const links = await tab.evaluate(() => [...document.querySelectorAll('#search-results li a')].map((a) => a.getAttribute('href')));
+        const older = first.replace(/^2023\//, '2022/');
+        if (!links.some((l) => l.endsWith(older))) problems.push(`older editions: ${older} not found after the click (${links.slice(0, 5).join(', ')})`);
+        if (!links[0]?.endsWith(first)) problems.push(`older editions: ${first} is no longer first (${links[0]})`);
+      }
+      const only = await searchOnce(tab, http, 'search.html', query, site, '&edition=2022');
+      const older = first.replace(/^2023\//, '2022/');
+      if (only.links[0] !== older) problems.push(`edition filter 2022: expected ${older} first, got ${only.links[0]}`);
+      if (only.links.some((l) => l.startsWith('2023/'))) problems.push('edition filter 2022: a 2023 page among the results');
+      results.add('search', 'search.html (editions)', problems);
+      results.add('search', 'bundle', await checkBundle(tab));
+    }
   } finally {
     await context.close();
     server.close();

@@ -339,18 +339,26 @@
       var pages = root + (care ? "care/" : "");
       var indexes = [own];
       var notes = [];
+      var later = [];
       var more = Promise.resolve();
-      if (own.edition === null) {
-        // The site-wide page: every edition's index, or the one asked for.
-        more = Promise.all((own.indexes || []).filter(function (x) {
-          return !only || String(x.edition) === only;
-        }).map(function (x) {
+      function load(list) {
+        return Promise.all(list.map(function (x) {
           return manifestAt(root, x.src).then(function (m) {
             if (m && m.format === FORMAT) indexes.push(m);
             else notes.push(x);
           });
         }));
+      }
+      if (own.edition === null) {
+        // The site-wide page: the current edition with the site-wide pages first, older
+        // editions on request (so a query's bytes do not grow with the number of editions);
+        // or the one edition asked for.
+        var wanted = (own.indexes || []).filter(function (x) {
+          return !only || String(x.edition) === only;
+        });
         if (only) indexes.shift();
+        else later = wanted.slice(1);
+        more = load(only ? wanted : wanted.slice(0, 1));
       } else {
         // An edition's page searches its own index; when the site-wide one is there too
         // (not in an unpacked bundle), all editions are one click away.
@@ -362,11 +370,28 @@
           scope.hidden = false;
         });
       }
-      return more.then(function () {
-        return search(root, indexes, query, PAGE);
-      }).then(function (hits) {
-        show(hits, root, pages, query, notes);
-      });
+      function run() {
+        return search(root, indexes, query, PAGE).then(function (hits) {
+          show(hits, root, pages, query, notes);
+          if (own.edition !== null) return;
+          scope.textContent = "";
+          scope.hidden = !later.length;
+          if (!later.length) return;
+          var years = later.map(function (x) { return x.edition; });
+          status.textContent += "已搜索" + indexes.filter(function (m) { return m.edition !== null; })
+            .map(function (m) { return m.edition + "年度"; }).join("、") + "和全站页面。";
+          var button = el("button", { type: "button", class: "search-more" },
+            "继续在更早的年度中搜索（" + years[years.length - 1] + "—" + years[0] + "年度）");
+          button.addEventListener("click", function () {
+            var rest = later;
+            later = [];
+            status.textContent = "正在搜索更早的年度……";
+            load(rest).then(run);
+          });
+          scope.appendChild(button);
+        });
+      }
+      return more.then(run);
     }).catch(function () {
       status.textContent = "搜索索引未能加载，请通过网站地图查找页面。";
     });
