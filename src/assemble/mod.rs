@@ -2,12 +2,14 @@
 //! everything rendered so far. The theme's static files, the archived editions copied
 //! verbatim (`archived`), every indicator across editions and the open data of everything
 //! (`history`), `404.html`, `robots.txt`, the corrections page (`corrections`), the site map,
-//! `sitemap.xml` and the feed (`site`); and column mode's fragments (`fragments`).
+//! `sitemap.xml` and the feed (`site`), the search pages and indexes (`search`); and column
+//! mode's fragments (`fragments`).
 
 mod archived;
 mod corrections;
 pub mod fragments;
 mod history;
+mod search;
 mod site;
 
 pub use history::history_url;
@@ -26,7 +28,10 @@ pub(crate) fn assemble(ctx: &Ctx, archives: &Archives, out: &mut Output) -> Vec<
     }
     let mut found = archived::copy_archived(archives, out, ctx.stage);
     history::render_history(ctx, out, &mut found);
+    search::render_pages(ctx, archives, out, &mut found);
     site::render_site_pages(ctx, archives, out, &mut found);
+    // Last: the indexes read the text of every page made before.
+    search::build_indexes(ctx, archives, out, &mut found);
     found
 }
 

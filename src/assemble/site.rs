@@ -87,6 +87,7 @@ fn not_found_page(ctx: &Ctx, care: bool) -> Result<Vec<u8>, Diagnostic> {
         (false, true) => (format!("{base}care/"), format!("{base}404.html")),
     };
     let page = PageHead {
+        search: format!("{root}search.html"),
         title: "页面未找到".into(),
         root,
         article: None,
@@ -125,6 +126,10 @@ fn sitemap_page(ctx: &Ctx, out: &Output) -> Result<Vec<(String, Vec<u8>)>, Diagn
                 title: "更正说明".into(),
                 url: corrections::PAGE.into(),
             },
+            Link {
+                title: "站内搜索".into(),
+                url: "search.html".into(),
+            },
         ],
     }];
     for e in ctx.editions.iter().rev() {
@@ -149,6 +154,11 @@ fn sitemap_page(ctx: &Ctx, out: &Output) -> Result<Vec<(String, Vec<u8>)>, Diagn
             title: format!("{}（{year}年）", i.name),
             url: view::indicator_url(year, &i.id),
         }));
+        // An archived edition has one when it was frozen with it.
+        links.push(Link {
+            title: format!("站内搜索（{year}年度）"),
+            url: format!("{year}/search.html"),
+        });
         groups.push(LinkGroup {
             title: format!("{year}年度"),
             links,

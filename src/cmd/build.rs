@@ -51,6 +51,14 @@ pub fn run(args: &BuildArgs) -> Result<String, Failure> {
         let mut timings = output.timings;
         timings.write = published.write_time;
         report.push_str(&timings.report());
+        let s = &output.search;
+        report.push_str(&format!(
+            "timings (search index, part of render): {:.0} ms for {} index(es), {} KB in {} chunk(s)\n",
+            s.time.as_secs_f64() * 1000.0,
+            s.indexes,
+            s.bytes.div_ceil(1024),
+            s.chunks
+        ));
     }
     Ok(report)
 }

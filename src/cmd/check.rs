@@ -14,9 +14,19 @@ pub fn run(args: &CheckArgs) -> Result<String, Failure> {
     let result = crate::pipeline::build_in_memory(&args.root, &options, None);
     let (sources, diags, summary) = match result {
         Ok((output, sources, warnings)) => {
+            let s = &output.search;
             let summary = format!(
-                "checked {} edition(s), {} page(s), {} chart(s): no errors\n",
-                output.editions, output.pages, output.charts
+                "search: {} index(es), {} KB in {} chunk(s); one query loads at most {} KB ({}), over every edition at once at most {} KB\n\
+                 checked {} edition(s), {} page(s), {} chart(s): no errors\n",
+                s.indexes,
+                s.bytes.div_ceil(1024),
+                s.chunks,
+                s.query.div_ceil(1024),
+                s.largest,
+                s.all_editions_query.div_ceil(1024),
+                output.editions,
+                output.pages,
+                output.charts
             );
             (sources, warnings, Some(summary))
         }

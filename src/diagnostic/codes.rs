@@ -210,6 +210,10 @@ pub const CODES: &[(&str, &str)] = &[
         "W073",
         "a chart colour below 3:1 against the white chart background",
     ),
+    (
+        "W090",
+        "a search index one query of which loads more than the budget",
+    ),
 ];
 
 /// Whether `code` is in the registry.

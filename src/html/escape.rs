@@ -48,6 +48,22 @@ fn is_plain_number(s: &str) -> bool {
         && !digits.ends_with('.')
 }
 
+/// A serialised JSON value as a JavaScript expression in a classic script file (the search
+/// index's `gk.chunk(…)` calls; JSON is JavaScript since ES2019): `<` is written `\u003c`
+/// (it only occurs inside strings), so no `</script>` or `<!--` can appear, and the
+/// characters of [`is_illegal`] the serialiser keeps are dropped.
+pub fn js_value(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            c if is_illegal(c) => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// Escapes text for HTML content and attribute values.
 pub fn escape_html(s: &str) -> String {
     let mut out = String::with_capacity(s.len());

@@ -64,6 +64,26 @@ fn is_space(b: u8) -> bool {
 /// doctypes and the contents of raw-text elements are skipped; a tag cut off by the end of
 /// the input is not a tag (as in a browser).
 pub(crate) fn start_tags<'a>(html: &'a str, mut visit: impl FnMut(&Tag<'a>)) {
+    walk(html, |event| {
+        if let Event::Start(tag) = event {
+            visit(tag);
+        }
+    });
+}
+
+/// What [`walk`] meets, in document order.
+pub(crate) enum Event<'a, 'b> {
+    Start(&'b Tag<'a>),
+    /// An end tag's name, as written.
+    End(&'a str),
+    /// Text between tags, raw: character references are not decoded.
+    Text(&'a str),
+}
+
+/// Calls `visit` with every start tag, end tag and run of text of `html`, in order (what
+/// search reads of a page). Comments, doctypes and the contents of raw-text elements
+/// (`<script>`, `<style>`, `<title>` …) are skipped.
+pub(crate) fn walk<'a>(html: &'a str, mut visit: impl FnMut(Event<'a, '_>)) {
     let b = html.as_bytes();
     let mut pos = 0;
     // One buffer for every tag's attributes: pages are scanned on the rendering threads.
@@ -73,13 +93,22 @@ pub(crate) fn start_tags<'a>(html: &'a str, mut visit: impl FnMut(&Tag<'a>)) {
         end: 0,
     };
     // memchr rather than str::find: tags are dense, and this loop runs over every page.
+    // Text reaches from `pos` to the next `<` that opens markup (a lone `<` is text).
+    let mut text_from = 0;
     while let Some(i) = memchr::memchr(b'<', &b[pos..]).map(|i| pos + i) {
+        let markup = match b.get(i + 1) {
+            Some(c) => c.is_ascii_alphabetic() || matches!(c, b'/' | b'!' | b'?'),
+            None => false,
+        };
+        if markup && text_from < i {
+            visit(Event::Text(&html[text_from..i]));
+        }
         match b.get(i + 1) {
             Some(c) if c.is_ascii_alphabetic() => {
                 if !parse_tag(html, i, &mut tag) {
                     return;
                 }
-                visit(&tag);
+                visit(Event::Start(&tag));
                 pos = tag.end;
                 let name = tag.name;
                 if name.eq_ignore_ascii_case("plaintext") {
@@ -101,6 +130,7 @@ pub(crate) fn start_tags<'a>(html: &'a str, mut visit: impl FnMut(&Tag<'a>)) {
                     if !parse_tag(html, i + 1, &mut end_tag) {
                         return;
                     }
+                    visit(Event::End(end_tag.name));
                     pos = end_tag.end;
                 }
                 Some(b'>') => pos = i + 3,
@@ -133,6 +163,12 @@ pub(crate) fn start_tags<'a>(html: &'a str, mut visit: impl FnMut(&Tag<'a>)) {
             Some(b'?') => pos = past(html, i + 2, ">"),
             _ => pos = i + 1,
         }
+        if markup {
+            text_from = pos;
+        }
+    }
+    if text_from < html.len() {
+        visit(Event::Text(&html[text_from..]));
     }
 }
 
@@ -320,6 +356,25 @@ mod tests {
         assert_eq!(
             attrs(html),
             [triple("p", "id", "ok"), triple("b", "id", "last")]
+        );
+    }
+
+    #[test]
+    fn walk_gives_text_and_end_tags_in_order() {
+        let mut seen = Vec::new();
+        walk(
+            "a<p class=x>b < c<!-- d --></p><script>e</script>f",
+            |event| {
+                seen.push(match event {
+                    Event::Start(t) => format!("<{}>", t.name),
+                    Event::End(name) => format!("</{name}>"),
+                    Event::Text(text) => text.to_string(),
+                })
+            },
+        );
+        assert_eq!(
+            seen,
+            ["a", "<p>", "b < c", "</p>", "<script>", "</script>", "f"]
         );
     }
 

@@ -31,6 +31,7 @@ pub const TEMPLATES: &[(&str, &str)] = embedded!(
     "sitemap.html",
     "corrections.html",
     "404.html",
+    "search.html",
     "partials/head.html",
     "partials/header.html",
     "partials/footer.html",

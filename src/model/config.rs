@@ -218,14 +218,23 @@ pub struct Checks {
     /// confirmation.
     #[serde(default = "default_jump_factor", deserialize_with = "jump_factor")]
     pub jump_factor: f64,
+    /// The most KB one query of an edition's search page may load before `check` warns
+    /// (W090).
+    #[serde(default = "default_search_query_kb")]
+    pub search_query_kb: u32,
 }
 
 impl Default for Checks {
     fn default() -> Self {
         Checks {
             jump_factor: default_jump_factor(),
+            search_query_kb: default_search_query_kb(),
         }
     }
+}
+
+fn default_search_query_kb() -> u32 {
+    300
 }
 
 fn default_jump_factor() -> f64 {

@@ -65,7 +65,6 @@ pub(crate) fn head(
         },
         care,
         title: title.to_string(),
-        root,
         article,
         breadcrumbs,
         canonical: ctx
@@ -75,7 +74,20 @@ pub(crate) fn head(
             .as_ref()
             .map(|base| format!("{}/{path}", base.trim_end_matches('/'))),
         archived: ctx.freezing.and_then(|f| f.note_for(path)),
+        search: format!("{root}{}", search_page(ctx, path)),
+        root,
     }))
+}
+
+/// The search page for the page at `path`, relative to the site root: the edition's own
+/// inside an edition folder, the site-wide one elsewhere.
+pub(crate) fn search_page(ctx: &Ctx, path: &str) -> String {
+    match path.split_once('/') {
+        Some((dir, _)) if ctx.editions.iter().any(|e| e.year.to_string() == dir) => {
+            format!("{dir}/search.html")
+        }
+        _ => "search.html".to_string(),
+    }
 }
 
 /// A narrative page rendered: sanitised HTML with figures in place, and its headings.

@@ -60,6 +60,9 @@ pub struct PageHead {
     pub counterpart: String,
     /// On the pages of an archived edition: the 已归档 note, rendered into the frozen files.
     pub archived: Option<ArchivedNote>,
+    /// Relative link to the search page the header's search box leads to: the edition's own
+    /// (`<year>/search.html`, frozen with it) inside an edition, the site-wide one elsewhere.
+    pub search: String,
 }
 
 /// The 已归档 note of a frozen edition's pages.

@@ -4,6 +4,7 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::html::links::PageLinks;
+use crate::html::search_text::PageText;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -18,6 +19,8 @@ pub struct Output {
     paths: rustc_hash::FxHashSet<String>,
     /// The ids and links of every page of the standard site, for the link check.
     pub links: BTreeMap<String, Arc<PageLinks>>,
+    /// The searchable text of every page of the standard site, for the search index.
+    pub(crate) texts: BTreeMap<String, Arc<PageText>>,
     pub timings: crate::timings::Timings,
     /// Errors that did not stop a page from rendering (a narrative function whose figure
     /// could not be printed); the build still fails on them, but links can be checked.
@@ -29,6 +32,25 @@ pub struct Output {
     pub notes: Vec<String>,
     /// Warnings found while rendering (e.g. an archived edition's sources were edited).
     pub warnings: Vec<Diagnostic>,
+    /// What the search indexes came to.
+    pub search: SearchFigures,
+}
+
+/// The search indexes a build made, for `check` and `build --timings`.
+#[derive(Debug, Default, Clone)]
+pub struct SearchFigures {
+    /// Indexes built (frozen ones of archived editions are not counted).
+    pub indexes: usize,
+    /// Bytes of every index file and runtime copy written.
+    pub bytes: usize,
+    pub chunks: usize,
+    /// The most bytes one query on one index's search page may load (runtime, manifest, the
+    /// chunks of four terms, the page groups of ten results), and which index that is.
+    pub query: usize,
+    pub largest: String,
+    /// The same for a query of the site-wide page over every edition at once, at most.
+    pub all_editions_query: usize,
+    pub time: std::time::Duration,
 }
 
 impl Output {
@@ -59,6 +81,7 @@ impl Output {
         self.files.retain(|p, _| keep(p));
         self.paths.retain(|p| keep(p));
         self.links.retain(|p, _| keep(p));
+        self.texts.retain(|p, _| keep(p));
     }
 
     /// Adds a file kept in memory (one of the few made after the editions).
@@ -68,7 +91,12 @@ impl Output {
 
     /// Adds a rendered file, counting the pages and charts of the standard site.
     pub(crate) fn add(&mut self, file: Settled) {
-        let Settled { path, bytes, links } = file;
+        let Settled {
+            path,
+            bytes,
+            links,
+            text,
+        } = file;
         if path.ends_with(".html") && !path.starts_with("care/") {
             self.pages += 1;
         } else if path.ends_with(".svg") {
@@ -77,6 +105,10 @@ impl Output {
         match links {
             Some(l) => self.links.insert(path.clone(), l),
             None => self.links.remove(&path),
+        };
+        match text {
+            Some(t) => self.texts.insert(path.clone(), t),
+            None => self.texts.remove(&path),
         };
         match bytes {
             Some(b) => {
@@ -109,6 +141,7 @@ pub struct Settled {
     path: String,
     bytes: Option<Bytes>,
     links: Option<Arc<PageLinks>>,
+    text: Option<Arc<PageText>>,
 }
 
 /// Takes what the link check needs from a page and, when the build writes as it goes,
@@ -119,8 +152,12 @@ pub(crate) fn settle(
     path: String,
     bytes: Vec<u8>,
 ) -> Settled {
-    let links = (path.ends_with(".html") && !path.starts_with("care/"))
-        .then(|| Arc::new(PageLinks::of(&String::from_utf8_lossy(&bytes), &path)));
+    let page = path.ends_with(".html") && !path.starts_with("care/");
+    let html = page.then(|| String::from_utf8_lossy(&bytes));
+    let links = html.as_ref().map(|h| Arc::new(PageLinks::of(h, &path)));
+    // Search indexes what is published, read from the page as it is written.
+    let text = html.as_ref().map(|h| Arc::new(PageText::of(h)));
+    drop(html);
     match stage {
         Some(stage) => {
             stage.put(&path, &bytes);
@@ -128,12 +165,14 @@ pub(crate) fn settle(
                 path,
                 bytes: None,
                 links,
+                text,
             }
         }
         None => Settled {
             path,
             bytes: Some(Arc::new(bytes)),
             links,
+            text,
         },
     }
 }

@@ -18,13 +18,14 @@
 
 import { chromium } from 'playwright-core';
 import { createServer } from 'node:http';
-import { readFile, readdir, stat, mkdir, rm } from 'node:fs/promises';
+import { readFile, readdir, stat, mkdir, rm, mkdtemp, cp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { existsSync } from 'node:fs';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const run = promisify(execFile);
 const require = createRequire(import.meta.url);
@@ -89,6 +90,33 @@ const CHECKS = {
   'care-chart': ['care/index.html', 'chart text 10px at 360px < 24px'],
   'forced-colours': ['2000/indicators/x.html', 'focused link shows no outline in forced colours'],
   'forced-colours#border': ['2000/indicators/x.html', 'chart ../charts/bad.svg has no border in forced colours'],
+  // 站内搜索 (issue 14): the broken site's search.js ranks wrong and tokenizes without NFKC
+  search: ['search.html', '「失业」: expected 2000/indicators/x.html first'],
+  'search#file': ['search.html', 'over file://: query「失业」: expected 2000/indicators/x.html first'],
+  'search#none': ['search.html', '「无此词语」: expected no result'],
+  'search-tokens': ['search.html', 'tokens of「１２３４５」'],
+};
+
+// The fixed query set of issue 14, and the page each must put first on the example site
+// (null: no page may be found). The same queries run over http:// (the suite's server) and
+// file://, on the site-wide page, an edition's page and the 关怀版 copy.
+const SEARCHES = {
+  site: [
+    ['城镇登记失业率', '2023/indicators/employment.unemployment_rate.html'],
+    // three 2023 indicators are titled with 失业: any of them, before every other page
+    ['失业', ['2023/indicators/employment.unemployment_benefit.html', '2023/indicators/employment.unemployment_rate.html',
+      '2023/indicators/insurance.unemployment.html']],
+    ['公开', '2023/nianbao.html'],
+    ['人社局', '2023/index.html'],
+    ['2023', '2023/index.html'],
+    ['101.05', '2023/index.html'],
+    ['复议', '2023/nianbao.html'], // inside 行政复议: no dictionary needed
+    ['量子纠缠', null],
+  ],
+  broken: [
+    ['失业', '2000/indicators/x.html'],
+    ['无此词语', null],
+  ],
 };
 
 // ---------- results ----------
@@ -519,7 +547,11 @@ async function checkSite(site, browser, results, { shots, label, only = /(?:)/ }
 
     await n.goto(url, { waitUntil: 'load' });
     const plain = await n.evaluate(() => document.body.innerText.replace(/\s+/g, ' ').trim());
-    results.add('nojs-text', rel, [!info.text ? 'blank page' : plain === info.text ? null
+    // A search page is the one page that differs on purpose: without JavaScript it says that
+    // search needs it and links the 网站地图 (<noscript>), with it it offers the search. The
+    // `search` check tests what it does; here its text must merely be there.
+    const searchPage = /(^|\/)search\.html$/.test(rel);
+    results.add('nojs-text', rel, [!info.text || !plain ? 'blank page' : plain === info.text || searchPage ? null
       : `text differs without JavaScript (${plain.length} vs ${info.text.length} chars)`]);
 
     await m.goto(url, { waitUntil: 'load' });
@@ -767,7 +799,153 @@ async function suite(site, browser, opts) {
   const results = new Results();
   await checkSite(site, browser, results, opts);
   await checkValidity(site, results);
+  if ('search.html'.match(opts.only || /(?:)/)) await checkSearch(site, browser, results, opts.searches);
   return results;
+}
+
+// ---------- 站内搜索 ----------
+
+const TOKEN_CASES = JSON.parse(await readFile(path.join(ROOT, 'tests/fixtures/search/tokens.json'), 'utf8'));
+
+/** Runs `query` on the search page at `url`; resolves to the result links (relative to the
+ *  site root `base`), the status text and the bytes of the scripts the query loaded. */
+async function searchOnce(tab, base, page, query, siteDir, extra = '') {
+  await tab.goto(`${base}${page}?q=${encodeURIComponent(query)}${extra}`, { waitUntil: 'load' });
+  await tab.waitForFunction(() => /找到|没有找到|未能加载/.test(document.getElementById('search-status')?.textContent || ''),
+    null, { timeout: 10000 });
+  const got = await tab.evaluate(() => ({
+    links: [...document.querySelectorAll('#search-results li a')].map((a) => a.href),
+    status: document.getElementById('search-status').textContent,
+    live: document.getElementById('search-status').getAttribute('aria-live'),
+    loaded: (window.gk && window.gk.loaded) || [],
+    scope: document.getElementById('search-scope')?.hidden === false,
+    runtime: document.querySelector('script[src$="search.js"]')?.src || '',
+  }));
+  let bytes = 0;
+  for (const u of [got.runtime, ...got.loaded]) {
+    const p = u.startsWith('file:') ? fileURLToPath(u) : path.join(siteDir, decodeURIComponent(new URL(u).pathname));
+    try { bytes += (await stat(p)).size; } catch { /* reported as a load failure by the status */ }
+  }
+  const root = new URL('.', base).href;
+  return { ...got, links: got.links.map((h) => (h.startsWith(root) ? h.slice(root.length) : h)), bytes };
+}
+
+/** The search check: the fixed query set over http:// and file://, the runtime's tokenizer
+ *  against the shared fixtures, and an archived edition's bundle unpacked elsewhere. */
+async function checkSearch(site, browser, results, searches) {
+  if (!existsSync(path.join(site, 'search.html'))) {
+    results.add('search', 'search.html', ['the site has no search.html']);
+    return;
+  }
+  const server = await serve(site);
+  const http = `http://127.0.0.1:${server.address().port}/`;
+  const file = pathToFileURL(site + path.sep).href;
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const tab = await context.newPage();
+  try {
+    // the browser's tokenizer gives the Rust tokenizer's tokens for every shared case
+    await tab.goto(`${http}search.html`, { waitUntil: 'load' });
+    const wrong = await tab.evaluate((cases) => cases
+      .map((c) => ({ c, got: window.gk && window.gk.tokens ? window.gk.tokens(c.text) : null }))
+      .filter(({ c, got }) => JSON.stringify(got) !== JSON.stringify(c.tokens))
+      .map(({ c, got }) => `tokens of「${c.text}」: ${JSON.stringify(got)}, not ${JSON.stringify(c.tokens)}`), TOKEN_CASES);
+    results.add('search-tokens', 'search.html', wrong);
+
+    const pages = [['search.html', '']];
+    // an edition's own page, and the 关怀版 copy, where results lead to 关怀版 pages
+    if (existsSync(path.join(site, '2023/search.html'))) pages.push(['2023/search.html', ''], ['care/search.html', 'care/']);
+    for (const [base, label] of [[http, ''], [file, 'over file://: ']]) {
+      for (const [page, prefix] of pages) {
+        const problems = [];
+        for (const [query, first] of searches) {
+          const r = await searchOnce(tab, base, page, query, site);
+          if (r.live !== 'polite') problems.push(`${label}the status is not a polite live region`);
+          if (first === null) {
+            if (r.links.length || !/没有找到/.test(r.status) || !/0 个结果/.test(r.status)) {
+              problems.push(`${label}query「${query}」: expected no result and a status saying so, got ${r.links.length} (${r.status})`);
+            }
+          } else if (![].concat(first).some((f) => r.links[0] === prefix + f)) {
+            problems.push(`${label}query「${query}」: expected ${prefix + [].concat(first).join(' or ' + prefix)} first, got ${r.links.slice(0, 3).join(', ') || r.status}`);
+          } else if (!/找到 \d+ 个/.test(r.status)) {
+            problems.push(`${label}query「${query}」: the status does not announce the number of results (${r.status})`);
+          }
+          if (base === http && page === 'search.html') {
+            console.log(`  search「${query}」: ${r.links.length} result(s), ${(r.bytes / 1024).toFixed(1)} KB loaded (${r.loaded.length + 1} script(s))`);
+          }
+          if (page === '2023/search.html' && first !== null && !r.scope) {
+            problems.push(`${label}query「${query}」: the edition's page offers no way to all editions`);
+          }
+        }
+        results.add('search', page, problems);
+      }
+    }
+    // the results, as a reader meets them: axe on a results page and its 关怀版 copy
+    for (const page of pages.map(([p]) => p)) {
+      await searchOnce(tab, http, page, searches[0][0], site);
+      await tab.addScriptTag({ content: AXE_SOURCE });
+      const v = await tab.evaluate(async (tags) => (await window.axe.run(document, { runOnly: { type: 'tag', values: tags } }))
+        .violations.map((x) => `${x.id}: ${x.help} (e.g. ${x.nodes[0]?.target.join(' ')})`), AXE_TAGS);
+      results.add('axe', `${page}?q=${searches[0][0]}`, v);
+    }
+    if (existsSync(path.join(site, '2023/search.html'))) {
+      // the site-wide page searches the current edition first; older ones are one click
+      // away, and the edition filter searches the one asked for
+      const problems = [];
+      const [query, first] = searches[0];
+      await searchOnce(tab, http, 'search.html', query, site);
+      const button = await tab.$('#search-scope button');
+      if (!button) problems.push('the site-wide page offers no way to the older editions');
+      else {
+        await button.click();
+        await tab.waitForFunction(() => /找到|没有找到/.test(document.getElementById('search-status').textContent), null, { timeout: 10000 });
+        const links = await tab.evaluate(() => [...document.querySelectorAll('#search-results li a')].map((a) => a.getAttribute('href')));
+        const older = first.replace(/^2023\//, '2022/');
+        if (!links.some((l) => l.endsWith(older))) problems.push(`older editions: ${older} not found after the click (${links.slice(0, 5).join(', ')})`);
+        if (!links[0]?.endsWith(first)) problems.push(`older editions: ${first} is no longer first (${links[0]})`);
+      }
+      const only = await searchOnce(tab, http, 'search.html', query, site, '&edition=2022');
+      const older = first.replace(/^2023\//, '2022/');
+      if (only.links[0] !== older) problems.push(`edition filter 2022: expected ${older} first, got ${only.links[0]}`);
+      if (only.links.some((l) => l.startsWith('2023/'))) problems.push('edition filter 2022: a 2023 page among the results');
+      results.add('search', 'search.html (editions)', problems);
+      results.add('search', 'bundle', await checkBundle(tab));
+    }
+  } finally {
+    await context.close();
+    server.close();
+  }
+}
+
+/** An archived edition's bundle, unpacked in a temp folder, searches its own pages from
+ *  file:// (no site-wide index there: the edition's page must simply search its own). */
+async function checkBundle(tab) {
+  const bin = [process.env.GONGKAI, path.join(ROOT, 'target/release/gongkai'), path.join(ROOT, 'target/debug/gongkai')]
+    .find((b) => b && existsSync(b));
+  if (!bin) return ['no gongkai binary to make a bundle with (cargo build --release)'];
+  const dir = await mkdtemp(path.join(tmpdir(), 'gongkai-bundle-'));
+  try {
+    await cp(path.join(ROOT, 'content'), path.join(dir, 'project/content'), { recursive: true });
+    const project = path.join(dir, 'project');
+    await run(bin, ['archive', '2023', '--root', project]);
+    await run(bin, ['bundle', '2023', '--root', project, '--out', path.join(dir, 'b.tar.gz')]);
+    await mkdir(path.join(dir, 'unpacked'));
+    await run('tar', ['-xzf', path.join(dir, 'b.tar.gz'), '-C', path.join(dir, 'unpacked')]);
+    const root = path.join(dir, 'unpacked/gongkai-2023');
+    const base = pathToFileURL(root + path.sep).href;
+    const problems = [];
+    for (const [query, first] of [['城镇登记失业率', '2023/indicators/employment.unemployment_rate.html'], ['复议', '2023/nianbao.html']]) {
+      const r = await searchOnce(tab, base, '2023/search.html', query, root);
+      if (r.links[0] !== first) problems.push(`unpacked bundle: query「${query}」: expected ${first} first, got ${r.links.slice(0, 3).join(', ') || r.status}`);
+      else if (!existsSync(path.join(root, first))) problems.push(`unpacked bundle: ${first} is not in the bundle`);
+      if (r.links.some((l) => !l.startsWith('2023/'))) problems.push(`unpacked bundle: a result outside the edition: ${r.links.find((l) => !l.startsWith('2023/'))}`);
+      if (r.scope) problems.push('unpacked bundle: offers all editions, which the bundle does not hold');
+    }
+    return problems;
+  } catch (e) {
+    return [`cannot make or unpack the bundle: ${String(e.stderr || e.message).slice(0, 300)}`];
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 // ---------- main ----------
@@ -780,7 +958,7 @@ try {
   if (!flag('--skip-self-test')) {
     // the broken site must make every check fail at least once
     console.log(`self-test: every check must fail on ${path.relative(process.cwd(), BROKEN) || BROKEN}`);
-    const r = await suite(BROKEN, browser, { shots: null, label: '' });
+    const r = await suite(BROKEN, browser, { shots: null, label: '', searches: SEARCHES.broken });
     for (const [key, [subject, needle]] of Object.entries(CHECKS)) {
       const check = key.split('#')[0];
       const hit = r.failures().filter((x) => x.check === check && x.subject === subject)
@@ -798,7 +976,7 @@ try {
     if (!existsSync(path.join(SITE, 'index.html'))) throw new Error(`no site at ${SITE}: run \`cargo run --release -- build\` first`);
     await rm(SHOTS, { recursive: true, force: true });
     console.log(`site: ${path.relative(process.cwd(), SITE) || SITE}`);
-    const r = await suite(SITE, browser, { shots: SHOTS, label: '', only: ONLY });
+    const r = await suite(SITE, browser, { shots: SHOTS, label: '', only: ONLY, searches: SEARCHES.site });
     const checks = new Map();
     for (const item of r.items) {
       const c = checks.get(item.check) || { n: 0, bad: [] };

@@ -30,6 +30,7 @@ mod nianbao_page;
 mod output_rules;
 mod pages;
 mod readme;
+mod search;
 mod serve;
 mod site;
 mod withheld;

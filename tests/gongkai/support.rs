@@ -52,6 +52,31 @@ impl Run {
     }
 }
 
+/// `text` without the search pages' runtime (`<script src="…search/search.js"></script>`,
+/// issue 14), the one script gongkai writes into a page: what is left must hold none.
+pub fn without_search_runtime(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("<script src=\"") {
+        let tail = &rest[at + 13..];
+        match tail.find('"') {
+            Some(q)
+                if tail[..q + 1].ends_with("search/search.js\"")
+                    && tail[q + 1..].starts_with("></script>") =>
+            {
+                out.push_str(&rest[..at]);
+                rest = &tail[q + 1 + "></script>".len()..];
+            }
+            _ => {
+                out.push_str(&rest[..at + 13]);
+                rest = tail;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Copies the tree at `from` into `to`.
 pub fn copy_dir(from: &Path, to: &Path) {
     for entry in walkdir::WalkDir::new(from) {

@@ -1,0 +1,216 @@
+//! One search index: the pages of one edition (or of the site-wide pages) → a manifest
+//! (`index.js`, fixed name), term chunks (`t-<hash>.js`) and page groups (`s-<hash>.js`),
+//! each a classic script handing its data to the runtime (`gk.index(…)`, `gk.chunk(…)`), as
+//! `<script src>` is what still loads from file://.
+//!
+//! - **Terms** (tokens of `html::search_tokens`) are sorted by UTF-16 code units, the order
+//!   JavaScript compares strings in, and cut into chunks of about [`CHUNK_BYTES`]; the
+//!   manifest gives each chunk's first and last term, so a query loads only the chunks its
+//!   terms fall in. A chunk is lines `term\tpostings`; postings are the page numbers in
+//!   order, each written as the field mask (1 title, 2 names, 4 body; `1`–`7`) and the
+//!   difference from the previous page number in base 36, separated by commas.
+//! - **Page groups** hold the page table (URL relative to the site root, title, 发布日期,
+//!   section, for indicator pages the figure and unit as printed) and the page's text for
+//!   snippets, about [`GROUP_BYTES`] each. They are kept out of the manifest, which would
+//!   otherwise grow with the edition (130 KB for the 1,100 pages of an edition of the medium
+//!   corpus): a query loads only the groups of the results it shows.
+//!
+//! Names are content hashes, so an unchanged chunk keeps its name and the same pages give the
+//! same bytes.
+
+use crate::html::escape::js_value;
+use crate::html::search_text::PageText;
+use crate::html::search_tokens::Tokens;
+use rustc_hash::FxHashMap;
+use serde_json::{json, Value};
+
+/// The index format the runtime reads; a runtime meeting another skips that index.
+pub(crate) const FORMAT: u32 = 1;
+/// A chunk is closed once it reaches this size.
+const CHUNK_BYTES: usize = 32 * 1024;
+/// A page group is closed once it reaches this size.
+const GROUP_BYTES: usize = 8 * 1024;
+/// Characters of a page's text kept for its snippet.
+const SNIPPET_CHARS: usize = 1500;
+/// What one query is assumed to load for the budget figure: the chunks of this many terms
+/// and the page groups of one screen of results.
+pub(crate) const QUERY_TERMS: usize = 4;
+pub(crate) const RESULTS_SHOWN: usize = 10;
+
+/// One page to index.
+pub(crate) struct Doc<'a> {
+    /// Relative to the site root.
+    pub(crate) url: &'a str,
+    pub(crate) text: &'a PageText,
+    pub(crate) date: String,
+    pub(crate) section: &'static str,
+}
+
+/// The files of one index and its figures.
+pub(crate) struct Built {
+    /// Paths relative to the site root.
+    pub(crate) files: Vec<(String, Vec<u8>)>,
+    pub(crate) stats: Stats,
+}
+
+/// What `check` reports of an index.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Stats {
+    pub(crate) bytes: usize,
+    pub(crate) chunks: usize,
+    pub(crate) pages: usize,
+    /// The most one query loads from this index (without the runtime): the manifest, the
+    /// [`QUERY_TERMS`] largest chunks and the [`RESULTS_SHOWN`] largest page groups.
+    pub(crate) query: usize,
+}
+
+/// The index of `docs` under `dir` (e.g. `2023/search/`), for `edition` (None: the
+/// site-wide pages). `extra` goes into the manifest as it is (the site-wide one lists every
+/// edition's index there).
+pub(crate) fn build(dir: &str, edition: Option<i32>, docs: &[Doc], extra: Value) -> Built {
+    let mut postings: FxHashMap<String, Vec<(u32, u8)>> = FxHashMap::default();
+    for (n, doc) in docs.iter().enumerate() {
+        let fields = [
+            (1u8, Tokens::of(&doc.text.title)),
+            (2, Tokens::of(&doc.text.names)),
+            (4, Tokens::of(&doc.text.body)),
+        ];
+        let mut seen: FxHashMap<&str, u8> = FxHashMap::default();
+        for (mask, tokens) in &fields {
+            for token in tokens.iter() {
+                *seen.entry(token).or_insert(0) |= mask;
+            }
+        }
+        for (term, mask) in seen {
+            match postings.get_mut(term) {
+                Some(list) => list.push((n as u32, mask)),
+                None => {
+                    postings.insert(term.to_string(), vec![(n as u32, mask)]);
+                }
+            }
+        }
+    }
+    let mut terms: Vec<(String, Vec<(u32, u8)>)> = postings.into_iter().collect();
+    // UTF-8 byte order is UTF-16 order unless a term holds a character beyond U+FFFF.
+    if terms.iter().any(|(t, _)| t.chars().any(|c| c > '\u{ffff}')) {
+        terms.sort_by(|a, b| a.0.encode_utf16().cmp(b.0.encode_utf16()));
+    } else {
+        terms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    }
+
+    let mut files = Vec::new();
+    let mut chunks = Vec::new();
+    let mut chunk_sizes = Vec::new();
+    let mut data = String::new();
+    let mut first = String::new();
+    let mut last = String::new();
+    let mut close = |data: &mut String, first: &str, last: &str, files: &mut Vec<_>| {
+        let (name, bytes) = chunk_file("t", &Value::String(std::mem::take(data)));
+        chunks.push(json!([first, last, name, bytes.len()]));
+        chunk_sizes.push(bytes.len());
+        files.push((format!("{dir}{name}"), bytes));
+    };
+    for (term, list) in &terms {
+        if data.is_empty() {
+            first.clone_from(term);
+        } else {
+            data.push('\n');
+        }
+        data.push_str(term);
+        data.push('\t');
+        let mut previous = 0;
+        for (k, &(page, mask)) in list.iter().enumerate() {
+            if k > 0 {
+                data.push(',');
+            }
+            data.push(char::from(b'0' + mask));
+            push_base36(&mut data, page - previous);
+            previous = page;
+        }
+        last.clone_from(term);
+        if data.len() >= CHUNK_BYTES {
+            close(&mut data, &first, &last, &mut files);
+        }
+    }
+    if !data.is_empty() {
+        close(&mut data, &first, &last, &mut files);
+    }
+
+    let mut groups = Vec::new();
+    let mut group_sizes = Vec::new();
+    let mut rows: Vec<Value> = Vec::new();
+    let mut row_bytes = 0;
+    let mut group_start = 0;
+    for (n, doc) in docs.iter().enumerate() {
+        let snippet: String = doc.text.body.chars().take(SNIPPET_CHARS).collect();
+        let row = json!([
+            doc.url,
+            doc.text.title,
+            doc.date,
+            doc.section,
+            doc.text.figure.as_deref().unwrap_or(""),
+            snippet
+        ]);
+        row_bytes += row.to_string().len();
+        rows.push(row);
+        if row_bytes >= GROUP_BYTES || n + 1 == docs.len() {
+            let (name, bytes) = chunk_file("s", &Value::Array(std::mem::take(&mut rows)));
+            groups.push(json!([group_start, name, bytes.len()]));
+            group_sizes.push(bytes.len());
+            files.push((format!("{dir}{name}"), bytes));
+            row_bytes = 0;
+            group_start = n + 1;
+        }
+    }
+
+    let mut manifest = json!({
+        "format": FORMAT,
+        "dir": dir,
+        "edition": edition,
+        "pages": docs.len(),
+        "chunks": chunks,
+        "groups": groups,
+    });
+    if let (Value::Object(m), Value::Object(more)) = (&mut manifest, extra) {
+        m.extend(more);
+    }
+    let manifest = format!("gk.index({});\n", js_value(&manifest.to_string())).into_bytes();
+    let largest = |sizes: &mut Vec<usize>, n: usize| {
+        sizes.sort_unstable_by(|a, b| b.cmp(a));
+        sizes.iter().take(n).sum::<usize>()
+    };
+    let stats = Stats {
+        bytes: manifest.len() + files.iter().map(|(_, b)| b.len()).sum::<usize>(),
+        chunks: chunk_sizes.len(),
+        pages: docs.len(),
+        query: manifest.len()
+            + largest(&mut chunk_sizes, QUERY_TERMS)
+            + largest(&mut group_sizes, RESULTS_SHOWN),
+    };
+    files.push((format!("{dir}index.js"), manifest));
+    Built { files, stats }
+}
+
+/// A chunk script named by the hash of its data: `gk.chunk("<prefix>-<hash>", data);`.
+fn chunk_file(prefix: &str, data: &Value) -> (String, Vec<u8>) {
+    let data = js_value(&data.to_string());
+    let hash = crate::model::manifest::sha256_hex(data.as_bytes());
+    let name = format!("{prefix}-{}", &hash[..16]);
+    let bytes = format!("gk.chunk(\"{name}\",{data});\n").into_bytes();
+    (format!("{name}.js"), bytes)
+}
+
+fn push_base36(out: &mut String, mut n: u32) {
+    const DIGITS: &[u8; 36] = b"0123456789abcdefghijklmnopqrstuvwxyz";
+    let mut buf = [0u8; 8];
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = DIGITS[(n % 36) as usize];
+        n /= 36;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend(buf[i..].iter().map(|&b| char::from(b)));
+}

@@ -1,0 +1,291 @@
+//! 站内搜索 that works offline: the search pages and the indexes, made from the published
+//! pages' text (taken as each page was written, `html::search_text`), never from the sources.
+//!
+//! - Every edition rendered now gets its own index under `<year>/search/` and its own search
+//!   page `<year>/search.html`, with the runtime (`search.js`) copied beside the index: they
+//!   are frozen with the edition by `archive`, carried by `bundle`, and keep working after
+//!   gongkai's runtime changes.
+//! - The site-wide pages (home, cross-edition indicators, 更正说明) get `search/`, whose
+//!   manifest also lists every edition's index for the site-wide `search.html`.
+//! - An edition archived before search existed (no `search/` in its frozen folder) cannot
+//!   gain files there (its manifest would flag them): it is indexed into `search/<year>/`
+//!   and found from the site-wide search page only.
+//! - An archived edition with its own index keeps it as frozen; nothing is rebuilt.
+
+mod index;
+
+use crate::diagnostic::Diagnostic;
+use crate::html::search_text::PageText;
+use crate::load::archives::Archives;
+use crate::render::view::Link;
+use crate::render::{self, Ctx};
+use crate::write::output::SearchFigures;
+use crate::write::{Output, Settled};
+use index::Doc;
+use minijinja::context;
+use rayon::prelude::*;
+use serde_json::{json, Value};
+use std::sync::Arc;
+
+/// The runtime: the tokenizer's rules in JavaScript, the loader and the search page's
+/// script, copied beside every index it reads.
+pub(crate) const RUNTIME: &str = include_str!("search.js");
+
+/// Pages that are not searched: the search pages themselves, the 404 page and the site map
+/// (a list of every page, which would match every query).
+fn searchable(path: &str) -> bool {
+    !(path == "search.html"
+        || path.ends_with("/search.html")
+        || path == "404.html"
+        || path == "sitemap.html"
+        || path.starts_with("fragments/"))
+}
+
+/// The edition folder a page belongs to (`2023`), if any; None for the site-wide pages and
+/// for the versions kept by corrections (`2023-v1/`, which are not searched).
+fn edition_of(path: &str) -> Option<Result<i32, ()>> {
+    let (dir, _) = path.split_once('/')?;
+    match dir.parse::<i32>() {
+        Ok(year) if dir.len() == 4 => Some(Ok(year)),
+        _ if crate::model::manifest::parse_version(dir).is_some() => Some(Err(())),
+        _ => None,
+    }
+}
+
+/// The section a page is listed under, and its rank among an index's pages (the edition's
+/// page first, indicators last: the order ties are broken in).
+fn section(path: &str) -> (u8, &'static str) {
+    let rest = path.split_once('/').map_or(path, |(_, r)| r);
+    let in_edition = edition_of(path).is_some();
+    match (in_edition, rest) {
+        (true, "index.html") => (0, "工作报告"),
+        (true, "nianbao.html") => (1, "年度报告"),
+        (true, r) if r.starts_with("indicators/") => (3, "指标"),
+        (true, _) => (2, "页面"),
+        (false, _) if path == "index.html" => (0, "首页"),
+        (false, _) if path.starts_with("indicators/") => (3, "历年指标"),
+        (false, _) => (2, "网站"),
+    }
+}
+
+/// The search pages: `search.html` (every edition) and `<year>/search.html` of every edition
+/// rendered now, each with its 关怀版 copy.
+pub(super) fn render_pages(
+    ctx: &Ctx,
+    archives: &Archives,
+    out: &mut Output,
+    errors: &mut Vec<Diagnostic>,
+) {
+    let mut years: Vec<i32> = ctx.editions.iter().map(|e| e.year).collect();
+    years.sort_unstable_by(|a, b| b.cmp(a));
+    let mut pages = vec![("search.html".to_string(), None, vec![super::home()])];
+    for e in &ctx.editions {
+        if archives.contains(e.year) {
+            continue;
+        }
+        let url = if e.report.is_some() {
+            format!("{}/index.html", e.year)
+        } else {
+            render::nianbao_path(e.year)
+        };
+        let crumbs = vec![
+            super::home(),
+            Link {
+                title: format!("{}年度", e.year),
+                url,
+            },
+        ];
+        pages.push((format!("{}/search.html", e.year), Some(e.year), crumbs));
+    }
+    for (path, edition, crumbs) in pages {
+        let title = match edition {
+            Some(y) => format!("站内搜索（{y}年度）"),
+            None => "站内搜索".to_string(),
+        };
+        let editions: Vec<i32> = if edition.is_some() {
+            Vec::new()
+        } else {
+            years.clone()
+        };
+        let made = render::render_page(
+            ctx,
+            "search.html",
+            &path,
+            |care| render::head(ctx, care, &title, &path, None, crumbs.clone()),
+            |page| {
+                context! {
+                    site => ctx.site_view.clone(),
+                    page => page,
+                    search => context! { edition => edition, editions => editions.clone() },
+                }
+            },
+        );
+        match made {
+            Ok(files) => {
+                for file in ctx.settle_all(files) {
+                    out.add(file);
+                }
+            }
+            Err(d) => errors.push(d),
+        }
+    }
+}
+
+/// One index to build: its folder, its edition, whether a search page loads its runtime
+/// from there, and its pages.
+struct Plan {
+    dir: String,
+    edition: Option<i32>,
+    runtime: bool,
+    pages: Vec<(String, Arc<PageText>)>,
+}
+
+/// Builds every index from the text of the pages in `out` and adds its files; says what was
+/// made, and warns (W090) about an index one query of which loads more than the budget.
+pub(super) fn build_indexes(
+    ctx: &Ctx,
+    archives: &Archives,
+    out: &mut Output,
+    found: &mut Vec<Diagnostic>,
+) {
+    let started = std::time::Instant::now();
+    let frozen = |year: i32| archives.has_file(year, "search/index.js");
+    let mut years: Vec<i32> = ctx.editions.iter().map(|e| e.year).collect();
+    years.sort_unstable_by(|a, b| b.cmp(a));
+    let mut plans: Vec<Plan> = vec![Plan {
+        dir: "search/".into(),
+        edition: None,
+        runtime: true,
+        pages: Vec::new(),
+    }];
+    let mut listed = Vec::new();
+    for &year in &years {
+        let (src, page) = if !archives.contains(year) {
+            plans.push(Plan {
+                dir: format!("{year}/search/"),
+                edition: Some(year),
+                runtime: true,
+                pages: Vec::new(),
+            });
+            (
+                format!("{year}/search/index.js"),
+                Some(format!("{year}/search.html")),
+            )
+        } else if frozen(year) {
+            (
+                format!("{year}/search/index.js"),
+                Some(format!("{year}/search.html")),
+            )
+        } else {
+            plans.push(Plan {
+                dir: format!("search/{year}/"),
+                edition: Some(year),
+                runtime: false,
+                pages: Vec::new(),
+            });
+            (format!("search/{year}/index.js"), None)
+        };
+        listed.push(json!({ "edition": year, "src": src, "page": page }));
+    }
+    for (path, text) in &out.texts {
+        if !searchable(path) {
+            continue;
+        }
+        let plan = match edition_of(path) {
+            None => Some(&mut plans[0]),
+            Some(Ok(year)) => plans.iter_mut().find(|p| p.edition == Some(year)),
+            Some(Err(())) => None,
+        };
+        if let Some(plan) = plan {
+            plan.pages.push((path.clone(), Arc::clone(text)));
+        }
+    }
+    let stage = ctx.stage;
+    let built: Vec<(index::Stats, Vec<Settled>, bool)> = plans
+        .par_iter_mut()
+        .map(|plan| {
+            plan.pages
+                .sort_by(|(a, _), (b, _)| (section(a).0, a).cmp(&(section(b).0, b)));
+            // Pages without a 发布日期 of their own (indicator pages) carry their edition's.
+            let edition_date = plan
+                .pages
+                .iter()
+                .find_map(|(_, t)| t.date.clone())
+                .unwrap_or_default();
+            let docs: Vec<Doc> = plan
+                .pages
+                .iter()
+                .map(|(path, text)| Doc {
+                    url: path,
+                    text,
+                    date: text.date.clone().unwrap_or_else(|| {
+                        if plan.edition.is_some() {
+                            edition_date.clone()
+                        } else {
+                            String::new()
+                        }
+                    }),
+                    section: section(path).1,
+                })
+                .collect();
+            let extra = if plan.edition.is_none() {
+                json!({ "indexes": listed })
+            } else {
+                Value::Null
+            };
+            let built = index::build(&plan.dir, plan.edition, &docs, extra);
+            // Written on the rendering threads as they are made, as pages are.
+            let files = built
+                .files
+                .into_iter()
+                .map(|(path, bytes)| crate::write::settle(stage, path, bytes))
+                .collect();
+            (built.stats, files, plan.runtime)
+        })
+        .collect();
+    let mut figures = SearchFigures::default();
+    let runtime = RUNTIME.len();
+    // The most bytes one query of a search page may load before `check` warns.
+    let budget = ctx.site.config.checks.search_query_kb as usize * 1024;
+    for ((stats, files, with_runtime), plan) in built.into_iter().zip(&plans) {
+        figures.indexes += 1;
+        figures.bytes += stats.bytes;
+        figures.chunks += stats.chunks;
+        figures.all_editions_query += stats.query;
+        if with_runtime {
+            figures.bytes += runtime;
+            out.insert(
+                format!("{}search.js", plan.dir),
+                RUNTIME.as_bytes().to_vec(),
+            );
+        }
+        let query = runtime + stats.query;
+        if query > figures.query {
+            figures.query = query;
+            figures.largest = plan.dir.clone();
+        }
+        if query > budget {
+            found.push(
+                Diagnostic::warning(
+                    "W090",
+                    format!(
+                        "one query of the search index {} may load {} KB, over the budget of {} KB",
+                        plan.dir,
+                        query.div_ceil(1024),
+                        budget / 1024
+                    ),
+                )
+                .help(format!(
+                    "{} pages in {} chunks: a query loads the chunks of its terms and the page groups of the results it shows; split the edition's longest pages, or set `checks: {{search_query_kb: …}}` in site.yaml",
+                    stats.pages, stats.chunks
+                )),
+            );
+        }
+        for file in files {
+            out.add(file);
+        }
+    }
+    figures.all_editions_query += runtime;
+    figures.time = started.elapsed();
+    out.search = figures;
+}
