@@ -96,11 +96,11 @@ fn not_found_page(ctx: &Ctx, care: bool) -> Result<Vec<u8>, Diagnostic> {
         care,
         counterpart,
     };
-    let value = context! {
-        site => ctx.site_view.clone(),
-        page => Value::from(Serde(page)),
-    };
-    render::render_template(ctx, "404.html", value)
+    // Its links differ beyond the head (`page.root`), so each version is a render of its own.
+    let rest = context! { site => ctx.site_view.clone() };
+    let page = render::PageVersions::one(Value::from(Serde(page)), care, &rest);
+    let value = context! { page => Value::from_dyn_object(page.clone()), ..rest };
+    render::render_versions(ctx, "404.html", &page, value).map(String::into_bytes)
 }
 
 fn robots(ctx: &Ctx) -> String {
