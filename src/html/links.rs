@@ -83,7 +83,24 @@ pub(crate) struct NameTable(Vec<Arc<str>>);
 
 impl NameTable {
     pub(crate) fn get(&self, name: Name) -> &str {
-        &self.0[name.0.get() as usize - 1]
+        self.get_index(name.index())
+    }
+
+    /// The string of the name whose [`Name::index`] is `index` (from 1).
+    pub(crate) fn get_index(&self, index: usize) -> &str {
+        &self.0[index - 1]
+    }
+
+    /// The largest index of a name in the table.
+    pub(crate) fn last_index(&self) -> usize {
+        self.0.len()
+    }
+}
+
+impl Name {
+    /// Its number, from 1: names index a table of their own with it.
+    pub(crate) fn index(self) -> usize {
+        self.0.get() as usize
     }
 }
 

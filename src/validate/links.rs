@@ -45,13 +45,31 @@ pub fn check(site: &Site, out: &Output, to_come: &[String]) -> Vec<Diagnostic> {
     // Tens of thousands of pages on a city's archive: check them in parallel.
     let skipped = &skipped;
     let names = &names();
+    // The pages of a site link the same few thousand files hundreds of thousands of times:
+    // whether each target is a file of the output is looked up once. A link to one that is,
+    // without an anchor, is fine; only the others are looked at closely.
+    let mut is_file = vec![false; names.last_index() + 1];
+    for (_, page) in &pages {
+        for target in page.links.iter().filter_map(|l| l.target) {
+            is_file[target.index()] = true;
+        }
+    }
+    is_file
+        .par_iter_mut()
+        .enumerate()
+        .filter(|(_, linked)| **linked)
+        .for_each(|(i, linked)| *linked = out.contains(names.get_index(i)));
+    let is_file = &is_file;
     let found: Vec<(&String, &str, String)> = pages
         .par_iter()
         .flat_map_iter(|(name, page)| {
-            page.links.iter().filter_map(move |link| {
-                problem(link, names, out, to_come, skipped)
-                    .map(|p| (*name, names.get(link.text), p))
-            })
+            page.links
+                .iter()
+                .filter(|l| l.fragment.is_some() || !l.target.is_some_and(|t| is_file[t.index()]))
+                .filter_map(move |link| {
+                    problem(link, names, out, to_come, skipped)
+                        .map(|p| (*name, names.get(link.text), p))
+                })
         })
         .collect();
 
