@@ -47,10 +47,10 @@ pub(super) fn render_site_pages(
     // The site map lists what exists by now, itself included.
     out.expect("sitemap.html");
     match sitemap_page(ctx, out) {
-        Ok(both) => add(out, both),
-        Err(d) => {
+        Ok((both, _)) => both.into_iter().for_each(|file| out.add(file)),
+        Err(ds) => {
             out.retain(|p| p != "sitemap.html");
-            errors.push(d);
+            errors.extend(ds);
         }
     }
 
@@ -97,11 +97,11 @@ fn not_found_page(ctx: &Ctx, care: bool) -> Result<Vec<u8>, Diagnostic> {
         care,
         counterpart,
     };
-    let value = context! {
-        site => ctx.site_view.clone(),
-        page => Value::from(Serde(page)),
-    };
-    render::render_template(ctx, "404.html", value)
+    // Its links differ beyond the head (`page.root`), so each version is a render of its own.
+    let rest = context! { site => ctx.site_view.clone() };
+    let page = render::PageVersions::one(Value::from(Serde(page)), care, &rest);
+    let value = context! { page => Value::from_dyn_object(page.clone()), ..rest };
+    render::render_versions(ctx, "404.html", &page, value).map(String::into_bytes)
 }
 
 fn robots(ctx: &Ctx) -> String {
@@ -112,7 +112,10 @@ fn robots(ctx: &Ctx) -> String {
     s
 }
 
-fn sitemap_page(ctx: &Ctx, out: &Output) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
+/// The 网站地图 in both versions. `serve` renders it again only when its links or the site's
+/// settings and theme changed: it lists every page, and rendering, rewriting and scanning
+/// it was a tenth of a rebuild after a saved page.
+fn sitemap_page(ctx: &Ctx, out: &Output) -> Result<render::incremental::Part, Vec<Diagnostic>> {
     let exists = |l: &Link| out.contains(&l.url);
     let mut groups = vec![LinkGroup {
         title: "网站首页".into(),
@@ -223,18 +226,35 @@ fn sitemap_page(ctx: &Ctx, out: &Output) -> Result<Vec<(String, Vec<u8>)>, Diagn
         g.links.retain(exists);
     }
     groups.retain(|g| !g.links.is_empty());
+    let listed: Vec<(&str, Vec<(&str, &str)>)> = groups
+        .iter()
+        .map(|g| {
+            let links = g.links.iter().map(|l| (&*l.title, &*l.url)).collect();
+            (&*g.title, links)
+        })
+        .collect();
+    let listed = render::incremental::fingerprint(listed);
     let groups = Value::from(Serde(&groups));
-    render::render_page(
+    render::cached(
         ctx,
-        "sitemap.html",
-        "sitemap.html",
-        |care| render::head(ctx, care, "网站地图", "sitemap.html", None, vec![home()]),
-        |page| {
-            context! {
-                site => ctx.site_view.clone(),
-                page,
-                groups => groups.clone(),
-            }
+        || "sitemap.html".into(),
+        |inputs| render::incremental::fingerprint((inputs.base, listed)),
+        |inputs| render::incremental::fingerprint((inputs.base, listed)),
+        &|| {
+            let files = render::render_page(
+                ctx,
+                "sitemap.html",
+                "sitemap.html",
+                |care| render::head(ctx, care, "网站地图", "sitemap.html", None, vec![home()]),
+                |page| {
+                    context! {
+                        site => ctx.site_view.clone(),
+                        page,
+                        groups => groups.clone(),
+                    }
+                },
+            );
+            files.map(|f| (f, Vec::new())).map_err(|d| vec![d])
         },
     )
 }

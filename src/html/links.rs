@@ -2,27 +2,106 @@
 //! ([`PageLinks`], what the link check needs), entity and percent decoding, and resolving a
 //! relative link against the page's folder.
 
+use rustc_hash::FxHashMap;
 use std::collections::HashSet;
+use std::num::NonZeroU32;
+use std::sync::{Arc, Mutex, PoisonError};
 
 /// What the link check needs of one page of the standard site, taken while the page is
 /// rendered so that its bytes can be written and dropped at once, and a preview rebuild
-/// that reuses the page does not scan it again.
+/// that reuses the page does not scan it again. Every string is a [`Name`]: the pages of a
+/// site repeat the same links (stylesheet, navigation, the edition's indicators) and ids,
+/// and a large site holds millions of them until the link check.
 #[derive(Debug, Clone, Default)]
 pub struct PageLinks {
-    /// Every id on the page, entities decoded.
-    pub(crate) ids: HashSet<String>,
+    /// Every id on the page, entities decoded, sorted.
+    ids: Box<[Name]>,
     /// Every distinct internal link.
-    pub(crate) links: Vec<Link>,
+    pub(crate) links: Box<[Link]>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Copy)]
 pub(crate) struct Link {
     /// As written, entities decoded.
-    pub(crate) text: String,
+    pub(crate) text: Name,
     /// The file it leads to, relative to the site root; None when it climbs out of the site.
-    pub(crate) target: Option<String>,
+    pub(crate) target: Option<Name>,
     /// What follows `#`, if anything.
-    pub(crate) fragment: Option<String>,
+    pub(crate) fragment: Option<Name>,
+}
+
+/// A string of [`PageLinks`] by its number in the process's one table of them: 4 bytes
+/// where a string would take 16 to 24 and its own allocation. The table only grows (a
+/// preview session adds the few links its edits make); [`names`] reads it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) struct Name(NonZeroU32);
+
+#[derive(Default)]
+struct Names {
+    numbers: FxHashMap<Arc<str>, Name>,
+    strings: Vec<Arc<str>>,
+}
+
+static NAMES: Mutex<Option<Names>> = Mutex::new(None);
+
+/// The names of `strings`, taken under one lock for a whole page.
+fn name_all<const N: usize>(strings: Vec<[Option<String>; N]>) -> Vec<[Option<Name>; N]> {
+    let mut guard = NAMES.lock().unwrap_or_else(PoisonError::into_inner);
+    let names = guard.get_or_insert_with(Names::default);
+    let mut one = |s: String| -> Name {
+        if let Some(&name) = names.numbers.get(s.as_str()) {
+            return name;
+        }
+        let number = u32::try_from(names.strings.len() + 1)
+            .ok()
+            .and_then(NonZeroU32::new)
+            .expect("fewer than 4 billion distinct links");
+        let string: Arc<str> = Arc::from(s);
+        names.strings.push(string.clone());
+        names.numbers.insert(string, Name(number));
+        Name(number)
+    };
+    strings
+        .into_iter()
+        .map(|group| group.map(|s| s.map(&mut one)))
+        .collect()
+}
+
+/// The strings of the names given so far, to read [`Name`]s without a lock.
+pub(crate) fn names() -> NameTable {
+    let guard = NAMES.lock().unwrap_or_else(PoisonError::into_inner);
+    NameTable(
+        guard
+            .as_ref()
+            .map(|n| n.strings.clone())
+            .unwrap_or_default(),
+    )
+}
+
+/// The strings of the names given when it was taken.
+pub(crate) struct NameTable(Vec<Arc<str>>);
+
+impl NameTable {
+    pub(crate) fn get(&self, name: Name) -> &str {
+        self.get_index(name.index())
+    }
+
+    /// The string of the name whose [`Name::index`] is `index` (from 1).
+    pub(crate) fn get_index(&self, index: usize) -> &str {
+        &self.0[index - 1]
+    }
+
+    /// The largest index of a name in the table.
+    pub(crate) fn last_index(&self) -> usize {
+        self.0.len()
+    }
+}
+
+impl Name {
+    /// Its number, from 1: names index a table of their own with it.
+    pub(crate) fn index(self) -> usize {
+        self.0.get() as usize
+    }
 }
 
 impl PageLinks {
@@ -45,7 +124,7 @@ impl PageLinks {
                 }
             }
         });
-        let links = raw_links
+        let links: Vec<[Option<String>; 3]> = raw_links
             .into_iter()
             .map(unescape)
             .filter(|link| !is_external(link))
@@ -62,14 +141,33 @@ impl PageLinks {
                 } else {
                     resolve(dir, &percent_decode(path))
                 };
-                Link {
-                    target,
-                    fragment: fragment.filter(|f| !f.is_empty()),
-                    text,
-                }
+                [Some(text), target, fragment.filter(|f| !f.is_empty())]
             })
             .collect();
-        PageLinks { ids, links }
+        let links = name_all(links)
+            .into_iter()
+            .filter_map(|[text, target, fragment]| {
+                Some(Link {
+                    text: text?,
+                    target,
+                    fragment,
+                })
+            })
+            .collect();
+        let mut ids: Vec<Name> = name_all(ids.into_iter().map(|id| [Some(id)]).collect())
+            .into_iter()
+            .filter_map(|[id]| id)
+            .collect();
+        ids.sort_unstable();
+        PageLinks {
+            ids: ids.into_boxed_slice(),
+            links,
+        }
+    }
+
+    /// Whether the page has an element with this id.
+    pub(crate) fn has_id(&self, id: Name) -> bool {
+        self.ids.binary_search(&id).is_ok()
     }
 }
 

@@ -228,6 +228,51 @@ pub(crate) fn json_bytes(doc: &impl Serialize) -> Vec<u8> {
 /// they are. Every backslash in serde_json's output starts an escape, so reading escape by
 /// escape never mistakes an escaped backslash for the start of one.
 fn without_illegal(json: &str) -> String {
+    let bytes = json.as_bytes();
+    // U+FFFE and U+FFFF are rare enough to leave to the reading char by char below.
+    let nonchar = |c: char| memchr::memmem::find(bytes, c.to_string().as_bytes()).is_some();
+    if nonchar('\u{fffe}') || nonchar('\u{ffff}') {
+        return without_illegal_chars(json);
+    }
+    // The rest can only start at a backslash (an escape), DEL, or 0xC2 (the first byte of
+    // U+0080–U+00BF, C1 controls among them): a site's JSON of megabytes, mostly Chinese
+    // text, holds few of them, and memchr finds them without reading char by char.
+    let mut out = String::with_capacity(json.len());
+    let mut copied = 0;
+    let mut at = 0;
+    while let Some(k) = memchr::memchr3(b'\\', 0x7f, 0xc2, &bytes[at..]) {
+        let i = at + k;
+        let drop = match bytes[i] {
+            0x7f => 1,
+            0xc2 => usize::from(matches!(bytes.get(i + 1), Some(0x80..=0x9f))) * 2,
+            _ => match bytes.get(i + 1) {
+                Some(b'b' | b'f') => 2,
+                Some(b'u') => {
+                    let code = json
+                        .get(i + 2..i + 6)
+                        .and_then(|h| u32::from_str_radix(h, 16).ok())
+                        .and_then(char::from_u32);
+                    usize::from(code.is_some_and(crate::html::escape::is_illegal)) * 6
+                }
+                _ => {
+                    // Any other escape (`\\`, `\"`, `\n`, …) stays, its second byte too.
+                    at = i + 2;
+                    continue;
+                }
+            },
+        };
+        if drop > 0 {
+            out.push_str(&json[copied..i]);
+            copied = i + drop;
+        }
+        at = i + drop.max(1);
+    }
+    out.push_str(&json[copied..]);
+    out
+}
+
+/// [`without_illegal`] read char by char.
+fn without_illegal_chars(json: &str) -> String {
     use crate::html::escape::is_illegal;
     let mut out = String::with_capacity(json.len());
     let mut chars = json.char_indices().peekable();
@@ -274,5 +319,21 @@ mod tests {
         let text = String::from_utf8(super::json_bytes(&doc)).unwrap();
         let back: serde_json::Value = serde_json::from_str(&text).unwrap();
         assert_eq!(back["a"], "xyz\\b\\u0007\n");
+    }
+
+    #[test]
+    fn the_fast_reading_drops_what_the_char_by_char_one_does() {
+        let doc = serde_json::json!({
+            "a": "就业\u{7f}人数\u{9f}（万）\u{a0}\u{c}\u{1b}\t\\\u{80}％\"\\u0085",
+            "b": ["\u{1}", "¢", "\\\\b"],
+        });
+        let json = serde_json::to_string_pretty(&doc).unwrap();
+        let fast = super::without_illegal(&json);
+        assert_eq!(fast, super::without_illegal_chars(&json));
+        let back: serde_json::Value = serde_json::from_str(&fast).unwrap();
+        assert_eq!(back["a"], "就业人数（万）\u{a0}\t\\％\"\\u0085");
+        // With a noncharacter in it, the whole text is read char by char.
+        let odd = json.replace("¢", "\u{fffe}¢");
+        assert_eq!(super::without_illegal(&odd), super::without_illegal(&json));
     }
 }

@@ -15,6 +15,7 @@ mod indicator;
 mod nianbao;
 mod page;
 pub mod templates;
+mod versions;
 pub mod view;
 
 pub(crate) use chart_data::history_chart;
@@ -27,7 +28,8 @@ pub(crate) use nianbao::{
     body as nianbao_body, csv as nianbao_csv, published as published_nianbao,
 };
 pub(crate) use nianbao::{json_all as nianbao_json, page_path as nianbao_path};
-pub(crate) use page::{head, render_narrative, render_page, render_template};
+pub(crate) use page::{head, render_narrative, render_page, render_template, render_versions};
+pub(crate) use versions::PageVersions;
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::model::{Edition, Site};

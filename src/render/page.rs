@@ -1,8 +1,9 @@
-//! One page in its two versions (standard and 关怀版) through a theme template, the page head
+//! One page in its two versions (standard and 关怀版) from one render of a theme template, the page head
 //! every template gets, and a narrative page through minijinja, Markdown and the narrative
 //! functions.
 
 use super::templates;
+use super::versions::{self, PageVersions};
 use super::view::{ArticleMeta, Link, PageHead};
 use super::{Ctx, Files};
 use crate::diagnostic::Diagnostic;
@@ -12,9 +13,10 @@ use crate::narrative::{self, markdown};
 use minijinja::value::Serde;
 use minijinja::{context, Value};
 
-/// Renders the page at `path` with `template` in both versions: the standard page, and its
-/// 关怀版 copy at `care/<path>` whose links to anything but pages lead to the standard files.
-/// `value` gets the page head and gives the template's context, so the view is built once.
+/// Renders the page at `path` with `template` once for both versions: the standard page, and
+/// its 关怀版 copy at `care/<path>`, which differs in the theme's `per_version` parts (head and
+/// toggle, see [`super::versions`]) and whose links to anything but pages lead to the
+/// standard files. `value` gets the page head and gives the template's context.
 pub(crate) fn render_page(
     ctx: &Ctx,
     template: &str,
@@ -22,13 +24,61 @@ pub(crate) fn render_page(
     head: impl Fn(bool) -> Value,
     value: impl Fn(Value) -> Value,
 ) -> Result<Files, Diagnostic> {
-    let standard = render_string(ctx, template, value(head(false)))?;
-    let care = render_string(ctx, template, value(head(true)))?;
+    let page = PageVersions::both(head(false), head(true), &value(Value::UNDEFINED));
+    let both = render_versions(
+        ctx,
+        template,
+        &page,
+        value(Value::from_dyn_object(page.clone())),
+    )?;
+    let (standard, care) = versions::split(&both).map_err(|e| version_error(ctx, template, &e))?;
     let care = crate::html::care::care_copy(&care, path, ctx.site.config.base_url.as_deref());
     Ok(vec![
         (path.to_string(), standard.into_bytes()),
         (format!("care/{path}"), care.into_bytes()),
     ])
+}
+
+/// Renders `template` whose `page` is `page`; an undefined `page.care` or `page.counterpart`
+/// (read outside a `per_version` part) says where they may be read.
+pub(crate) fn render_versions(
+    ctx: &Ctx,
+    template: &str,
+    page: &PageVersions,
+    value: Value,
+) -> Result<String, Diagnostic> {
+    render_string(ctx, template, value).map_err(|mut d| {
+        if page.asked_for_version() && d.message.contains("undefined") {
+            d.help = Some(
+                "`page.care` and `page.counterpart` differ between the standard page and its 关怀版, and are defined only in the parts the theme prints once per version: print the template that uses them with {{ per_version(\"partials/name.html\") }} (README, Themes)"
+                    .into(),
+            );
+        }
+        d
+    })
+}
+
+/// The page's `per_version` text was altered before it was printed: only a project's theme
+/// can do that, so the first `per_version(` of its templates is where to look.
+fn version_error(ctx: &Ctx, template: &str, e: &minijinja::Error) -> Diagnostic {
+    let d = Diagnostic::error(
+        "E006",
+        format!(
+            "template error: the page made with theme template `{template}`: {}",
+            e.detail().unwrap_or_default()
+        ),
+    )
+    .help("print what per_version() returns as it is, without a filter or a slice: {{ per_version(\"partials/head.html\") }}");
+    let call = "per_version(";
+    let sources = &ctx.site.sources;
+    let first = ctx.site.theme.templates.values().find_map(|(text, file)| {
+        let at = text.find(call)?;
+        Some((file.as_ref()?, at))
+    });
+    match first {
+        Some((&file, at)) => d.at_span(sources, file, at, at + call.len() - 1),
+        None => d,
+    }
 }
 
 pub(crate) fn render_template(ctx: &Ctx, name: &str, value: Value) -> Result<Vec<u8>, Diagnostic> {

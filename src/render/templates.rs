@@ -19,6 +19,11 @@ fn format_value(
     value: &minijinja::Value,
 ) -> Result<(), minijinja::Error> {
     match value.as_str() {
+        // per_version()'s text made into a plain string (sliced, filtered) would lose its
+        // markers to the escaping, and the 关怀版 its own head, unseen.
+        Some(text) if !value.is_safe() && super::versions::holds_marker(text) => Err(
+            minijinja::Error::new(minijinja::ErrorKind::InvalidOperation, super::versions::CUT),
+        ),
         Some(text) if matches!(state.auto_escape(), AutoEscape::Html) && !value.is_safe() => {
             Ok(crate::html::escape::write_escaped_html(out, text)?)
         }
@@ -55,6 +60,8 @@ pub fn environment(
     env.set_formatter(format_value);
     env.set_fuel(Some(FUEL));
     crate::narrative::register(&mut env);
+    // The parts of a page that differ between the standard page and its 关怀版.
+    env.add_function("per_version", super::versions::per_version);
     let mut origins = TemplateOrigins::default();
     let mut errors = Vec::new();
     for (name, (text, file)) in &theme.templates {

@@ -2,7 +2,7 @@
 //! of the output, and every #fragment an id on that page. Runs after render, before write.
 
 use crate::diagnostic::Diagnostic;
-use crate::html::links::{percent_decode, unescape, Link, PageLinks};
+use crate::html::links::{names, percent_decode, unescape, Link, NameTable, PageLinks};
 use crate::model::Site;
 use crate::source::FileId;
 use crate::write::Output;
@@ -44,12 +44,32 @@ pub fn check(site: &Site, out: &Output, to_come: &[String]) -> Vec<Diagnostic> {
     let pages: Vec<(&String, &PageLinks)> = out.links.iter().map(|(k, v)| (k, &**v)).collect();
     // Tens of thousands of pages on a city's archive: check them in parallel.
     let skipped = &skipped;
+    let names = &names();
+    // The pages of a site link the same few thousand files hundreds of thousands of times:
+    // whether each target is a file of the output is looked up once. A link to one that is,
+    // without an anchor, is fine; only the others are looked at closely.
+    let mut is_file = vec![false; names.last_index() + 1];
+    for (_, page) in &pages {
+        for target in page.links.iter().filter_map(|l| l.target) {
+            is_file[target.index()] = true;
+        }
+    }
+    is_file
+        .par_iter_mut()
+        .enumerate()
+        .filter(|(_, linked)| **linked)
+        .for_each(|(i, linked)| *linked = out.contains(names.get_index(i)));
+    let is_file = &is_file;
     let found: Vec<(&String, &str, String)> = pages
         .par_iter()
         .flat_map_iter(|(name, page)| {
-            page.links.iter().filter_map(move |link| {
-                problem(link, out, to_come, skipped).map(|p| (*name, link.text.as_str(), p))
-            })
+            page.links
+                .iter()
+                .filter(|l| l.fragment.is_some() || !l.target.is_some_and(|t| is_file[t.index()]))
+                .filter_map(move |link| {
+                    problem(link, names, out, to_come, skipped)
+                        .map(|p| (*name, names.get(link.text), p))
+                })
         })
         .collect();
 
@@ -113,12 +133,13 @@ fn locate(src: &str, destinations: &[Destination], link: &str) -> Option<(usize,
 /// What is wrong with one link, if anything.
 fn problem(
     link: &Link,
+    names: &NameTable,
     out: &Output,
     to_come: &[String],
     skipped: &HashSet<String>,
 ) -> Option<String> {
-    let text = percent_decode(&link.text);
-    let Some(target) = &link.target else {
+    let text = percent_decode(names.get(link.text));
+    let Some(target) = link.target.map(|t| names.get(t)) else {
         return Some(format!("link `{text}` points outside the site"));
     };
     let exists = |t: &str| out.contains(t) || to_come.iter().any(|c| c == t);
@@ -129,14 +150,14 @@ fn problem(
         format!("{target}/index.html")
     };
     let page = if exists(target) {
-        target.as_str()
+        target
     } else if exists(&index) {
         index.as_str()
     } else {
         let shown = if target.is_empty() {
             "the site root"
         } else {
-            target.as_str()
+            target
         };
         if skipped.contains(target) {
             return Some(format!(
@@ -153,16 +174,14 @@ fn problem(
             "broken link `{text}`: no {shown} in the output{hint}"
         ));
     };
-    match &link.fragment {
+    match link.fragment {
         Some(fragment)
             if page.ends_with(".html")
-                && !out
-                    .links
-                    .get(page)
-                    .is_some_and(|p| p.ids.contains(fragment)) =>
+                && !out.links.get(page).is_some_and(|p| p.has_id(fragment)) =>
         {
             Some(format!(
-                "broken anchor `{text}`: {page} has no id `{fragment}`"
+                "broken anchor `{text}`: {page} has no id `{}`",
+                names.get(fragment)
             ))
         }
         _ => None,

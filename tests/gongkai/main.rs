@@ -7,6 +7,7 @@ mod archive_integrity;
 mod base_url;
 mod bounded;
 mod care;
+mod care_versions;
 mod chart_colours;
 mod chart_svg;
 mod charts;

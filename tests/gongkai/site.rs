@@ -241,4 +241,23 @@ fn a_cached_rebuild_renders_only_what_changed_and_matches_a_fresh_build() {
         after_data == build(&fresh),
         "cached output differs from a fresh build"
     );
+
+    // A renamed indicator: the 网站地图 lists every indicator by name, so the cached one
+    // is not reused.
+    p.edit(
+        "content/2023/indicators.yaml",
+        "name: 登记失业率",
+        "name: 城镇登记失业率",
+    );
+    let renamed = build(&cached);
+    let sitemap = scraper::Html::parse_document(&String::from_utf8_lossy(&renamed["sitemap.html"]));
+    assert!(
+        crate::support::texts(&sitemap, "main a").contains(&"城镇登记失业率（2023年）".to_string()),
+        "{:?}",
+        crate::support::texts(&sitemap, "main a")
+    );
+    assert!(
+        renamed == build(&fresh),
+        "cached output differs from a fresh build"
+    );
 }
