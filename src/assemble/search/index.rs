@@ -20,7 +20,6 @@
 
 use crate::html::escape::js_value;
 use crate::html::search_text::PageText;
-use crate::html::search_tokens::Tokens;
 use rustc_hash::FxHashMap;
 use serde_json::{json, Value};
 
@@ -68,34 +67,20 @@ pub(crate) struct Stats {
 /// site-wide pages). `extra` goes into the manifest as it is (the site-wide one lists every
 /// edition's index there).
 pub(crate) fn build(dir: &str, edition: Option<i32>, docs: &[Doc], extra: Value) -> Built {
-    let mut postings: FxHashMap<String, Vec<(u32, u8)>> = FxHashMap::default();
+    // Keyed by the pages' own terms (they outlive the index): no term is copied until it
+    // is written.
+    let mut postings: FxHashMap<&str, Vec<(u32, u8)>> = FxHashMap::default();
     for (n, doc) in docs.iter().enumerate() {
-        let fields = [
-            (1u8, Tokens::of(&doc.text.title)),
-            (2, Tokens::of(&doc.text.names)),
-            (4, Tokens::of(&doc.text.body)),
-        ];
-        let mut seen: FxHashMap<&str, u8> = FxHashMap::default();
-        for (mask, tokens) in &fields {
-            for token in tokens.iter() {
-                *seen.entry(token).or_insert(0) |= mask;
-            }
-        }
-        for (term, mask) in seen {
-            match postings.get_mut(term) {
-                Some(list) => list.push((n as u32, mask)),
-                None => {
-                    postings.insert(term.to_string(), vec![(n as u32, mask)]);
-                }
-            }
+        for (term, mask) in doc.text.terms.iter() {
+            postings.entry(term).or_default().push((n as u32, mask));
         }
     }
-    let mut terms: Vec<(String, Vec<(u32, u8)>)> = postings.into_iter().collect();
+    let mut terms: Vec<(&str, Vec<(u32, u8)>)> = postings.into_iter().collect();
     // UTF-8 byte order is UTF-16 order unless a term holds a character beyond U+FFFF.
     if terms.iter().any(|(t, _)| t.chars().any(|c| c > '\u{ffff}')) {
         terms.sort_by(|a, b| a.0.encode_utf16().cmp(b.0.encode_utf16()));
     } else {
-        terms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        terms.sort_unstable_by(|a, b| a.0.cmp(b.0));
     }
 
     let mut files = Vec::new();
@@ -112,7 +97,8 @@ pub(crate) fn build(dir: &str, edition: Option<i32>, docs: &[Doc], extra: Value)
     };
     for (term, list) in &terms {
         if data.is_empty() {
-            first.clone_from(term);
+            first.clear();
+            first.push_str(term);
         } else {
             data.push('\n');
         }
@@ -127,7 +113,8 @@ pub(crate) fn build(dir: &str, edition: Option<i32>, docs: &[Doc], extra: Value)
             push_base36(&mut data, page - previous);
             previous = page;
         }
-        last.clone_from(term);
+        last.clear();
+        last.push_str(term);
         if data.len() >= CHUNK_BYTES {
             close(&mut data, &first, &last, &mut files);
         }
