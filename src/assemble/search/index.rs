@@ -90,7 +90,8 @@ pub(crate) fn build(dir: &str, edition: Option<i32>, docs: &[Doc], extra: Value)
     let mut first = String::new();
     let mut last = String::new();
     let mut close = |data: &mut String, first: &str, last: &str, files: &mut Vec<_>| {
-        let (name, bytes) = chunk_file("t", &Value::String(std::mem::take(data)));
+        let json = serde_json::to_string(&*std::mem::take(data)).unwrap_or_default();
+        let (name, bytes) = chunk_file("t", &json);
         chunks.push(json!([first, last, name, bytes.len()]));
         chunk_sizes.push(bytes.len());
         files.push((format!("{dir}{name}"), bytes));
@@ -125,11 +126,17 @@ pub(crate) fn build(dir: &str, edition: Option<i32>, docs: &[Doc], extra: Value)
 
     let mut groups = Vec::new();
     let mut group_sizes = Vec::new();
-    let mut rows: Vec<Value> = Vec::new();
+    // The group's JSON array, written as its rows are: each row is serialised once, both
+    // to measure the group and to be written.
+    let mut rows = String::from("[");
     let mut row_bytes = 0;
     let mut group_start = 0;
     for (n, doc) in docs.iter().enumerate() {
-        let snippet: String = doc.text.body.chars().take(SNIPPET_CHARS).collect();
+        let body = &doc.text.body;
+        let snippet = &body[..body
+            .char_indices()
+            .nth(SNIPPET_CHARS)
+            .map_or(body.len(), |(i, _)| i)];
         let row = json!([
             doc.url,
             doc.text.title,
@@ -138,10 +145,17 @@ pub(crate) fn build(dir: &str, edition: Option<i32>, docs: &[Doc], extra: Value)
             doc.text.figure.as_deref().unwrap_or(""),
             snippet
         ]);
-        row_bytes += row.to_string().len();
-        rows.push(row);
+        let row = row.to_string();
+        row_bytes += row.len();
+        if rows.len() > 1 {
+            rows.push(',');
+        }
+        rows.push_str(&row);
         if row_bytes >= GROUP_BYTES || n + 1 == docs.len() {
-            let (name, bytes) = chunk_file("s", &Value::Array(std::mem::take(&mut rows)));
+            rows.push(']');
+            let (name, bytes) = chunk_file("s", &rows);
+            rows.clear();
+            rows.push('[');
             groups.push(json!([group_start, name, bytes.len()]));
             group_sizes.push(bytes.len());
             files.push((format!("{dir}{name}"), bytes));
@@ -178,9 +192,10 @@ pub(crate) fn build(dir: &str, edition: Option<i32>, docs: &[Doc], extra: Value)
     Built { files, stats }
 }
 
-/// A chunk script named by the hash of its data: `gk.chunk("<prefix>-<hash>", data);`.
-fn chunk_file(prefix: &str, data: &Value) -> (String, Vec<u8>) {
-    let data = js_value(&data.to_string());
+/// A chunk script named by the hash of its data (serialised JSON):
+/// `gk.chunk("<prefix>-<hash>", data);`.
+fn chunk_file(prefix: &str, data: &str) -> (String, Vec<u8>) {
+    let data = js_value(data);
     let hash = crate::model::manifest::sha256_hex(data.as_bytes());
     let name = format!("{prefix}-{}", &hash[..16]);
     let bytes = format!("gk.chunk(\"{name}\",{data});\n").into_bytes();
