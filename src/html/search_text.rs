@@ -5,6 +5,7 @@
 
 use super::links::unescape;
 use super::scan::{walk, Event};
+use super::search_tokens::PageTerms;
 
 /// The searchable text of one page, taken while it is rendered (its bytes are written and
 /// dropped at once on a large site).
@@ -22,6 +23,8 @@ pub struct PageText {
     pub(crate) figure: Option<String>,
     /// The page's 发布日期 (`<meta name="PubDate">`), when it has one.
     pub(crate) date: Option<String>,
+    /// The terms of the title, names and body, tokenized here on the rendering thread.
+    pub(crate) terms: PageTerms,
 }
 
 /// What an element is to search, by its name.
@@ -189,6 +192,7 @@ impl PageText {
         page.title = collapse(&title);
         page.names = collapse(&names);
         page.body = collapse(&body);
+        page.terms = PageTerms::of(&page.title, &page.names, &page.body);
         page
     }
 }

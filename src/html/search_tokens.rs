@@ -16,6 +16,7 @@
 //! 4. A run of Latin letters (a–z and the Latin-1 and Latin Extended-A/B letters) is a word.
 //! 5. Everything else (punctuation, spaces, symbols, emoji, other scripts) separates tokens.
 
+use rustc_hash::FxHashMap;
 use unicode_normalization::UnicodeNormalization;
 
 /// Whether `c` is a Han character (after NFKC).
@@ -121,6 +122,49 @@ impl Tokens {
         self.ranges
             .iter()
             .map(|&(a, b)| &self.text[a as usize..b as usize])
+    }
+}
+
+/// The distinct terms of one page, each with the fields it occurs in (1 title, 2 names,
+/// 4 body): what the index takes of a page. Made on the rendering thread that writes the
+/// page, so the index step only merges them; one buffer holds every term, as a page has
+/// hundreds.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct PageTerms {
+    text: String,
+    terms: Vec<(u32, u32, u8)>,
+}
+
+impl PageTerms {
+    pub(crate) fn of(title: &str, names: &str, body: &str) -> PageTerms {
+        let fields = [
+            (1u8, Tokens::of(title)),
+            (2, Tokens::of(names)),
+            (4, Tokens::of(body)),
+        ];
+        let mut seen: FxHashMap<&str, u8> = FxHashMap::default();
+        for (mask, tokens) in &fields {
+            for token in tokens.iter() {
+                *seen.entry(token).or_insert(0) |= mask;
+            }
+        }
+        let mut page = PageTerms {
+            text: String::with_capacity(seen.keys().map(|t| t.len()).sum()),
+            terms: Vec::with_capacity(seen.len()),
+        };
+        for (term, mask) in seen {
+            let start = page.text.len() as u32;
+            page.text.push_str(term);
+            page.terms.push((start, page.text.len() as u32, mask));
+        }
+        page
+    }
+
+    /// Each distinct term and its field mask, in no particular order.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (&str, u8)> {
+        self.terms
+            .iter()
+            .map(|&(a, b, mask)| (&self.text[a as usize..b as usize], mask))
     }
 }
 

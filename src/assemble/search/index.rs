@@ -20,7 +20,6 @@
 
 use crate::html::escape::js_value;
 use crate::html::search_text::PageText;
-use crate::html::search_tokens::Tokens;
 use rustc_hash::FxHashMap;
 use serde_json::{json, Value};
 
@@ -68,34 +67,20 @@ pub(crate) struct Stats {
 /// site-wide pages). `extra` goes into the manifest as it is (the site-wide one lists every
 /// edition's index there).
 pub(crate) fn build(dir: &str, edition: Option<i32>, docs: &[Doc], extra: Value) -> Built {
-    let mut postings: FxHashMap<String, Vec<(u32, u8)>> = FxHashMap::default();
+    // Keyed by the pages' own terms (they outlive the index): no term is copied until it
+    // is written.
+    let mut postings: FxHashMap<&str, Vec<(u32, u8)>> = FxHashMap::default();
     for (n, doc) in docs.iter().enumerate() {
-        let fields = [
-            (1u8, Tokens::of(&doc.text.title)),
-            (2, Tokens::of(&doc.text.names)),
-            (4, Tokens::of(&doc.text.body)),
-        ];
-        let mut seen: FxHashMap<&str, u8> = FxHashMap::default();
-        for (mask, tokens) in &fields {
-            for token in tokens.iter() {
-                *seen.entry(token).or_insert(0) |= mask;
-            }
-        }
-        for (term, mask) in seen {
-            match postings.get_mut(term) {
-                Some(list) => list.push((n as u32, mask)),
-                None => {
-                    postings.insert(term.to_string(), vec![(n as u32, mask)]);
-                }
-            }
+        for (term, mask) in doc.text.terms.iter() {
+            postings.entry(term).or_default().push((n as u32, mask));
         }
     }
-    let mut terms: Vec<(String, Vec<(u32, u8)>)> = postings.into_iter().collect();
+    let mut terms: Vec<(&str, Vec<(u32, u8)>)> = postings.into_iter().collect();
     // UTF-8 byte order is UTF-16 order unless a term holds a character beyond U+FFFF.
     if terms.iter().any(|(t, _)| t.chars().any(|c| c > '\u{ffff}')) {
         terms.sort_by(|a, b| a.0.encode_utf16().cmp(b.0.encode_utf16()));
     } else {
-        terms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        terms.sort_unstable_by(|a, b| a.0.cmp(b.0));
     }
 
     let mut files = Vec::new();
@@ -105,14 +90,16 @@ pub(crate) fn build(dir: &str, edition: Option<i32>, docs: &[Doc], extra: Value)
     let mut first = String::new();
     let mut last = String::new();
     let mut close = |data: &mut String, first: &str, last: &str, files: &mut Vec<_>| {
-        let (name, bytes) = chunk_file("t", &Value::String(std::mem::take(data)));
+        let json = serde_json::to_string(&*std::mem::take(data)).unwrap_or_default();
+        let (name, bytes) = chunk_file("t", &json);
         chunks.push(json!([first, last, name, bytes.len()]));
         chunk_sizes.push(bytes.len());
         files.push((format!("{dir}{name}"), bytes));
     };
     for (term, list) in &terms {
         if data.is_empty() {
-            first.clone_from(term);
+            first.clear();
+            first.push_str(term);
         } else {
             data.push('\n');
         }
@@ -127,7 +114,8 @@ pub(crate) fn build(dir: &str, edition: Option<i32>, docs: &[Doc], extra: Value)
             push_base36(&mut data, page - previous);
             previous = page;
         }
-        last.clone_from(term);
+        last.clear();
+        last.push_str(term);
         if data.len() >= CHUNK_BYTES {
             close(&mut data, &first, &last, &mut files);
         }
@@ -138,11 +126,17 @@ pub(crate) fn build(dir: &str, edition: Option<i32>, docs: &[Doc], extra: Value)
 
     let mut groups = Vec::new();
     let mut group_sizes = Vec::new();
-    let mut rows: Vec<Value> = Vec::new();
+    // The group's JSON array, written as its rows are: each row is serialised once, both
+    // to measure the group and to be written.
+    let mut rows = String::from("[");
     let mut row_bytes = 0;
     let mut group_start = 0;
     for (n, doc) in docs.iter().enumerate() {
-        let snippet: String = doc.text.body.chars().take(SNIPPET_CHARS).collect();
+        let body = &doc.text.body;
+        let snippet = &body[..body
+            .char_indices()
+            .nth(SNIPPET_CHARS)
+            .map_or(body.len(), |(i, _)| i)];
         let row = json!([
             doc.url,
             doc.text.title,
@@ -151,10 +145,17 @@ pub(crate) fn build(dir: &str, edition: Option<i32>, docs: &[Doc], extra: Value)
             doc.text.figure.as_deref().unwrap_or(""),
             snippet
         ]);
-        row_bytes += row.to_string().len();
-        rows.push(row);
+        let row = row.to_string();
+        row_bytes += row.len();
+        if rows.len() > 1 {
+            rows.push(',');
+        }
+        rows.push_str(&row);
         if row_bytes >= GROUP_BYTES || n + 1 == docs.len() {
-            let (name, bytes) = chunk_file("s", &Value::Array(std::mem::take(&mut rows)));
+            rows.push(']');
+            let (name, bytes) = chunk_file("s", &rows);
+            rows.clear();
+            rows.push('[');
             groups.push(json!([group_start, name, bytes.len()]));
             group_sizes.push(bytes.len());
             files.push((format!("{dir}{name}"), bytes));
@@ -191,9 +192,10 @@ pub(crate) fn build(dir: &str, edition: Option<i32>, docs: &[Doc], extra: Value)
     Built { files, stats }
 }
 
-/// A chunk script named by the hash of its data: `gk.chunk("<prefix>-<hash>", data);`.
-fn chunk_file(prefix: &str, data: &Value) -> (String, Vec<u8>) {
-    let data = js_value(&data.to_string());
+/// A chunk script named by the hash of its data (serialised JSON):
+/// `gk.chunk("<prefix>-<hash>", data);`.
+fn chunk_file(prefix: &str, data: &str) -> (String, Vec<u8>) {
+    let data = js_value(data);
     let hash = crate::model::manifest::sha256_hex(data.as_bytes());
     let name = format!("{prefix}-{}", &hash[..16]);
     let bytes = format!("gk.chunk(\"{name}\",{data});\n").into_bytes();
