@@ -33,6 +33,8 @@ pub(crate) struct Sheet {
 
 /// Exports `year` of the project and reads the workbook back, every sheet.
 pub(crate) fn exported(p: &Project, year: &str) -> Vec<Sheet> {
+    // A fresh export each time: export does not replace a workbook that may have been filled.
+    let _ = std::fs::remove_file(p.path("form.xlsx"));
     p.run(&["export", year, "--out", "form.xlsx"]).ok();
     read_sheets(&p.path("form.xlsx"))
 }
@@ -406,4 +408,36 @@ fn an_indicator_without_a_value_line_is_refused_with_what_to_add() {
     run.fails_at("E095", &format!("content/2023/indicators.yaml:{line}:13"));
     assert!(run.stderr.contains("add `value: ~`"), "{}", run.stderr);
     assert_eq!(p.read(YAML), before);
+}
+
+/// A workbook exported earlier may have been filled since: `export` writes a new file, or
+/// finds the file already holds what it would write, and otherwise refuses, never opening a
+/// path that is not a regular file.
+#[test]
+fn export_never_replaces_a_workbook_that_may_have_been_filled() {
+    let p = Project::example();
+    let mut sheets = exported(&p, "2023");
+    set(&mut sheets, "talent.teachers", "2023年数值", C::N(999.0));
+    save(&sheets, &p.path("form.xlsx"));
+    let filled = std::fs::read(p.path("form.xlsx")).unwrap();
+    let run = p.run(&["export", "2023", "--out", "form.xlsx"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("refusing to overwrite")
+            && run.stderr.contains("help: pass another --out"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(std::fs::read(p.path("form.xlsx")).unwrap(), filled);
+
+    p.run(&["export", "2023", "--out", "fresh.xlsx"]).ok();
+    let again = p.run(&["export", "2023", "--out", "fresh.xlsx"]).ok();
+    assert!(again.stdout.contains("nothing to do"), "{}", again.stdout);
+
+    let fifo = p.path("pipe.xlsx");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    assert!(made.unwrap().success());
+    let run = p.run(&["export", "2023", "--out", "pipe.xlsx"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("not a regular file"), "{}", run.stderr);
 }
