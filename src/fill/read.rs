@@ -73,9 +73,28 @@ pub(crate) struct Book {
     pub csv: bool,
 }
 
+/// The largest workbook or CSV import reads.
+const MAX_BYTES: u64 = 64_000_000;
+
 /// Reads `path` by its extension: `.csv` as text, anything else as a spreadsheet.
 pub(crate) fn read(path: &Path) -> Result<Book, String> {
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    // Only a regular file is opened: a pipe would block the read forever, and /dev/zero
+    // would fill memory. A fill-in workbook is kilobytes; the cap stops a mistaken file
+    // before it is read whole.
+    let shown = path.display();
+    let meta = std::fs::metadata(path).map_err(|e| format!("cannot read {shown}: {e}"))?;
+    if !meta.is_file() {
+        return Err(format!("refusing to read {shown}: it is not a regular file (a folder, pipe or device)\n  = help: pass the filled workbook, or a CSV saved from one of its sheets"));
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| {
+            std::io::Read::read_to_end(&mut std::io::Read::take(f, MAX_BYTES + 1), &mut bytes)
+        })
+        .map_err(|e| format!("cannot read {shown}: {e}"))?;
+    if bytes.len() as u64 > MAX_BYTES {
+        return Err(format!("refusing to read {shown}: it is larger than {} MB, and a fill-in workbook is kilobytes\n  = help: pass the filled workbook, or a CSV saved from one of its sheets", MAX_BYTES / 1_000_000));
+    }
     let name = path
         .file_name()
         .map_or_else(String::new, |n| n.to_string_lossy().to_string());

@@ -441,3 +441,42 @@ fn export_never_replaces_a_workbook_that_may_have_been_filled() {
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(run.stderr.contains("not a regular file"), "{}", run.stderr);
 }
+
+/// Export and import refuse an edition folder or a source reached through a symbolic link
+/// (the build does not load it), and import reads only a regular file.
+#[test]
+fn symlinked_sources_and_a_non_file_input_are_refused() {
+    let p = Project::example();
+    let mut sheets = exported(&p, "2023");
+    set(&mut sheets, "talent.teachers", "2023年数值", C::N(53.0));
+    save(&sheets, &p.path("filled.xlsx"));
+    let outside = p.path("outside.yaml");
+    std::fs::rename(p.path(YAML), &outside).unwrap();
+    std::os::unix::fs::symlink(&outside, p.path(YAML)).unwrap();
+    let before = std::fs::read_to_string(&outside).unwrap();
+    let filled = p.path("filled.xlsx");
+    for args in [
+        vec!["import", "2023", filled.to_str().unwrap()],
+        vec!["export", "2023", "--out", "again.xlsx"],
+    ] {
+        let run = p.run(&args);
+        assert_eq!(run.code, 1, "{args:?}: {}", run.stderr);
+        assert!(
+            run.stderr.contains("E095") && run.stderr.contains("symbolic link"),
+            "{args:?}: {}",
+            run.stderr
+        );
+    }
+    assert_eq!(std::fs::read_to_string(&outside).unwrap(), before);
+    assert!(!p.path("again.xlsx").exists());
+
+    let q = Project::example();
+    let fifo = q.path("pipe.csv");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    assert!(made.unwrap().success());
+    for file in [fifo.to_str().unwrap(), "/dev/zero"] {
+        let run = q.run(&["import", "2023", file]);
+        assert_eq!(run.code, 1, "{file}: {}", run.stderr);
+        assert!(run.stderr.contains("not a regular file"), "{}", run.stderr);
+    }
+}
