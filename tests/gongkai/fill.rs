@@ -480,3 +480,28 @@ fn symlinked_sources_and_a_non_file_input_are_refused() {
         assert!(run.stderr.contains("not a regular file"), "{}", run.stderr);
     }
 }
+
+/// The replaced indicators.yaml keeps its mode.
+#[test]
+fn an_imported_file_keeps_its_permissions() {
+    use std::os::unix::fs::PermissionsExt;
+    let p = Project::example();
+    let mode = |p: &Project| {
+        std::fs::metadata(p.path(YAML))
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777
+    };
+    let perms = std::fs::Permissions::from_mode(0o600);
+    std::fs::set_permissions(p.path(YAML), perms).unwrap();
+    import(
+        &p,
+        "2023",
+        |s| set(s, "talent.teachers", "2023年数值", C::N(53.0)),
+        &[],
+    )
+    .ok();
+    assert!(p.read(YAML).contains("value: 53"));
+    assert_eq!(mode(&p), 0o600);
+}
