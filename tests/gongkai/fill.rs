@@ -505,3 +505,24 @@ fn an_imported_file_keeps_its_permissions() {
     assert!(p.read(YAML).contains("value: 53"));
     assert_eq!(mode(&p), 0o600);
 }
+
+/// A figure out of the loader's range is refused at its cell before anything is written,
+/// and one too small to keep is not rounded to 0.
+#[test]
+fn a_figure_out_of_range_is_refused_at_its_cell() {
+    let p = Project::example();
+    let before = p.read(YAML);
+    let run = import(
+        &p,
+        "2023",
+        |s| {
+            set(s, "talent.teachers", "2023年数值", C::N(1e-7));
+            set(s, "talent.public_recruit", "2023年数值", C::N(2e15));
+        },
+        &[],
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    run.fails_at("E090", "sheet 人才队伍建设!F5");
+    assert!(run.stderr.contains("out of range"), "{}", run.stderr);
+    assert_eq!(p.read(YAML), before);
+}
