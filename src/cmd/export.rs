@@ -1,5 +1,5 @@
 //! `gongkai export <year>`: writes the edition's fill-in workbook (see `fill::workbook`). It
-//! replaces only a workbook it wrote for the same edition of the same site.
+//! writes a new file only: an existing one is left alone (it may have been filled since).
 
 use crate::cli::ExportArgs;
 use crate::pipeline::Failure;
@@ -22,20 +22,38 @@ pub fn run(args: &ExportArgs) -> Result<String, Failure> {
             out.display()
         )));
     }
-    let ours = |path: &std::path::Path| -> Option<String> {
-        let workbook = crate::fill::read::read(path).ok().filter(|b| !b.csv);
-        match workbook.map(|b| crate::fill::apply::is_workbook_of(&form, &b)) {
-            Some(true) => None,
-            _ => Some(format!(
-                "is not the {year} fill-in workbook of this site (gongkai replaces only a workbook it exported for the same edition)"
-            )),
-        }
-    };
-    crate::write::rules::check_file_output(&args.root, &out, &ours)
+    crate::write::rules::check_file_output(&args.root, &out, &|_| None)
         .map_err(|r| Failure::Io(r.to_string()))?;
     let bytes = crate::fill::workbook::export(&form).map_err(Failure::Io)?;
-    crate::write::file::replace(&out, &bytes)
-        .map_err(|e| Failure::Io(format!("cannot write {}: {e}", out.display())))?;
+    // An existing file is never opened unless it is a regular file (a FIFO would block the
+    // read forever), and never replaced unless it already holds these very bytes: a workbook
+    // exported earlier may since have been filled by the 科室, and its figures and notes
+    // would be lost.
+    let shown = out.display();
+    match std::fs::symlink_metadata(&out) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            crate::write::file::replace(&out, &bytes)
+                .map_err(|e| Failure::Io(format!("cannot write {shown}: {e}")))?;
+        }
+        Err(e) => return Err(Failure::Io(format!("cannot read {shown}: {e}"))),
+        Ok(m) if !m.file_type().is_file() => {
+            return Err(Failure::Refused(format!(
+                "refusing to write {shown}: it exists and is not a regular file (a pipe, device or socket), so it was not opened\n  = help: pass another --out, e.g. --out fill-{year}.xlsx"
+            )));
+        }
+        Ok(m) => {
+            let same =
+                m.len() == bytes.len() as u64 && std::fs::read(&out).is_ok_and(|old| old == bytes);
+            if !same {
+                return Err(Failure::Refused(format!(
+                    "refusing to overwrite {shown}: the file exists and may hold filled figures and notes, which replacing it would lose\n  = help: pass another --out, e.g. --out fill-{year}-new.xlsx, or move the file away; to bring its figures in, `gongkai import {year} {shown}`"
+                )));
+            }
+            return Ok(format!(
+                "{shown} is already the {year} fill-in workbook as it would be exported now: nothing to do\n"
+            ));
+        }
+    }
     let sections = form.indicators.as_ref().map_or(0, |(_, s)| s.len());
     let indicators: usize = form
         .indicators

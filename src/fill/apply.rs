@@ -567,9 +567,3 @@ fn nianbao_row(
         new: scalar,
     });
 }
-
-/// Whether `book` is the fill-in workbook of this edition of this site (`export` replaces
-/// only such a file).
-pub(crate) fn is_workbook_of(form: &Form, book: &Book) -> bool {
-    check_meta(form, book).is_ok()
-}

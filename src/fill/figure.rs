@@ -42,7 +42,7 @@ pub(crate) fn entry(value: &Value, expect: &Expect) -> Result<Entry, (String, St
                 ));
             }
             let v = if *percent { value * 100.0 } else { *value };
-            Ok(Entry::Number(tidy(v)))
+            Ok(Entry::Number(tidy(in_range(v)?)))
         }
         Value::Text(text) => text_entry(text, expect),
         Value::Other(what) => Err((
@@ -157,7 +157,20 @@ fn text_entry(text: &str, expect: &Expect) -> Result<Entry, (String, String)> {
             "write a number".to_string(),
         )
     })?;
-    Ok(Entry::Number(tidy(v)))
+    Ok(Entry::Number(tidy(in_range(v)?)))
+}
+
+/// The loader's rule for a figure (finite, 0 or between 10^-6 and 10^15 in size), applied
+/// before the six decimals are kept: `1e-7` is refused, not written as 0, and nothing out
+/// of range reaches the sources to be caught only by the check after the import.
+fn in_range(v: f64) -> Result<f64, (String, String)> {
+    crate::model::amount(v).map_err(|message| {
+        (
+            message,
+            "write the figure in the indicator's unit, 0 or between 0.000001 and 10^15 in size"
+                .into(),
+        )
+    })
 }
 
 /// A figure as indicators.yaml and nianbao.yaml write it: digits, no exponent, no trailing

@@ -73,9 +73,28 @@ pub(crate) struct Book {
     pub csv: bool,
 }
 
+/// The largest workbook or CSV import reads.
+const MAX_BYTES: u64 = 64_000_000;
+
 /// Reads `path` by its extension: `.csv` as text, anything else as a spreadsheet.
 pub(crate) fn read(path: &Path) -> Result<Book, String> {
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    // Only a regular file is opened: a pipe would block the read forever, and /dev/zero
+    // would fill memory. A fill-in workbook is kilobytes; the cap stops a mistaken file
+    // before it is read whole.
+    let shown = path.display();
+    let meta = std::fs::metadata(path).map_err(|e| format!("cannot read {shown}: {e}"))?;
+    if !meta.is_file() {
+        return Err(format!("refusing to read {shown}: it is not a regular file (a folder, pipe or device)\n  = help: pass the filled workbook, or a CSV saved from one of its sheets"));
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| {
+            std::io::Read::read_to_end(&mut std::io::Read::take(f, MAX_BYTES + 1), &mut bytes)
+        })
+        .map_err(|e| format!("cannot read {shown}: {e}"))?;
+    if bytes.len() as u64 > MAX_BYTES {
+        return Err(format!("refusing to read {shown}: it is larger than {} MB, and a fill-in workbook is kilobytes\n  = help: pass the filled workbook, or a CSV saved from one of its sheets", MAX_BYTES / 1_000_000));
+    }
     let name = path
         .file_name()
         .map_or_else(String::new, |n| n.to_string_lossy().to_string());
@@ -163,6 +182,9 @@ fn csv(name: &str, bytes: &[u8]) -> Result<Grid, String> {
         .from_reader(text.as_bytes());
     let mut rows = Vec::new();
     let mut lines = Vec::new();
+    // Lines are counted on from the previous record's start, not from the file's: counting
+    // from the start for every record made a large CSV quadratic.
+    let (mut counted, mut line) = (0, 1);
     for record in reader.records() {
         let record = record.map_err(|e| format!("cannot read {name} as CSV: {e}"))?;
         // The line a record starts on, counted from its byte offset: the csv crate's own
@@ -176,7 +198,9 @@ fn csv(name: &str, bytes: &[u8]) -> Result<Grid, String> {
         while bytes.get(byte).is_some_and(|b| matches!(b, b'\r' | b'\n')) {
             byte += 1;
         }
-        lines.push(1 + memchr::memchr_iter(b'\n', &bytes[..byte]).count());
+        line += memchr::memchr_iter(b'\n', &bytes[counted.min(byte)..byte]).count();
+        counted = counted.max(byte);
+        lines.push(line);
         rows.push(
             record
                 .iter()
@@ -217,11 +241,14 @@ mod tests {
     fn csv_places_are_lines_and_fields() {
         let grid = csv(
             "t.csv",
-            "title,,\r\nid,\"a\nb\"\r\nx,1,\"1,264\"\r\n".as_bytes(),
+            "title,,\r\nid,\"a\nb\"\r\nx,1,\"1,264\"\r\n\r\ny,\"c\r\n\nd\",2\ny,3\r\n".as_bytes(),
         )
         .unwrap();
         assert_eq!(grid.place(0, 0), "t.csv:1:1");
         assert_eq!(grid.place(2, 2), "t.csv:4:3");
+        // After a blank line, a field with two line breaks in it, and a bare `\n`.
+        assert_eq!(grid.place(3, 2), "t.csv:6:3");
+        assert_eq!(grid.place(4, 1), "t.csv:9:2");
         assert_eq!(grid.get(2, 2), &Value::Text("1,264".into()));
     }
 

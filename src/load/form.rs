@@ -106,6 +106,29 @@ pub(crate) fn form(root: &Path, year: i32) -> Result<Form, (Sources, Diagnostics
         );
         return Err((sources, diags));
     }
+    // Import edits these in place: one reached through a symbolic link is a file outside
+    // the project (the build does not load it), so it is neither read nor written.
+    for (path, shown) in [
+        (dir.clone(), format!("content/{year}/")),
+        (
+            dir.join("indicators.yaml"),
+            format!("content/{year}/indicators.yaml"),
+        ),
+        (
+            dir.join("nianbao.yaml"),
+            format!("content/{year}/nianbao.yaml"),
+        ),
+    ] {
+        if std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
+            diags.push(
+                Diagnostic::error("E095", format!("{shown} is a symbolic link: export and import read and write only the project's own files, and the build does not load it"))
+                    .help("put the folder or file itself in its place (copy it over the link), then export or import again"),
+            );
+        }
+    }
+    if diags.has_errors() {
+        return Err((sources, diags));
+    }
     let indicators = edition_indicators(root, &dir, &mut sources, &mut diags);
     let nianbao = load_nianbao(root, &dir, &mut sources, &mut diags);
     // Last year's figures are shown for reference; an earlier edition that does not read

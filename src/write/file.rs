@@ -1,6 +1,7 @@
 //! Files replaced atomically: each written whole under a temporary name beside it, then
 //! renamed over it, so a reader (or a crash) sees the old bytes or the new, never a
-//! half-written file; several files are all written before any is renamed.
+//! half-written file; several files are all written before any is renamed. A replaced file
+//! keeps its permissions.
 
 use std::io::{self, Write as _};
 use std::path::Path;
@@ -27,6 +28,10 @@ pub fn replace_all(files: &[(&Path, &[u8])]) -> io::Result<()> {
             .open(&tmp);
         let result = made.and_then(|mut file| {
             written.push(tmp.clone());
+            // The replaced file keeps its mode (a read-only nianbao.yaml stays read-only).
+            if let Ok(old) = std::fs::metadata(path) {
+                file.set_permissions(old.permissions())?;
+            }
             file.write_all(bytes)?;
             file.sync_all()
         });

@@ -33,6 +33,8 @@ pub(crate) struct Sheet {
 
 /// Exports `year` of the project and reads the workbook back, every sheet.
 pub(crate) fn exported(p: &Project, year: &str) -> Vec<Sheet> {
+    // A fresh export each time: export does not replace a workbook that may have been filled.
+    let _ = std::fs::remove_file(p.path("form.xlsx"));
     p.run(&["export", year, "--out", "form.xlsx"]).ok();
     read_sheets(&p.path("form.xlsx"))
 }
@@ -405,5 +407,122 @@ fn an_indicator_without_a_value_line_is_refused_with_what_to_add() {
         + 1;
     run.fails_at("E095", &format!("content/2023/indicators.yaml:{line}:13"));
     assert!(run.stderr.contains("add `value: ~`"), "{}", run.stderr);
+    assert_eq!(p.read(YAML), before);
+}
+
+/// A workbook exported earlier may have been filled since: `export` writes a new file, or
+/// finds the file already holds what it would write, and otherwise refuses, never opening a
+/// path that is not a regular file.
+#[test]
+fn export_never_replaces_a_workbook_that_may_have_been_filled() {
+    let p = Project::example();
+    let mut sheets = exported(&p, "2023");
+    set(&mut sheets, "talent.teachers", "2023年数值", C::N(999.0));
+    save(&sheets, &p.path("form.xlsx"));
+    let filled = std::fs::read(p.path("form.xlsx")).unwrap();
+    let run = p.run(&["export", "2023", "--out", "form.xlsx"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("refusing to overwrite")
+            && run.stderr.contains("help: pass another --out"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(std::fs::read(p.path("form.xlsx")).unwrap(), filled);
+
+    p.run(&["export", "2023", "--out", "fresh.xlsx"]).ok();
+    let again = p.run(&["export", "2023", "--out", "fresh.xlsx"]).ok();
+    assert!(again.stdout.contains("nothing to do"), "{}", again.stdout);
+
+    let fifo = p.path("pipe.xlsx");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    assert!(made.unwrap().success());
+    let run = p.run(&["export", "2023", "--out", "pipe.xlsx"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("not a regular file"), "{}", run.stderr);
+}
+
+/// Export and import refuse an edition folder or a source reached through a symbolic link
+/// (the build does not load it), and import reads only a regular file.
+#[test]
+fn symlinked_sources_and_a_non_file_input_are_refused() {
+    let p = Project::example();
+    let mut sheets = exported(&p, "2023");
+    set(&mut sheets, "talent.teachers", "2023年数值", C::N(53.0));
+    save(&sheets, &p.path("filled.xlsx"));
+    let outside = p.path("outside.yaml");
+    std::fs::rename(p.path(YAML), &outside).unwrap();
+    std::os::unix::fs::symlink(&outside, p.path(YAML)).unwrap();
+    let before = std::fs::read_to_string(&outside).unwrap();
+    let filled = p.path("filled.xlsx");
+    for args in [
+        vec!["import", "2023", filled.to_str().unwrap()],
+        vec!["export", "2023", "--out", "again.xlsx"],
+    ] {
+        let run = p.run(&args);
+        assert_eq!(run.code, 1, "{args:?}: {}", run.stderr);
+        assert!(
+            run.stderr.contains("E095") && run.stderr.contains("symbolic link"),
+            "{args:?}: {}",
+            run.stderr
+        );
+    }
+    assert_eq!(std::fs::read_to_string(&outside).unwrap(), before);
+    assert!(!p.path("again.xlsx").exists());
+
+    let q = Project::example();
+    let fifo = q.path("pipe.csv");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    assert!(made.unwrap().success());
+    for file in [fifo.to_str().unwrap(), "/dev/zero"] {
+        let run = q.run(&["import", "2023", file]);
+        assert_eq!(run.code, 1, "{file}: {}", run.stderr);
+        assert!(run.stderr.contains("not a regular file"), "{}", run.stderr);
+    }
+}
+
+/// The replaced indicators.yaml keeps its mode.
+#[test]
+fn an_imported_file_keeps_its_permissions() {
+    use std::os::unix::fs::PermissionsExt;
+    let p = Project::example();
+    let mode = |p: &Project| {
+        std::fs::metadata(p.path(YAML))
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777
+    };
+    let perms = std::fs::Permissions::from_mode(0o600);
+    std::fs::set_permissions(p.path(YAML), perms).unwrap();
+    import(
+        &p,
+        "2023",
+        |s| set(s, "talent.teachers", "2023年数值", C::N(53.0)),
+        &[],
+    )
+    .ok();
+    assert!(p.read(YAML).contains("value: 53"));
+    assert_eq!(mode(&p), 0o600);
+}
+
+/// A figure out of the loader's range is refused at its cell before anything is written,
+/// and one too small to keep is not rounded to 0.
+#[test]
+fn a_figure_out_of_range_is_refused_at_its_cell() {
+    let p = Project::example();
+    let before = p.read(YAML);
+    let run = import(
+        &p,
+        "2023",
+        |s| {
+            set(s, "talent.teachers", "2023年数值", C::N(1e-7));
+            set(s, "talent.public_recruit", "2023年数值", C::N(2e15));
+        },
+        &[],
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    run.fails_at("E090", "sheet 人才队伍建设!F5");
+    assert!(run.stderr.contains("out of range"), "{}", run.stderr);
     assert_eq!(p.read(YAML), before);
 }

@@ -458,11 +458,11 @@ fn a_new_edition_is_filled_from_its_workbook() {
 }
 
 #[test]
-fn export_replaces_only_a_workbook_it_wrote_for_the_same_edition() {
+fn export_replaces_no_other_file() {
     let p = Project::example();
     p.write("mine.xlsx", "my own spreadsheet");
     let run = p.run(&["export", "2023", "--out", "mine.xlsx"]);
-    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(
         run.stderr.contains("refusing to overwrite"),
         "{}",
@@ -471,7 +471,7 @@ fn export_replaces_only_a_workbook_it_wrote_for_the_same_edition() {
     assert_eq!(p.read("mine.xlsx"), "my own spreadsheet");
     p.run(&["export", "2022", "--out", "old.xlsx"]).ok();
     let old = std::fs::read(p.path("old.xlsx")).unwrap();
-    assert_eq!(p.run(&["export", "2023", "--out", "old.xlsx"]).code, 2);
+    assert_eq!(p.run(&["export", "2023", "--out", "old.xlsx"]).code, 1);
     assert_eq!(std::fs::read(p.path("old.xlsx")).unwrap(), old);
     p.run(&["export", "2022", "--out", "old.xlsx"]).ok();
     let run = p.run(&["export", "2023", "--out", "content/2023/form.xlsx"]);
