@@ -316,6 +316,37 @@ fn columns(grid: &Grid, year: i32, problems: &mut Vec<Problem>) -> Option<Column
         ));
         return None;
     };
+    // Next year's sheet shows this year's figures as its grey reference column, under this
+    // very header: read as the fill-in column it would put last year's figures back.
+    let next = value_header(year + 1);
+    let same: Vec<usize> = (0..headers.len())
+        .filter(|&c| headers[c] == value_header(year))
+        .collect();
+    if find(&next).is_some() || same.len() > 1 {
+        let (why, help) = if find(&next).is_some() {
+            (
+                format!("the sheet has a `{next}` column: it is {}'s sheet, whose `{}` column is only the grey reference", year + 1, value_header(year)),
+                format!("import it as `gongkai import {} FILE`, or import the sheet exported for {year}", year + 1),
+            )
+        } else {
+            (
+                format!(
+                    "the sheet has {} columns headed `{}` (one may be hidden)",
+                    same.len(),
+                    value_header(year)
+                ),
+                "keep one column under each header, as the export wrote it, and import again"
+                    .to_string(),
+            )
+        };
+        problems.push(Problem::new(
+            "E094",
+            grid.place(header_row, same[same.len() - 1]),
+            why,
+            help,
+        ));
+        return None;
+    }
     Some(Columns {
         header_row,
         id,

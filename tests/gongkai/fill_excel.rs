@@ -623,3 +623,42 @@ fn annual_report_rows_for_an_edition_without_one_are_one_problem() {
     );
     assert_eq!(p.read(YAML), before);
 }
+
+#[test]
+fn next_years_sheet_or_a_doubled_figure_column_is_refused_by_its_header() {
+    let p = Project::example();
+    p.run(&["new", "2024"]).ok();
+    let mut sheets = exported(&p, "2024");
+    // 2024's sheet carries 2023's figures as its reference column `2023年数值`.
+    let text = csv_of(sheet(&mut sheets, "人才队伍建设"));
+    std::fs::write(p.path("next.csv"), &text).unwrap();
+    let (yaml, nianbao) = (p.read(YAML), p.read("content/2023/nianbao.yaml"));
+    let run = p.run(&["import", "2023", p.path("next.csv").to_str().unwrap()]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("E094"), "{}", run.stderr);
+    assert!(run.stderr.contains("`2024年数值` column"), "{}", run.stderr);
+    assert_eq!(p.read(YAML), yaml);
+    assert_eq!(p.read("content/2023/nianbao.yaml"), nianbao);
+
+    // A second (say hidden) column under the fill-in header is refused, not read first.
+    let mut sheets = exported(&p, "2023");
+    let text = csv_of(sheet(&mut sheets, "人才队伍建设"));
+    let mut doubled = String::new();
+    for line in text.split("\r\n").filter(|l| !l.is_empty()) {
+        let extra = if line.contains("指标编号") {
+            "2023年数值"
+        } else {
+            "999"
+        };
+        doubled.push_str(&format!("{line},{extra}\r\n"));
+    }
+    std::fs::write(p.path("doubled.csv"), doubled).unwrap();
+    let run = p.run(&["import", "2023", p.path("doubled.csv").to_str().unwrap()]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("2 columns headed `2023年数值`"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(p.read(YAML), yaml);
+}
