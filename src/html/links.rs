@@ -3,7 +3,6 @@
 //! relative link against the page's folder.
 
 use rustc_hash::FxHashMap;
-use std::collections::HashSet;
 use std::num::NonZeroU32;
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -107,46 +106,111 @@ impl Name {
 impl PageLinks {
     /// The ids and links of the page at `name` (relative to the site root).
     pub fn of(html: &str, name: &str) -> PageLinks {
-        let dir = name.rsplit_once('/').map_or("", |(d, _)| d);
-        let mut seen: HashSet<&str> = HashSet::new();
-        let mut ids = HashSet::new();
-        let mut raw_links = Vec::new();
-        // One pass over the page: it is scanned on the rendering threads for every page.
+        let mut reader = LinkReader::default();
         // The tokenizer is the one the 关怀版 rewrite uses, so both read the same links.
-        super::scan::start_tags(html, |tag| {
-            for attr in &tag.attrs {
-                if attr.is("href") || attr.is("src") {
-                    if seen.insert(attr.value) {
-                        raw_links.push(attr.value);
-                    }
-                } else if attr.is("id") {
-                    ids.insert(unescape(attr.value));
+        super::scan::start_tags(html, |tag| reader.tag(tag));
+        reader.finish(name)
+    }
+
+    /// Whether the page has an element with this id.
+    pub(crate) fn has_id(&self, id: Name) -> bool {
+        self.ids.binary_search(&id).is_ok()
+    }
+}
+
+/// [`PageLinks`] in the making, fed the start tags of one walk over a page (search's reader
+/// takes the same walk: see `html::page`).
+#[derive(Default)]
+pub(crate) struct LinkReader<'a> {
+    seen: rustc_hash::FxHashSet<&'a str>,
+    ids: Vec<String>,
+    raw_links: Vec<&'a str>,
+}
+
+impl<'a> LinkReader<'a> {
+    pub(crate) fn tag(&mut self, tag: &super::scan::Tag<'a>) {
+        for attr in &tag.attrs {
+            if attr.is("href") || attr.is("src") {
+                if self.seen.insert(attr.value) {
+                    self.raw_links.push(attr.value);
                 }
+            } else if attr.is("id") {
+                self.ids.push(unescape(attr.value));
+            }
+        }
+    }
+
+    /// The ids and links read, of the page at `name` (relative to the site root).
+    pub(crate) fn finish(self, name: &str) -> PageLinks {
+        let dir = name.rsplit_once('/').map_or("", |(d, _)| d);
+        let depth = name.matches('/').count();
+        let LinkReader { ids, raw_links, .. } = self;
+        // Most links of a page climb to the site root first (`../../2023/index.html`), so
+        // they lead to the same file from every page as deep: each is decoded, resolved and
+        // named once per thread, not on every page that has it.
+        let mut known: Vec<Option<Resolved>> = Vec::with_capacity(raw_links.len());
+        let mut misses: Vec<(&str, bool, [Option<String>; 3])> = Vec::new();
+        RESOLVED.with_borrow_mut(|cache| {
+            let cache = cache_at(cache, depth);
+            for &raw in &raw_links {
+                known.push(cache.get(raw).copied());
             }
         });
-        let links: Vec<[Option<String>; 3]> = raw_links
+        for (&raw, known) in raw_links.iter().zip(&known) {
+            if known.is_some() {
+                continue;
+            }
+            let text = unescape(raw);
+            if is_external(&text) {
+                misses.push((raw, true, [None, None, None]));
+                continue;
+            }
+            let (path, fragment) = match text.split_once('#') {
+                Some((p, f)) => (p, Some(percent_decode(f))),
+                None => (text.as_str(), None),
+            };
+            let path = path.split('?').next().unwrap_or("");
+            // The file it leads to depends on the page's folder only below the root.
+            let anywhere = !path.is_empty() && (depth == 0 || climbs(path, depth));
+            // pulldown-cmark writes `附件1.pdf` as `%E9%99%84…`: the file has the
+            // decoded name, and a browser asks for that.
+            let target = if path.is_empty() {
+                Some(name.to_string())
+            } else {
+                resolve(dir, &percent_decode(path))
+            };
+            let fragment = fragment.filter(|f| !f.is_empty());
+            misses.push((raw, anywhere, [Some(text), target, fragment]));
+        }
+        let named = name_all(
+            misses
+                .iter_mut()
+                .map(|m| std::mem::take(&mut m.2))
+                .collect(),
+        );
+        let mut named = misses
+            .iter()
+            .zip(named)
+            .map(|(&(raw, anywhere, _), names)| {
+                // An external link names nothing: it is known not to be checked.
+                let resolved = names[0].map(|text| [Some(text), names[1], names[2]]);
+                (raw, anywhere || resolved.is_none(), resolved)
+            });
+        let mut fresh = Vec::new();
+        let links = known
             .into_iter()
-            .map(unescape)
-            .filter(|link| !is_external(link))
-            .map(|text| {
-                let (path, fragment) = match text.split_once('#') {
-                    Some((p, f)) => (p, Some(percent_decode(f))),
-                    None => (text.as_str(), None),
+            .filter_map(|known| {
+                let resolved = match known {
+                    Some(resolved) => resolved,
+                    None => {
+                        let (raw, cacheable, resolved) = named.next()?;
+                        if cacheable {
+                            fresh.push((raw, resolved));
+                        }
+                        resolved
+                    }
                 };
-                let path = path.split('?').next().unwrap_or("");
-                // pulldown-cmark writes `附件1.pdf` as `%E9%99%84…`: the file has the
-                // decoded name, and a browser asks for that.
-                let target = if path.is_empty() {
-                    Some(name.to_string())
-                } else {
-                    resolve(dir, &percent_decode(path))
-                };
-                [Some(text), target, fragment.filter(|f| !f.is_empty())]
-            })
-            .collect();
-        let links = name_all(links)
-            .into_iter()
-            .filter_map(|[text, target, fragment]| {
+                let [text, target, fragment] = resolved?;
                 Some(Link {
                     text: text?,
                     target,
@@ -154,21 +218,56 @@ impl PageLinks {
                 })
             })
             .collect();
+        RESOLVED.with_borrow_mut(|cache| {
+            let cache = cache_at(cache, depth);
+            for (raw, resolved) in fresh {
+                cache.insert(raw.into(), resolved);
+            }
+        });
         let mut ids: Vec<Name> = name_all(ids.into_iter().map(|id| [Some(id)]).collect())
             .into_iter()
             .filter_map(|[id]| id)
             .collect();
         ids.sort_unstable();
+        ids.dedup();
         PageLinks {
             ids: ids.into_boxed_slice(),
             links,
         }
     }
+}
 
-    /// Whether the page has an element with this id.
-    pub(crate) fn has_id(&self, id: Name) -> bool {
-        self.ids.binary_search(&id).is_ok()
+/// A link's names as the link check reads them (text, target, fragment), or None for a link
+/// that leaves the site.
+type Resolved = Option<[Option<Name>; 3]>;
+
+thread_local! {
+    /// The links that lead to the same file from every page as deep as the page, by that
+    /// depth and as written: [`LinkReader::finish`] resolves each once per rendering thread.
+    static RESOLVED: std::cell::RefCell<Vec<FxHashMap<Box<str>, Resolved>>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+fn cache_at(
+    cache: &mut Vec<FxHashMap<Box<str>, Resolved>>,
+    depth: usize,
+) -> &mut FxHashMap<Box<str>, Resolved> {
+    if cache.len() <= depth {
+        cache.resize_with(depth + 1, FxHashMap::default);
     }
+    &mut cache[depth]
+}
+
+/// Whether `path` begins by climbing `depth` folders (`../../` for 2).
+fn climbs(path: &str, depth: usize) -> bool {
+    let mut rest = path;
+    for _ in 0..depth {
+        match rest.strip_prefix("../") {
+            Some(r) => rest = r,
+            None => return false,
+        }
+    }
+    true
 }
 
 /// The `href` and `src` values of a page in document order, raw; `src` only when `only_src`.

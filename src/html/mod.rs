@@ -7,6 +7,7 @@
 pub mod care;
 pub mod escape;
 pub mod links;
+pub(crate) mod page;
 pub mod scan;
 pub mod search_text;
 pub mod search_tokens;

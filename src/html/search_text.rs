@@ -4,7 +4,7 @@
 //! footer, forms), scripts, styles and the 已归档 note are left out.
 
 use super::links::unescape;
-use super::scan::{walk, Event};
+use super::scan::{Event, Tag};
 use super::search_tokens::PageTerms;
 
 /// The searchable text of one page, taken while it is rendered (its bytes are written and
@@ -65,148 +65,175 @@ enum Field {
 }
 
 impl PageText {
-    /// The searchable text of `html`.
-    pub fn of(html: &str) -> PageText {
-        let mut page = PageText::default();
-        let mut in_main = false;
-        // The element being skipped and how deep inside it we are.
-        let mut skip: Option<(&str, usize)> = None;
-        // The element whose text also goes to a field, with its nesting depth.
-        let mut field: Option<(&str, usize, Field)> = None;
-        let mut seen_title = false;
-        let mut in_facts = false;
-        let mut figure = String::new();
-        let mut body = String::new();
-        let mut title = String::new();
-        let mut names = String::new();
-        walk(html, |event| match event {
-            Event::Start(tag) => {
-                let name = tag.name;
-                if let Some((skipped, depth)) = &mut skip {
-                    if name.eq_ignore_ascii_case(skipped) {
-                        *depth += 1;
-                    }
-                    return;
-                }
-                if name.eq_ignore_ascii_case("meta")
-                    && tag.attr("name").is_some_and(|n| n.value == "PubDate")
-                {
-                    page.date = tag.attr("content").map(|c| unescape(c.value));
-                }
-                if name.eq_ignore_ascii_case("main") {
-                    in_main = true;
-                }
-                if !in_main {
-                    return;
-                }
-                let class = |c: &str| {
-                    tag.attr("class")
-                        .is_some_and(|v| v.value.split_ascii_whitespace().any(|w| w == c))
-                };
-                let kind = kind(name);
-                if kind == Kind::Skipped || class("archived-note") {
-                    skip = Some((name, 1));
-                    return;
-                }
-                if kind != Kind::Inline {
-                    separate(&mut body);
-                    if let Some((_, _, f)) = field {
-                        separate(target(f, &mut title, &mut names, &mut figure));
-                    }
-                }
-                if name.eq_ignore_ascii_case("dl") && class("facts") {
-                    in_facts = true;
-                }
-                match &mut field {
-                    Some((open, depth, _)) => {
-                        if name.eq_ignore_ascii_case(open) {
-                            *depth += 1;
-                        }
-                    }
-                    None => {
-                        let lower = name.to_ascii_lowercase();
-                        let f = match lower.as_str() {
-                            "h1" if !seen_title => Some(Field::Title),
-                            "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "th" | "caption" | "dt" => {
-                                Some(Field::Name)
-                            }
-                            "dd" if in_facts && page.figure.is_none() && figure.is_empty() => {
-                                Some(Field::Figure)
-                            }
-                            _ => None,
-                        };
-                        if let Some(f) = f {
-                            separate(target(f, &mut title, &mut names, &mut figure));
-                            seen_title |= f == Field::Title;
-                            field = Some((name, 1, f));
-                        }
-                    }
-                }
-            }
-            Event::End(name) => {
-                if let Some((skipped, depth)) = &mut skip {
-                    if name.eq_ignore_ascii_case(skipped) {
-                        *depth -= 1;
-                        if *depth == 0 {
-                            skip = None;
-                        }
-                    }
-                    return;
-                }
-                if name.eq_ignore_ascii_case("main") {
-                    in_main = false;
-                }
-                if name.eq_ignore_ascii_case("dl") {
-                    in_facts = false;
-                }
-                if let Some((open, depth, f)) = &mut field {
-                    if name.eq_ignore_ascii_case(open) {
-                        *depth -= 1;
-                        if *depth == 0 {
-                            if *f == Field::Figure {
-                                page.figure = Some(collapse(&figure));
-                            }
-                            field = None;
-                        }
-                    }
-                }
-                if kind(name) != Kind::Inline {
-                    separate(&mut body);
-                }
-            }
-            Event::Text(text) => {
-                if skip.is_some() || !in_main {
-                    return;
-                }
-                let text = if text.contains('&') {
-                    std::borrow::Cow::Owned(unescape(text))
-                } else {
-                    std::borrow::Cow::Borrowed(text)
-                };
-                body.push_str(&text);
-                if let Some((_, _, f)) = field {
-                    target(f, &mut title, &mut names, &mut figure).push_str(&text);
-                }
-            }
-        });
-        page.title = collapse(&title);
-        page.names = collapse(&names);
-        page.body = collapse(&body);
-        page.terms = PageTerms::of(&page.title, &page.names, &page.body);
-        page
+    /// The searchable text of `html` (the build reads it with the page's links, in
+    /// `html::page`).
+    #[cfg(test)]
+    pub(crate) fn of(html: &str) -> PageText {
+        let mut reader = TextReader::default();
+        super::scan::walk(html, |event| reader.event(&event));
+        reader.finish()
     }
 }
 
-fn target<'s>(
-    f: Field,
-    title: &'s mut String,
-    names: &'s mut String,
-    figure: &'s mut String,
-) -> &'s mut String {
-    match f {
-        Field::Title => title,
-        Field::Name => names,
-        Field::Figure => figure,
+/// [`PageText`] in the making, fed the events of one walk over a page (the link check's
+/// reader takes the same walk: see `html::page`).
+#[derive(Default)]
+pub(crate) struct TextReader<'a> {
+    page: PageText,
+    in_main: bool,
+    /// The element being skipped and how deep inside it we are.
+    skip: Option<(&'a str, usize)>,
+    /// The element whose text also goes to a field, with its nesting depth.
+    field: Option<(&'a str, usize, Field)>,
+    seen_title: bool,
+    in_facts: bool,
+    figure: String,
+    body: String,
+    title: String,
+    names: String,
+}
+
+impl<'a> TextReader<'a> {
+    pub(crate) fn event(&mut self, event: &Event<'a, '_>) {
+        match event {
+            Event::Start(tag) => self.start(tag),
+            Event::End(name) => self.end(name),
+            Event::Text(text) => self.text(text),
+        }
+    }
+
+    fn start(&mut self, tag: &Tag<'a>) {
+        let name = tag.name;
+        if let Some((skipped, depth)) = &mut self.skip {
+            if name.eq_ignore_ascii_case(skipped) {
+                *depth += 1;
+            }
+            return;
+        }
+        if name.eq_ignore_ascii_case("meta")
+            && tag.attr("name").is_some_and(|n| n.value == "PubDate")
+        {
+            self.page.date = tag.attr("content").map(|c| unescape(c.value));
+        }
+        if name.eq_ignore_ascii_case("main") {
+            self.in_main = true;
+        }
+        if !self.in_main {
+            return;
+        }
+        let class = |c: &str| {
+            tag.attr("class")
+                .is_some_and(|v| v.value.split_ascii_whitespace().any(|w| w == c))
+        };
+        let kind = kind(name);
+        if kind == Kind::Skipped || class("archived-note") {
+            self.skip = Some((name, 1));
+            return;
+        }
+        if kind != Kind::Inline {
+            separate(&mut self.body);
+            if let Some((_, _, f)) = self.field {
+                separate(self.target(f));
+            }
+        }
+        if name.eq_ignore_ascii_case("dl") && class("facts") {
+            self.in_facts = true;
+        }
+        match &mut self.field {
+            Some((open, depth, _)) => {
+                if name.eq_ignore_ascii_case(open) {
+                    *depth += 1;
+                }
+            }
+            None => {
+                let lower = name.to_ascii_lowercase();
+                let f = match lower.as_str() {
+                    "h1" if !self.seen_title => Some(Field::Title),
+                    "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "th" | "caption" | "dt" => {
+                        Some(Field::Name)
+                    }
+                    "dd" if self.in_facts
+                        && self.page.figure.is_none()
+                        && self.figure.is_empty() =>
+                    {
+                        Some(Field::Figure)
+                    }
+                    _ => None,
+                };
+                if let Some(f) = f {
+                    separate(self.target(f));
+                    self.seen_title |= f == Field::Title;
+                    self.field = Some((name, 1, f));
+                }
+            }
+        }
+    }
+
+    fn end(&mut self, name: &str) {
+        if let Some((skipped, depth)) = &mut self.skip {
+            if name.eq_ignore_ascii_case(skipped) {
+                *depth -= 1;
+                if *depth == 0 {
+                    self.skip = None;
+                }
+            }
+            return;
+        }
+        if !self.in_main {
+            return;
+        }
+        if name.eq_ignore_ascii_case("main") {
+            self.in_main = false;
+        }
+        if name.eq_ignore_ascii_case("dl") {
+            self.in_facts = false;
+        }
+        if let Some((open, depth, f)) = &mut self.field {
+            if name.eq_ignore_ascii_case(open) {
+                *depth -= 1;
+                if *depth == 0 {
+                    if *f == Field::Figure {
+                        self.page.figure = Some(collapse(&self.figure));
+                    }
+                    self.field = None;
+                }
+            }
+        }
+        if kind(name) != Kind::Inline {
+            separate(&mut self.body);
+        }
+    }
+
+    fn text(&mut self, text: &str) {
+        if self.skip.is_some() || !self.in_main {
+            return;
+        }
+        let text = if text.contains('&') {
+            std::borrow::Cow::Owned(unescape(text))
+        } else {
+            std::borrow::Cow::Borrowed(text)
+        };
+        self.body.push_str(&text);
+        if let Some((_, _, f)) = self.field {
+            self.target(f).push_str(&text);
+        }
+    }
+
+    fn target(&mut self, f: Field) -> &mut String {
+        match f {
+            Field::Title => &mut self.title,
+            Field::Name => &mut self.names,
+            Field::Figure => &mut self.figure,
+        }
+    }
+
+    pub(crate) fn finish(self) -> PageText {
+        let mut page = self.page;
+        page.title = collapse(&self.title);
+        page.names = collapse(&self.names);
+        page.body = collapse(&self.body);
+        page.terms = PageTerms::of(&page.title, &page.names, &page.body);
+        page
     }
 }
 

@@ -36,6 +36,27 @@ fn is_plain(c: char) -> bool {
     c.is_ascii() || matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF)
 }
 
+/// NFKC of the full-width forms (U+FF01–FF5E become ASCII, the ideographic space a space)
+/// and of the CJK punctuation NFKC leaves alone, for a character that nothing combines with.
+fn simple_form(c: char) -> Option<char> {
+    match c as u32 {
+        0xFF01..=0xFF5E => char::from_u32(c as u32 - 0xFEE0),
+        0x3000 => Some(' '),
+        0x3001..=0x3003
+        | 0x3008..=0x3011
+        | 0x3014..=0x301B
+        | 0x2014
+        | 0x2018
+        | 0x2019
+        | 0x201C
+        | 0x201D
+        | 0xB7
+        | 0xD7
+        | 0xF7 => Some(c),
+        _ => None,
+    }
+}
+
 /// NFKC, then lower case: the text every rule reads. The same as normalising the whole
 /// text, but only the stretches holding another character go through NFKC: each from the
 /// last Han character or white space before it (after which nothing composes with what
@@ -53,6 +74,14 @@ pub(crate) fn normalise(text: &str) -> String {
             }
             continue;
         }
+        // The full-width forms and CJK punctuation of every Chinese sentence: their NFKC
+        // without a library call (held to the library's in a test). A combining mark after
+        // one is still right: it sends the stretch from the last safe point, this character
+        // included, through NFKC below.
+        if let Some(simple) = simple_form(c) {
+            out.push(simple.to_ascii_lowercase());
+            continue;
+        }
         let mut end = text.len();
         while let Some(&(j, d)) = chars.peek() {
             if boundary(d) {
@@ -68,60 +97,128 @@ pub(crate) fn normalise(text: &str) -> String {
     out
 }
 
-/// The tokens of a text as slices of one buffer: the normalised text with thousands
-/// separators dropped, and each token's byte range in it, in order. The index takes
-/// millions of tokens; none is allocated on its own.
-pub(crate) struct Tokens {
-    text: String,
-    ranges: Vec<(u32, u32)>,
-}
-
-impl Tokens {
-    pub(crate) fn of(text: &str) -> Tokens {
-        let chars: Vec<char> = normalise(text).chars().collect();
-        let mut buf = String::with_capacity(chars.len() * 3);
-        let mut ranges = Vec::new();
-        let at = |buf: &String| buf.len() as u32;
-        let mut offsets: Vec<u32> = Vec::new();
-        let mut i = 0;
-        while i < chars.len() {
-            let c = chars[i];
-            if is_han(c) {
-                offsets.clear();
-                while i < chars.len() && is_han(chars[i]) {
-                    offsets.push(at(&buf));
-                    buf.push(chars[i]);
-                    i += 1;
-                }
-                offsets.push(at(&buf));
-                for k in 0..offsets.len() - 1 {
-                    ranges.push((offsets[k], offsets[k + 1]));
-                    if k + 2 < offsets.len() {
-                        ranges.push((offsets[k], offsets[k + 2]));
-                    }
-                }
-            } else if c.is_ascii_digit() {
-                let start = at(&buf);
-                i = push_number(&chars, i, &mut buf);
-                ranges.push((start, at(&buf)));
-            } else if is_latin(c) {
-                let start = at(&buf);
-                while i < chars.len() && is_latin(chars[i]) {
-                    buf.push(chars[i]);
-                    i += 1;
-                }
-                ranges.push((start, at(&buf)));
-            } else {
-                i += 1;
+/// The normalised text with the thousands separators of its numbers dropped (rule 3), so
+/// that every token is a slice of it.
+fn drop_group_commas(text: String) -> String {
+    if memchr::memchr(b',', text.as_bytes()).is_none() {
+        return text;
+    }
+    let b = text.as_bytes();
+    let digit = |k: usize| b.get(k).is_some_and(u8::is_ascii_digit);
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if !b[i].is_ascii_digit() {
+            out.push(b[i]);
+            i += 1;
+            continue;
+        }
+        // A digit not taken by the number before it starts one (no other token holds
+        // digits): the same walk as the tokenizer's.
+        let start = i;
+        while digit(i) {
+            i += 1;
+        }
+        out.extend_from_slice(&b[start..i]);
+        // Thousands separators only after a first group of one to three digits, and only
+        // before groups of exactly three.
+        if i - start <= 3 {
+            while b.get(i) == Some(&b',') && (1..=3).all(|k| digit(i + k)) && !digit(i + 4) {
+                out.extend_from_slice(&b[i + 1..i + 4]);
+                i += 4;
             }
         }
-        Tokens { text: buf, ranges }
+        if b.get(i) == Some(&b'.') && digit(i + 1) {
+            let from = i;
+            i += 1;
+            while digit(i) {
+                i += 1;
+            }
+            out.extend_from_slice(&b[from..i]);
+        }
     }
+    // Only ASCII bytes were dropped, never part of a character.
+    String::from_utf8(out).unwrap_or_default()
+}
 
-    pub(crate) fn iter(&self) -> impl Iterator<Item = &str> {
-        self.ranges
-            .iter()
-            .map(|&(a, b)| &self.text[a as usize..b as usize])
+/// The text the tokenizer reads: normalised, thousands separators dropped.
+fn prepare(text: &str) -> String {
+    drop_group_commas(normalise(text))
+}
+
+/// Calls `visit` with every token of `text` (as [`prepare`] gives it), in order, each a
+/// slice of it: the index takes millions of tokens, and none is allocated on its own.
+fn each_token<'t>(text: &'t str, mut visit: impl FnMut(&'t str)) {
+    let b = text.as_bytes();
+    let digit = |k: usize| b.get(k).is_some_and(u8::is_ascii_digit);
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if is_han(c) {
+            // Each character, then it and the next one when that is Han too.
+            let mut from = i;
+            let mut to = i + c.len_utf8();
+            loop {
+                visit(&text[from..to]);
+                match chars.peek() {
+                    Some(&(j, d)) if is_han(d) => {
+                        let end = j + d.len_utf8();
+                        visit(&text[from..end]);
+                        chars.next();
+                        (from, to) = (j, end);
+                    }
+                    _ => break,
+                }
+            }
+        } else if c.is_ascii_digit() {
+            // Digits, then at most one inner `.` and its digits (separators are gone).
+            let mut end = i + 1;
+            while digit(end) {
+                end += 1;
+            }
+            if b.get(end) == Some(&b'.') && digit(end + 1) {
+                end += 1;
+                while digit(end) {
+                    end += 1;
+                }
+            }
+            visit(&text[i..end]);
+            while chars.peek().is_some_and(|&(j, _)| j < end) {
+                chars.next();
+            }
+        } else if is_latin(c) {
+            let mut end = i + c.len_utf8();
+            while let Some(&(j, d)) = chars.peek() {
+                if !is_latin(d) {
+                    break;
+                }
+                end = j + d.len_utf8();
+                chars.next();
+            }
+            visit(&text[i..end]);
+        }
+    }
+}
+
+/// A term as a hash key: up to seven bytes (a Han character or pair, most numbers) packed
+/// into one integer with its length, so hashing and comparing it is one instruction; a
+/// longer term stays a slice.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum Key<'t> {
+    Short(u64),
+    Long(&'t str),
+}
+
+impl<'t> Key<'t> {
+    fn of(term: &'t str) -> Key<'t> {
+        let b = term.as_bytes();
+        if b.len() > 7 {
+            return Key::Long(term);
+        }
+        // The length in the top byte, the bytes below it.
+        let packed = b.iter().fold((b.len() as u64) << 56, |packed, &x| {
+            packed << 8 | u64::from(x)
+        });
+        Key::Short(packed)
     }
 }
 
@@ -138,21 +235,23 @@ pub(crate) struct PageTerms {
 impl PageTerms {
     pub(crate) fn of(title: &str, names: &str, body: &str) -> PageTerms {
         let fields = [
-            (1u8, Tokens::of(title)),
-            (2, Tokens::of(names)),
-            (4, Tokens::of(body)),
+            (1u8, prepare(title)),
+            (2, prepare(names)),
+            (4, prepare(body)),
         ];
-        let mut seen: FxHashMap<&str, u8> = FxHashMap::default();
-        for (mask, tokens) in &fields {
-            for token in tokens.iter() {
-                *seen.entry(token).or_insert(0) |= mask;
-            }
+        // A page's distinct terms are about a sixth of its body's bytes.
+        let mut seen: FxHashMap<Key, (u8, &str)> =
+            FxHashMap::with_capacity_and_hasher(body.len() / 4, Default::default());
+        for (mask, text) in &fields {
+            each_token(text, |token| {
+                seen.entry(Key::of(token)).or_insert((0, token)).0 |= mask
+            });
         }
         let mut page = PageTerms {
-            text: String::with_capacity(seen.keys().map(|t| t.len()).sum()),
+            text: String::with_capacity(seen.len() * 6),
             terms: Vec::with_capacity(seen.len()),
         };
-        for (term, mask) in seen {
+        for (mask, term) in seen.into_values() {
             let start = page.text.len() as u32;
             page.text.push_str(term);
             page.terms.push((start, page.text.len() as u32, mask));
@@ -171,34 +270,10 @@ impl PageTerms {
 /// Every token of `text`, in order.
 #[cfg(test)]
 pub(crate) fn tokens(text: &str) -> Vec<String> {
-    Tokens::of(text).iter().map(String::from).collect()
-}
-
-/// Pushes the number that starts at `start` (a digit) onto `buf`; returns where it ends.
-fn push_number(chars: &[char], start: usize, buf: &mut String) -> usize {
-    let digit = |k: usize| chars.get(k).is_some_and(char::is_ascii_digit);
-    let mut i = start;
-    while digit(i) {
-        buf.push(chars[i]);
-        i += 1;
-    }
-    // Thousands separators only after a first group of one to three digits, and only
-    // before groups of exactly three.
-    if i - start <= 3 {
-        while chars.get(i) == Some(&',') && (1..=3).all(|k| digit(i + k)) && !digit(i + 4) {
-            buf.extend(&chars[i + 1..i + 4]);
-            i += 4;
-        }
-    }
-    if chars.get(i) == Some(&'.') && digit(i + 1) {
-        buf.push('.');
-        i += 1;
-        while digit(i) {
-            buf.push(chars[i]);
-            i += 1;
-        }
-    }
-    i
+    let text = prepare(text);
+    let mut out = Vec::new();
+    each_token(&text, |t| out.push(t.to_string()));
+    out
 }
 
 #[cfg(test)]
@@ -216,6 +291,32 @@ mod tests {
         ] {
             let whole = text.nfkc().collect::<String>().to_lowercase();
             assert_eq!(super::normalise(text), whole, "{text:?}");
+        }
+    }
+
+    /// The characters normalised without the library are what the library makes of them.
+    #[test]
+    fn simple_forms_are_nfkc() {
+        for c in (0..0x10000u32).filter_map(char::from_u32) {
+            if let Some(simple) = super::simple_form(c) {
+                let nfkc = c.to_string().nfkc().collect::<String>().to_lowercase();
+                assert_eq!(
+                    simple.to_lowercase().to_string(),
+                    nfkc,
+                    "U+{:04X}",
+                    c as u32
+                );
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// Normalising with the fast paths gives what normalising the whole text does, also
+        /// when a combining mark follows a full-width form or punctuation.
+        #[test]
+        fn normalise_is_nfkc(text in "[a-zA-Z0-9 ,.\u{4e00}-\u{4e05}\u{3000}-\u{3003}\u{3008}\u{FF01}-\u{FF5E}\u{0301}\u{0308}\u{3099}\u{2014}\u{00B7}\u{FF9E}\u{2460}]{0,24}") {
+            let whole = text.nfkc().collect::<String>().to_lowercase();
+            proptest::prop_assert_eq!(super::normalise(&text), whole);
         }
     }
 

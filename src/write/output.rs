@@ -153,11 +153,18 @@ pub(crate) fn settle(
     bytes: Vec<u8>,
 ) -> Settled {
     let page = path.ends_with(".html") && !path.starts_with("care/");
-    let html = page.then(|| String::from_utf8_lossy(&bytes));
-    let links = html.as_ref().map(|h| Arc::new(PageLinks::of(h, &path)));
-    // Search indexes what is published, read from the page as it is written.
-    let text = html.as_ref().map(|h| Arc::new(PageText::of(h)));
-    drop(html);
+    // Search indexes what is published, read from the page as it is written, in the walk
+    // that takes its links.
+    let (links, text) = if page {
+        let html = match std::str::from_utf8(&bytes) {
+            Ok(html) => std::borrow::Cow::Borrowed(html),
+            Err(_) => String::from_utf8_lossy(&bytes),
+        };
+        let (links, text) = crate::html::page::read(&html, &path);
+        (Some(Arc::new(links)), Some(Arc::new(text)))
+    } else {
+        (None, None)
+    };
     match stage {
         Some(stage) => {
             stage.put(&path, &bytes);
