@@ -13,9 +13,6 @@ use super::search_tokens::PageTerms;
 pub struct PageText {
     /// The first `<h1>` in `<main>`.
     pub(crate) title: String,
-    /// Headings below the title, table headings and captions, terms of definition lists:
-    /// where an edition's pages name its indicators.
-    pub(crate) names: String,
     /// Every text of `<main>`, the title and names included, white space collapsed.
     pub(crate) body: String,
     /// On an indicator page, its figure and unit as printed (the first `<dd>` of
@@ -23,7 +20,9 @@ pub struct PageText {
     pub(crate) figure: Option<String>,
     /// The page's 发布日期 (`<meta name="PubDate">`), when it has one.
     pub(crate) date: Option<String>,
-    /// The terms of the title, names and body, tokenized here on the rendering thread.
+    /// The terms of the title, the names (headings below the title, table headings and
+    /// captions, terms of definition lists: where an edition's pages name its indicators)
+    /// and the body, tokenized here on the rendering thread.
     pub(crate) terms: PageTerms,
 }
 
@@ -130,7 +129,8 @@ impl<'a> TextReader<'a> {
             self.skip = Some((name, 1));
             return;
         }
-        if kind != Kind::Inline {
+        // A chart's description is a line of its own under the caption (display: block).
+        if kind != Kind::Inline || class("chart-desc") {
             separate(&mut self.body);
             if let Some((_, _, f)) = self.field {
                 separate(self.target(f));
@@ -230,9 +230,9 @@ impl<'a> TextReader<'a> {
     pub(crate) fn finish(self) -> PageText {
         let mut page = self.page;
         page.title = collapse(&self.title);
-        page.names = collapse(&self.names);
         page.body = collapse(&self.body);
-        page.terms = PageTerms::of(&page.title, &page.names, &page.body);
+        // Names are searched as a field of their own, but only their terms are kept.
+        page.terms = PageTerms::of(&page.title, &collapse(&self.names), &page.body);
         page
     }
 }
@@ -261,16 +261,26 @@ mod tests {
             r#"<main><p class="archived-note">已归档</p><h1>城镇登记失业率<span>（2023年）</span></h1>"#,
             r#"<dl class="facts"><div><dt>数值</dt><dd><strong>3.3</strong> ％</dd></div><div><dt>目标</dt><dd>4</dd></div></dl>"#,
             r#"<table><tr><th>年度</th><td>8084</td><td>8000</td></tr></table>"#,
+            r#"<figure><figcaption>图1：失业率<span class="chart-desc">2023年为3.3</span></figcaption></figure>"#,
             r#"<p>就业&amp;<a href=y>创业</a></p><script>var x = "秘密";</script>"#,
             r#"<form><label>搜索</label></form></main><footer>网站地图</footer></body></html>"#
         ));
         assert_eq!(page.title, "城镇登记失业率（2023年）");
         assert_eq!(page.figure.as_deref(), Some("3.3 ％"));
         assert_eq!(page.date.as_deref(), Some("2023-12-20"));
-        assert_eq!(page.names, "数值 目标 年度");
+        let names: Vec<&str> = page
+            .terms
+            .iter()
+            .filter(|t| t.1 & 2 != 0)
+            .map(|t| t.0)
+            .collect();
+        assert!(
+            names.contains(&"年度") && names.contains(&"数值") && names.len() == 9,
+            "{names:?}"
+        );
         assert_eq!(
             page.body,
-            "城镇登记失业率（2023年） 数值 3.3 ％ 目标 4 年度 8084 8000 就业&创业"
+            "城镇登记失业率（2023年） 数值 3.3 ％ 目标 4 年度 8084 8000 图1：失业率 2023年为3.3 就业&创业"
         );
     }
 }

@@ -224,13 +224,12 @@ impl<'t> Key<'t> {
 
 /// The distinct terms of one page, each with the fields it occurs in (1 title, 2 names,
 /// 4 body): what the index takes of a page. Made on the rendering thread that writes the
-/// page, so the index step only merges them; one buffer holds every term, as a page has
-/// hundreds.
+/// page, so the index step only merges them. They wait in memory for the index, so one
+/// string holds them all, each term after its mask written as one control character
+/// (U+0001–U+0007, which no term holds): a page's hundreds of terms take about five bytes
+/// each.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub(crate) struct PageTerms {
-    text: String,
-    terms: Vec<(u32, u32, u8)>,
-}
+pub(crate) struct PageTerms(Box<str>);
 
 impl PageTerms {
     pub(crate) fn of(title: &str, names: &str, body: &str) -> PageTerms {
@@ -247,23 +246,21 @@ impl PageTerms {
                 seen.entry(Key::of(token)).or_insert((0, token)).0 |= mask
             });
         }
-        let mut page = PageTerms {
-            text: String::with_capacity(seen.len() * 6),
-            terms: Vec::with_capacity(seen.len()),
-        };
+        let mut text = String::with_capacity(seen.values().map(|(_, t)| t.len() + 1).sum());
         for (mask, term) in seen.into_values() {
-            let start = page.text.len() as u32;
-            page.text.push_str(term);
-            page.terms.push((start, page.text.len() as u32, mask));
+            text.push(char::from(mask));
+            text.push_str(term);
         }
-        page
+        PageTerms(text.into_boxed_str())
     }
 
     /// Each distinct term and its field mask, in no particular order.
     pub(crate) fn iter(&self) -> impl Iterator<Item = (&str, u8)> {
-        self.terms
-            .iter()
-            .map(|&(a, b, mask)| (&self.text[a as usize..b as usize], mask))
+        // Every mask is below 8, every byte of a term above it.
+        self.0
+            .split(|c: char| (c as u32) < 8)
+            .skip(1)
+            .zip(self.0.bytes().filter(|&b| b < 8))
     }
 }
 
@@ -318,6 +315,36 @@ mod tests {
             let whole = text.nfkc().collect::<String>().to_lowercase();
             proptest::prop_assert_eq!(super::normalise(&text), whole);
         }
+    }
+
+    /// Each term once, with every field it occurs in.
+    #[test]
+    fn page_terms_with_fields() {
+        let page = super::PageTerms::of("失业率", "年度 3.3", "失业率 年度 3.3 1,264人 straße");
+        let mut terms: Vec<(&str, u8)> = page.iter().collect();
+        terms.sort_unstable();
+        assert_eq!(
+            terms,
+            [
+                ("1264", 4),
+                ("3.3", 6),
+                ("人", 4),
+                ("业", 5),
+                ("业率", 5),
+                ("失", 5),
+                ("失业", 5),
+                ("年", 6),
+                ("年度", 6),
+                ("度", 6),
+                ("率", 5),
+                ("straße", 4),
+            ]
+            .map(|(t, m)| (t, m as u8))
+            .into_iter()
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect::<Vec<_>>()
+        );
     }
 
     /// The cases the browser's tokenizer passes too (tests/browser/run.mjs).
