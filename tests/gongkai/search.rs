@@ -355,8 +355,9 @@ fn check_reports_the_index_and_warns_over_the_query_budget() {
     );
     let run = p.run(&["check"]).ok();
     assert!(
-        run.stdout
-            .contains("warning[W090]: one query of the search index 2023/search/ may load"),
+        run.stdout.contains(
+            "warning[W090]: one query of the search page 2023/search.html (2023年度) may load"
+        ),
         "{}",
         run.stdout
     );
@@ -467,4 +468,119 @@ fn an_edition_archived_before_search_is_indexed_site_wide() {
         .clone();
     assert_eq!(entry["page"], Value::Null);
     p.run(&["verify"]).ok();
+}
+
+/// The most one query of a search page loads, from the files as they are: the runtime, the
+/// manifests of `read` (read only), and for the indexes it `searches` their manifests, the
+/// four largest chunks of each (a query of four terms) and the ten largest page groups among
+/// them all (one screen of results).
+fn first_query_bytes(p: &Project, searches: &[&str], read: &[&str]) -> u64 {
+    let size = |rel: &str| {
+        std::fs::metadata(p.path(&format!("public/{rel}")))
+            .unwrap()
+            .len()
+    };
+    let largest = |mut sizes: Vec<u64>, n: usize| {
+        sizes.sort_unstable_by(|a, b| b.cmp(a));
+        sizes.into_iter().take(n).sum::<u64>()
+    };
+    let mut bytes = size(&format!("{}search.js", searches[0]));
+    let mut groups = Vec::new();
+    for dir in read {
+        bytes += size(&format!("{dir}index.js"));
+    }
+    for dir in searches {
+        let m = manifest(p, dir);
+        bytes += size(&format!("{dir}index.js"));
+        let files = |key: &str, at: usize| -> Vec<u64> {
+            m[key]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|x| size(&format!("{dir}{}", x[at].as_str().unwrap())))
+                .collect()
+        };
+        bytes += largest(files("chunks", 2), 4);
+        groups.extend(files("groups", 1));
+    }
+    bytes + largest(groups, 10)
+}
+
+#[test]
+fn the_query_budget_covers_the_site_wide_page_which_searches_two_indexes_at_once() {
+    let p = Project::example();
+    p.build();
+    // The site-wide page searches the site-wide pages and the newest edition together; an
+    // edition's page searches its own index and reads the site-wide manifest.
+    let site_page = first_query_bytes(&p, &["search/", "2023/search/"], &[]);
+    let edition_pages = ["2023", "2022", "2021"]
+        .map(|year| first_query_bytes(&p, &[&format!("{year}/search/")], &["search/"]));
+    let edition_most = *edition_pages.iter().max().unwrap();
+    assert!(site_page > edition_most, "{site_page} {edition_pages:?}");
+    let run = p.run(&["check"]).ok();
+    let expected = format!(
+        "one query loads at most {} KB (search.html),",
+        site_page.div_ceil(1024)
+    );
+    assert!(run.stdout.contains(&expected), "{expected}\n{}", run.stdout);
+
+    // A budget every edition's page keeps and the site-wide page does not: W090 names it.
+    let budget = edition_most.div_ceil(1024);
+    assert!(budget * 1024 < site_page, "{budget} KB, {site_page}");
+    p.edit(
+        "content/site.yaml",
+        "title:",
+        &format!("checks: {{search_query_kb: {budget}}}\ntitle:"),
+    );
+    let run = p.run(&["check"]).ok();
+    let warning = format!(
+        "warning[W090]: one query of the search page search.html (2023年度和全站页面) may load {} KB, over the budget of {budget} KB",
+        site_page.div_ceil(1024)
+    );
+    assert!(run.stdout.contains(&warning), "{warning}\n{}", run.stdout);
+    assert_eq!(
+        run.stdout.matches("warning[W090]").count(),
+        1,
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn a_term_loads_one_small_chunk_so_a_query_does_not_grow_with_the_edition() {
+    let p = Project::example();
+    p.build();
+    for dir in ["search/", "2023/search/"] {
+        let index = read_index(&p, dir);
+        let chunks = index.manifest["chunks"].as_array().unwrap();
+        assert!(chunks.len() >= 3, "{dir}: {} chunk(s)", chunks.len());
+        for c in chunks {
+            let file = c[2].as_str().unwrap();
+            let data = chunk(&p, dir, file);
+            let data = data.as_str().unwrap();
+            // A chunk is closed once it reaches 8 KB: without its last line it is smaller.
+            let (before_last, _) = data.rsplit_once('\n').unwrap_or(("", data));
+            assert!(
+                before_last.len() < 8 * 1024,
+                "{dir}{file}: {} bytes before its last line ({} in the file)",
+                before_last.len(),
+                c[3]
+            );
+        }
+    }
+}
+
+#[test]
+fn the_budget_weighs_a_frozen_newest_edition_as_it_was_archived() {
+    let p = Project::example();
+    p.run(&["archive", "2023"]).ok();
+    // The frozen index is not rebuilt: its chunks count by the sizes its manifest lists.
+    p.build();
+    let site_page = first_query_bytes(&p, &["search/", "2023/search/"], &[]);
+    let run = p.run(&["check"]).ok();
+    let expected = format!(
+        "one query loads at most {} KB (search.html),",
+        site_page.div_ceil(1024)
+    );
+    assert!(run.stdout.contains(&expected), "{expected}\n{}", run.stdout);
 }
