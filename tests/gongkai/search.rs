@@ -166,27 +166,19 @@ fn every_published_page_of_an_edition_is_in_its_index_with_its_page_table() {
     assert_eq!(site.manifest["edition"], Value::Null);
     site.page("index.html");
     site.page("indicators/employment.unemployment_rate.html");
-    let listed: Vec<(i64, String)> = site.manifest["indexes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|x| {
-            (
-                x["edition"].as_i64().unwrap(),
-                x["src"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect();
+    let listed = listed_indexes(&p);
+    let editions: Vec<(i64, &str)> = listed.iter().map(|x| (x.0, x.1.as_str())).collect();
     assert_eq!(
-        listed,
+        editions,
         [
-            (2023, "2023/search/index.js".to_string()),
-            (2022, "2022/search/index.js".to_string()),
-            (2021, "2021/search/index.js".to_string())
+            (2023, "2023/search/index.js"),
+            (2022, "2022/search/index.js"),
+            (2021, "2021/search/index.js")
         ]
     );
-    for (_, src) in listed {
+    for (year, src, page) in listed {
         assert!(p.path(&format!("public/{src}")).is_file(), "{src}");
+        assert_eq!(page.as_deref(), Some(&*format!("{year}/search.html")));
     }
     // The runtime sits beside every index a search page loads.
     for dir in ["search/", "2023/search/", "2022/search/"] {
@@ -392,8 +384,12 @@ fn an_archived_edition_keeps_its_index_and_its_bundle_carries_it() {
     }
     let index = read_index(&p, "2023/search/");
     index.page("2023/index.html");
-    let site = manifest_of_site(&p);
-    assert!(site.contains(&(2023, "2023/search/index.js".to_string())));
+    let frozen = (
+        2023,
+        "2023/search/index.js".to_string(),
+        Some("2023/search.html".to_string()),
+    );
+    assert!(listed_indexes(&p).contains(&frozen));
     p.run(&["verify"]).ok();
 
     // The bundle holds the edition's search page, index and runtime.
@@ -416,8 +412,9 @@ fn an_archived_edition_keeps_its_index_and_its_bundle_carries_it() {
     }
 }
 
-/// (edition, index) of every edition the site-wide manifest lists.
-fn manifest_of_site(p: &Project) -> Vec<(i64, String)> {
+/// Every edition index the site-wide manifest lists, newest first: (edition, its manifest,
+/// its own search page if it has one).
+fn listed_indexes(p: &Project) -> Vec<(i64, String, Option<String>)> {
     manifest(p, "search/")["indexes"]
         .as_array()
         .unwrap()
@@ -426,6 +423,7 @@ fn manifest_of_site(p: &Project) -> Vec<(i64, String)> {
             (
                 x["edition"].as_i64().unwrap(),
                 x["src"].as_str().unwrap().to_string(),
+                x["page"].as_str().map(str::to_string),
             )
         })
         .collect()
@@ -456,17 +454,8 @@ fn an_edition_archived_before_search_is_indexed_site_wide() {
     let index = read_index(&p, "search/2022/");
     assert_eq!(index.manifest["edition"], 2022);
     index.page("2022/index.html");
-    assert!(manifest_of_site(&p).contains(&(2022, "search/2022/index.js".to_string())));
     // Its pages are found from the site-wide page only: nothing links a search page of 2022.
-    let site: Value = manifest(&p, "search/");
-    let entry = site["indexes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|x| x["edition"] == 2022)
-        .unwrap()
-        .clone();
-    assert_eq!(entry["page"], Value::Null);
+    assert!(listed_indexes(&p).contains(&(2022, "search/2022/index.js".to_string(), None)));
     p.run(&["verify"]).ok();
 }
 
