@@ -457,6 +457,19 @@ fn an_edition_archived_before_search_is_indexed_site_wide() {
     // Its pages are found from the site-wide page only: nothing links a search page of 2022.
     assert!(listed_indexes(&p).contains(&(2022, "search/2022/index.js".to_string(), None)));
     p.run(&["verify"]).ok();
+    // Its one search page is the site-wide page's edition filter, which the budget names.
+    p.edit(
+        "content/site.yaml",
+        "title:",
+        "checks: {search_query_kb: 1}\ntitle:",
+    );
+    let run = p.run(&["check"]).ok();
+    assert!(
+        run.stdout
+            .contains("warning[W090]: one query of the search page search.html?edition=2022 (2022年度) may load"),
+        "{}",
+        run.stdout
+    );
 }
 
 /// The most one query of a search page loads, from the files as they are: the runtime, the
