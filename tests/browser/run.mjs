@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Browser test suite for a built gongkai site: every HTML page is loaded in Chromium and checked
 // for WCAG 2.1 A/AA (axe-core), broken internal links and #fragments, same text without
-// JavaScript, no horizontal scroll or overlapping text at 360 px, named charts and data tables,
+// JavaScript, no horizontal scroll or overlapping text at 360 px and the header's search button
+// beside its box there, named charts and data tables,
 // legible chart SVGs (no overlapping labels, CJK glyphs from a real CJK font, ≥ 3:1 colours),
 // print on A4 within the text block (home, editions, annual reports), focus rings and frames
 // with forced colours (Windows high contrast) on indicator pages, HTML validity (Nu HTML
@@ -62,6 +63,7 @@ const CHECKS = {
   'nojs-text': ['index.html', 'text differs without JavaScript'],
   'mobile-scroll': ['index.html', 'scrolls sideways'],
   'mobile-overlap': ['index.html', '「上一行文字」×「压在上一行上的文字」'],
+  'mobile-header': ['index.html', 'search button「搜索」is on a line of its own at 360px'],
   'chart-name': ['index.html', 'chart without accessible name'],
   'chart-name#svg': ['2000/charts/bad.svg', 'SVG without role="img"'],
   'data-table': ['2000/indicators/x.html', 'without its data table'],
@@ -357,7 +359,27 @@ function probeMobile() {
       if (w > 2 && h > Math.min(a.b - a.t, b.b - b.t) / 2) overlaps.push(`「${a.text}」×「${b.text}」`);
     }
   }
-  return { overflow, overlaps: overlaps.slice(0, 5), count: overlaps.length };
+  // the header's search form: its button shares a line with the box or the 关怀版 toggle (a
+  // button on a line of its own made the header ~80 px taller), and its label, shown or not,
+  // still names the box for a screen reader
+  const header = [];
+  const form = document.querySelector('header form[role="search"]');
+  if (form) {
+    const input = form.querySelector('input[type="search"]');
+    const button = form.querySelector('button, input[type="submit"]');
+    const toggle = document.querySelector('header .care-toggle');
+    const rect = (e) => e && e.getBoundingClientRect();
+    const sameLine = (a, b) => a && b && Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > Math.min(a.height, b.height) / 2;
+    if (button && ![input, toggle].some((e) => sameLine(rect(e), rect(button)))) {
+      header.push(`the header's search button「${button.textContent.trim()}」is on a line of its own at 360px`);
+    }
+    const label = input?.labels?.[0];
+    if (!label || !label.textContent.trim()) header.push("the header's search box has no label");
+    else if (!label.checkVisibility({ visibilityProperty: true }) || label.closest('[aria-hidden="true"]')) {
+      header.push(`the label「${label.textContent.trim()}」of the header's search box is hidden from screen readers`);
+    }
+  }
+  return { overflow, overlaps: overlaps.slice(0, 5), count: overlaps.length, header };
 }
 
 /** Width in CSS px of the A4 text block: 210 mm less the side margins of the @page rule. */
@@ -561,6 +583,7 @@ async function checkSite(site, browser, results, { shots, label, only = /(?:)/ }
     await m.goto(url, { waitUntil: 'load' });
     const mob = await m.evaluate(probeMobile);
     results.add('mobile-scroll', rel, [mob.overflow > 0 ? `scrolls sideways by ${mob.overflow}px at 360px` : null]);
+    results.add('mobile-header', rel, mob.header);
     results.add('mobile-overlap', rel, mob.overlaps.map((o) => `overlapping text at 360px: ${o}`)
       .concat(mob.count > 5 ? [`…and ${mob.count - 5} more`] : []));
     if (care) {
