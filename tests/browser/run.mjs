@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Browser test suite for a built gongkai site: every HTML page is loaded in Chromium and checked
 // for WCAG 2.1 A/AA (axe-core), broken internal links and #fragments, same text without
-// JavaScript, no horizontal scroll or overlapping text at 360 px, named charts and data tables,
+// JavaScript, no horizontal scroll or overlapping text at 360 px and the header's search button
+// beside its box there, named charts and data tables,
 // legible chart SVGs (no overlapping labels, CJK glyphs from a real CJK font, ≥ 3:1 colours),
 // print on A4 within the text block (home, editions, annual reports), focus rings and frames
 // with forced colours (Windows high contrast) on indicator pages, HTML validity (Nu HTML
@@ -62,6 +63,7 @@ const CHECKS = {
   'nojs-text': ['index.html', 'text differs without JavaScript'],
   'mobile-scroll': ['index.html', 'scrolls sideways'],
   'mobile-overlap': ['index.html', '「上一行文字」×「压在上一行上的文字」'],
+  'mobile-header': ['index.html', 'search button「搜索」is on a line of its own at 360px'],
   'chart-name': ['index.html', 'chart without accessible name'],
   'chart-name#svg': ['2000/charts/bad.svg', 'SVG without role="img"'],
   'data-table': ['2000/indicators/x.html', 'without its data table'],
@@ -95,6 +97,7 @@ const CHECKS = {
   'search#file': ['search.html', 'over file://: query「失业」: expected 2000/indicators/x.html first'],
   'search#none': ['search.html', '「无此词语」: expected no result'],
   'search-tokens': ['search.html', 'tokens of「１２３４５」'],
+  'search#format': ['search.html (another format)', 'no note that 2000年度\'s index is of another format'],
 };
 
 // The fixed query set of issue 14, and the page each must put first on the example site
@@ -136,14 +139,17 @@ const TYPES = { '.html': 'text/html; charset=utf-8', '.css': 'text/css; charset=
   '.png': 'image/png', '.jpg': 'image/jpeg', '.json': 'application/json', '.csv': 'text/csv; charset=utf-8',
   '.js': 'text/javascript', '.pdf': 'application/pdf', '.txt': 'text/plain; charset=utf-8' };
 
-function serve(root) {
+/** Serves the site at `root`; `instead` maps a path (relative to the root) to the bytes to
+ *  serve in its place. */
+function serve(root, instead = {}) {
   const server = createServer(async (req, res) => {
     try {
       let p = decodeURIComponent(new URL(req.url, 'http://x').pathname);
       if (p.endsWith('/')) p += 'index.html';
       const file = path.join(root, path.normalize(p));
       if (!file.startsWith(root + path.sep)) throw new Error('outside root');
-      const body = await readFile(file);
+      const rel = path.relative(root, file).split(path.sep).join('/');
+      const body = rel in instead ? instead[rel] : await readFile(file);
       res.writeHead(200, { 'content-type': TYPES[path.extname(file)] || 'application/octet-stream' });
       res.end(req.method === 'HEAD' ? undefined : body);
     } catch {
@@ -353,7 +359,27 @@ function probeMobile() {
       if (w > 2 && h > Math.min(a.b - a.t, b.b - b.t) / 2) overlaps.push(`「${a.text}」×「${b.text}」`);
     }
   }
-  return { overflow, overlaps: overlaps.slice(0, 5), count: overlaps.length };
+  // the header's search form: its button shares a line with the box or the 关怀版 toggle (a
+  // button on a line of its own made the header ~80 px taller), and its label, shown or not,
+  // still names the box for a screen reader
+  const header = [];
+  const form = document.querySelector('header form[role="search"]');
+  if (form) {
+    const input = form.querySelector('input[type="search"]');
+    const button = form.querySelector('button, input[type="submit"]');
+    const toggle = document.querySelector('header .care-toggle');
+    const rect = (e) => e && e.getBoundingClientRect();
+    const sameLine = (a, b) => a && b && Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > Math.min(a.height, b.height) / 2;
+    if (button && ![input, toggle].some((e) => sameLine(rect(e), rect(button)))) {
+      header.push(`the header's search button「${button.textContent.trim()}」is on a line of its own at 360px`);
+    }
+    const label = input?.labels?.[0];
+    if (!label || !label.textContent.trim()) header.push("the header's search box has no label");
+    else if (!label.checkVisibility({ visibilityProperty: true }) || label.closest('[aria-hidden="true"]')) {
+      header.push(`the label「${label.textContent.trim()}」of the header's search box is hidden from screen readers`);
+    }
+  }
+  return { overflow, overlaps: overlaps.slice(0, 5), count: overlaps.length, header };
 }
 
 /** Width in CSS px of the A4 text block: 210 mm less the side margins of the @page rule. */
@@ -557,6 +583,7 @@ async function checkSite(site, browser, results, { shots, label, only = /(?:)/ }
     await m.goto(url, { waitUntil: 'load' });
     const mob = await m.evaluate(probeMobile);
     results.add('mobile-scroll', rel, [mob.overflow > 0 ? `scrolls sideways by ${mob.overflow}px at 360px` : null]);
+    results.add('mobile-header', rel, mob.header);
     results.add('mobile-overlap', rel, mob.overlaps.map((o) => `overlapping text at 360px: ${o}`)
       .concat(mob.count > 5 ? [`…and ${mob.count - 5} more`] : []));
     if (care) {
@@ -914,6 +941,69 @@ async function checkSearch(site, browser, results, searches) {
     await context.close();
     server.close();
   }
+  results.add('search', 'search.html (another format)', await checkFormat(site, browser, searches));
+}
+
+/** The edition indexes the site-wide manifest lists, as served by `serve` in another format
+ *  version: the site-wide page must still search the site-wide pages and say, for each such
+ *  edition, that it searches it on its own page (a link there), without a script error; the
+ *  edition's own page says that its index cannot be read. */
+async function checkFormat(site, browser, searches) {
+  let manifest;
+  try {
+    const text = await readFile(path.join(site, 'search/index.js'), 'utf8');
+    manifest = JSON.parse(text.slice('gk.index('.length, text.lastIndexOf(');')));
+  } catch (e) {
+    return [`no site-wide manifest search/index.js to serve another format of: ${e.message}`];
+  }
+  // the newest edition (searched by the first query) and the next (after the click)
+  const [newest, older] = manifest.indexes || [];
+  if (!newest) return ['the site-wide manifest lists no edition index'];
+  const instead = {};
+  for (const x of [newest, older].filter(Boolean)) {
+    const m = JSON.parse((await readFile(path.join(site, x.src), 'utf8')).replace(/^gk\.index\(/, '').replace(/\);\s*$/, ''));
+    instead[x.src] = `gk.index(${JSON.stringify({ ...m, format: m.format + 1 })});\n`;
+  }
+  const server = await serve(site, instead);
+  const http = `http://127.0.0.1:${server.address().port}/`;
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const tab = await context.newPage();
+  const errors = [];
+  tab.on('pageerror', (e) => errors.push(e.message));
+  const problems = [];
+  const notes = async (x, query) => {
+    const got = await tab.evaluate(() => [...document.querySelectorAll('#search-results .search-note')]
+      .map((p) => ({ text: p.textContent, href: p.querySelector('a')?.getAttribute('href') || '' })));
+    const note = got.find((n) => n.text.includes(`${x.edition}年度的索引格式与本页不同`));
+    if (!note) return [`no note that ${x.edition}年度's index is of another format (${got.map((n) => n.text).join(' | ') || 'no note'})`];
+    const link = x.page && `${x.page}?q=${encodeURIComponent(query)}`;
+    return [link && !note.href.endsWith(link) ? `the note on ${x.edition}年度 links ${note.href || 'nothing'}, not ${link}` : null];
+  };
+  try {
+    const query = searches[0][0];
+    const r = await searchOnce(tab, http, 'search.html', query, site);
+    if (!/找到 \d+ 个/.test(r.status)) problems.push(`「${query}」: the site-wide pages are not searched when ${newest.edition}年度's index is of another format (${r.status})`);
+    problems.push(...await notes(newest, query));
+    const skipped = r.links.filter((l) => l.startsWith(`${newest.edition}/`));
+    if (skipped.length) problems.push(`a result from the index of another format: ${skipped[0]}`);
+    const button = await tab.$('#search-scope button');
+    if (older && button) {
+      await button.click();
+      await tab.waitForFunction(() => /找到|没有找到/.test(document.getElementById('search-status').textContent), null, { timeout: 10000 });
+      problems.push(...(await notes(older, query)).map((p) => p && `after the click: ${p}`));
+      problems.push(...(await notes(newest, query)).map((p) => p && `after the click: ${p}`));
+    } else if (older) problems.push('the site-wide page offers no way to the older editions');
+    if (newest.page && existsSync(path.join(site, newest.page))) {
+      const own = await searchOnce(tab, http, newest.page, query, site);
+      if (!/未能加载/.test(own.status) || own.links.length) problems.push(`${newest.page} with its index of another format: ${own.status}, ${own.links.length} result(s)`);
+    }
+  } catch (e) {
+    problems.push(`the search did not finish: ${e.message.split('\n')[0]}`);
+  } finally {
+    await context.close();
+    server.close();
+  }
+  return problems.concat(errors.map((e) => `script error: ${e}`));
 }
 
 /** An archived edition's bundle, unpacked in a temp folder, searches its own pages from

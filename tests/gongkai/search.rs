@@ -166,27 +166,19 @@ fn every_published_page_of_an_edition_is_in_its_index_with_its_page_table() {
     assert_eq!(site.manifest["edition"], Value::Null);
     site.page("index.html");
     site.page("indicators/employment.unemployment_rate.html");
-    let listed: Vec<(i64, String)> = site.manifest["indexes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|x| {
-            (
-                x["edition"].as_i64().unwrap(),
-                x["src"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect();
+    let listed = listed_indexes(&p);
+    let editions: Vec<(i64, &str)> = listed.iter().map(|x| (x.0, x.1.as_str())).collect();
     assert_eq!(
-        listed,
+        editions,
         [
-            (2023, "2023/search/index.js".to_string()),
-            (2022, "2022/search/index.js".to_string()),
-            (2021, "2021/search/index.js".to_string())
+            (2023, "2023/search/index.js"),
+            (2022, "2022/search/index.js"),
+            (2021, "2021/search/index.js")
         ]
     );
-    for (_, src) in listed {
+    for (year, src, page) in listed {
         assert!(p.path(&format!("public/{src}")).is_file(), "{src}");
+        assert_eq!(page.as_deref(), Some(&*format!("{year}/search.html")));
     }
     // The runtime sits beside every index a search page loads.
     for dir in ["search/", "2023/search/", "2022/search/"] {
@@ -355,8 +347,9 @@ fn check_reports_the_index_and_warns_over_the_query_budget() {
     );
     let run = p.run(&["check"]).ok();
     assert!(
-        run.stdout
-            .contains("warning[W090]: one query of the search index 2023/search/ may load"),
+        run.stdout.contains(
+            "warning[W090]: one query of the search page 2023/search.html (2023年度) may load"
+        ),
         "{}",
         run.stdout
     );
@@ -391,8 +384,12 @@ fn an_archived_edition_keeps_its_index_and_its_bundle_carries_it() {
     }
     let index = read_index(&p, "2023/search/");
     index.page("2023/index.html");
-    let site = manifest_of_site(&p);
-    assert!(site.contains(&(2023, "2023/search/index.js".to_string())));
+    let frozen = (
+        2023,
+        "2023/search/index.js".to_string(),
+        Some("2023/search.html".to_string()),
+    );
+    assert!(listed_indexes(&p).contains(&frozen));
     p.run(&["verify"]).ok();
 
     // The bundle holds the edition's search page, index and runtime.
@@ -415,8 +412,9 @@ fn an_archived_edition_keeps_its_index_and_its_bundle_carries_it() {
     }
 }
 
-/// (edition, index) of every edition the site-wide manifest lists.
-fn manifest_of_site(p: &Project) -> Vec<(i64, String)> {
+/// Every edition index the site-wide manifest lists, newest first: (edition, its manifest,
+/// its own search page if it has one).
+fn listed_indexes(p: &Project) -> Vec<(i64, String, Option<String>)> {
     manifest(p, "search/")["indexes"]
         .as_array()
         .unwrap()
@@ -425,6 +423,7 @@ fn manifest_of_site(p: &Project) -> Vec<(i64, String)> {
             (
                 x["edition"].as_i64().unwrap(),
                 x["src"].as_str().unwrap().to_string(),
+                x["page"].as_str().map(str::to_string),
             )
         })
         .collect()
@@ -455,16 +454,135 @@ fn an_edition_archived_before_search_is_indexed_site_wide() {
     let index = read_index(&p, "search/2022/");
     assert_eq!(index.manifest["edition"], 2022);
     index.page("2022/index.html");
-    assert!(manifest_of_site(&p).contains(&(2022, "search/2022/index.js".to_string())));
     // Its pages are found from the site-wide page only: nothing links a search page of 2022.
-    let site: Value = manifest(&p, "search/");
-    let entry = site["indexes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|x| x["edition"] == 2022)
-        .unwrap()
-        .clone();
-    assert_eq!(entry["page"], Value::Null);
+    assert!(listed_indexes(&p).contains(&(2022, "search/2022/index.js".to_string(), None)));
     p.run(&["verify"]).ok();
+    // Its one search page is the site-wide page's edition filter, which the budget names.
+    p.edit(
+        "content/site.yaml",
+        "title:",
+        "checks: {search_query_kb: 1}\ntitle:",
+    );
+    let run = p.run(&["check"]).ok();
+    assert!(
+        run.stdout
+            .contains("warning[W090]: one query of the search page search.html?edition=2022 (2022年度) may load"),
+        "{}",
+        run.stdout
+    );
+}
+
+/// The most one query of a search page loads, from the files as they are: the runtime, the
+/// manifests of `read` (read only), and for the indexes it `searches` their manifests, the
+/// four largest chunks of each (a query of four terms) and the ten largest page groups among
+/// them all (one screen of results).
+fn first_query_bytes(p: &Project, searches: &[&str], read: &[&str]) -> u64 {
+    let size = |rel: &str| {
+        std::fs::metadata(p.path(&format!("public/{rel}")))
+            .unwrap()
+            .len()
+    };
+    let largest = |mut sizes: Vec<u64>, n: usize| {
+        sizes.sort_unstable_by(|a, b| b.cmp(a));
+        sizes.into_iter().take(n).sum::<u64>()
+    };
+    let mut bytes = size(&format!("{}search.js", searches[0]));
+    let mut groups = Vec::new();
+    for dir in read {
+        bytes += size(&format!("{dir}index.js"));
+    }
+    for dir in searches {
+        let m = manifest(p, dir);
+        bytes += size(&format!("{dir}index.js"));
+        let files = |key: &str, at: usize| -> Vec<u64> {
+            m[key]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|x| size(&format!("{dir}{}", x[at].as_str().unwrap())))
+                .collect()
+        };
+        bytes += largest(files("chunks", 2), 4);
+        groups.extend(files("groups", 1));
+    }
+    bytes + largest(groups, 10)
+}
+
+#[test]
+fn the_query_budget_covers_the_site_wide_page_which_searches_two_indexes_at_once() {
+    let p = Project::example();
+    p.build();
+    // The site-wide page searches the site-wide pages and the newest edition together; an
+    // edition's page searches its own index and reads the site-wide manifest.
+    let site_page = first_query_bytes(&p, &["search/", "2023/search/"], &[]);
+    let edition_pages = ["2023", "2022", "2021"]
+        .map(|year| first_query_bytes(&p, &[&format!("{year}/search/")], &["search/"]));
+    let edition_most = *edition_pages.iter().max().unwrap();
+    assert!(site_page > edition_most, "{site_page} {edition_pages:?}");
+    let run = p.run(&["check"]).ok();
+    let expected = format!(
+        "one query loads at most {} KB (search.html),",
+        site_page.div_ceil(1024)
+    );
+    assert!(run.stdout.contains(&expected), "{expected}\n{}", run.stdout);
+
+    // A budget every edition's page keeps and the site-wide page does not: W090 names it.
+    let budget = edition_most.div_ceil(1024);
+    assert!(budget * 1024 < site_page, "{budget} KB, {site_page}");
+    p.edit(
+        "content/site.yaml",
+        "title:",
+        &format!("checks: {{search_query_kb: {budget}}}\ntitle:"),
+    );
+    let run = p.run(&["check"]).ok();
+    let warning = format!(
+        "warning[W090]: one query of the search page search.html (2023年度和全站页面) may load {} KB, over the budget of {budget} KB",
+        site_page.div_ceil(1024)
+    );
+    assert!(run.stdout.contains(&warning), "{warning}\n{}", run.stdout);
+    assert_eq!(
+        run.stdout.matches("warning[W090]").count(),
+        1,
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn a_term_loads_one_small_chunk_so_a_query_does_not_grow_with_the_edition() {
+    let p = Project::example();
+    p.build();
+    for dir in ["search/", "2023/search/"] {
+        let index = read_index(&p, dir);
+        let chunks = index.manifest["chunks"].as_array().unwrap();
+        assert!(chunks.len() >= 3, "{dir}: {} chunk(s)", chunks.len());
+        for c in chunks {
+            let file = c[2].as_str().unwrap();
+            let data = chunk(&p, dir, file);
+            let data = data.as_str().unwrap();
+            // A chunk is closed once it reaches 8 KB: without its last line it is smaller.
+            let (before_last, _) = data.rsplit_once('\n').unwrap_or(("", data));
+            assert!(
+                before_last.len() < 8 * 1024,
+                "{dir}{file}: {} bytes before its last line ({} in the file)",
+                before_last.len(),
+                c[3]
+            );
+        }
+    }
+}
+
+#[test]
+fn the_budget_weighs_a_frozen_newest_edition_as_it_was_archived() {
+    let p = Project::example();
+    p.run(&["archive", "2023"]).ok();
+    // The frozen index is not rebuilt: its chunks count by the sizes its manifest lists.
+    p.build();
+    let site_page = first_query_bytes(&p, &["search/", "2023/search/"], &[]);
+    let run = p.run(&["check"]).ok();
+    let expected = format!(
+        "one query loads at most {} KB (search.html),",
+        site_page.div_ceil(1024)
+    );
+    assert!(run.stdout.contains(&expected), "{expected}\n{}", run.stdout);
 }
