@@ -44,8 +44,9 @@ pub struct SearchFigures {
     /// Bytes of every index file and runtime copy written.
     pub bytes: usize,
     pub chunks: usize,
-    /// The most bytes one query on one index's search page may load (runtime, manifest, the
-    /// chunks of four terms, the page groups of ten results), and which index that is.
+    /// The most bytes the first query on one search page may load (runtime, the manifests,
+    /// the chunks of four terms in every index the page searches, the page groups of ten
+    /// results), and which page that is (e.g. `search.html`).
     pub query: usize,
     pub largest: String,
     /// The same for a query of the site-wide page over every edition at once, at most.
