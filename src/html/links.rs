@@ -220,6 +220,11 @@ impl<'a> LinkReader<'a> {
             .collect();
         RESOLVED.with_borrow_mut(|cache| {
             let cache = cache_at(cache, depth);
+            // Bounded: links met on one page only (its own chart) would otherwise pile up on
+            // a large site; the shared ones (navigation, stylesheet) come back at once.
+            if cache.len() + fresh.len() > CACHED_LINKS {
+                cache.clear();
+            }
             for (raw, resolved) in fresh {
                 cache.insert(raw.into(), resolved);
             }
@@ -240,6 +245,9 @@ impl<'a> LinkReader<'a> {
 /// A link's names as the link check reads them (text, target, fragment), or None for a link
 /// that leaves the site.
 type Resolved = Option<[Option<Name>; 3]>;
+
+/// The most links [`RESOLVED`] keeps for one depth on one thread (a few MB).
+const CACHED_LINKS: usize = 32_768;
 
 thread_local! {
     /// The links that lead to the same file from every page as deep as the page, by that
