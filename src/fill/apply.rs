@@ -130,6 +130,7 @@ pub(crate) fn import(form: &Form, book: &Book) -> Result<Import, Vec<Problem>> {
                     row,
                     &cols,
                     ind,
+                    form.rate_offered(ind),
                     &form.sources,
                     form.indicators.as_ref().map(|(f, _)| *f),
                     &mut problems,
@@ -374,6 +375,7 @@ fn indicator_row(
     row: usize,
     cols: &Columns,
     ind: &FormIndicator,
+    rate_offered: bool,
     sources: &crate::source::Sources,
     file: Option<crate::source::FileId>,
     problems: &mut Vec<Problem>,
@@ -391,9 +393,31 @@ fn indicator_row(
     };
     let spans = &ind.spans;
     let mut all_blank = true;
-    let mut read = |col: Option<usize>, expect: &Expect| -> Option<Entry> {
+    // Each figure is held to the rule the loader (and the check, for a negative count)
+    // holds it to, so that nothing written is refused only after the write.
+    type Rule<'a> = &'a dyn Fn(f64) -> Result<f64, (String, String)>;
+    let figure_rule = |v: f64| match crate::model::negative_count(v, &ind.unit) {
+        Some(negative) => Err((
+            negative,
+            "a count cannot be negative; correct the figure".to_string(),
+        )),
+        None => Ok(v),
+    };
+    let rate_rule = |v: f64| {
+        crate::model::rate(v).map_err(|m| {
+            (
+                m,
+                "write the rate in %, 0 or more (e.g. 98.5), or leave the cell empty".to_string(),
+            )
+        })
+    };
+    let mut read = |col: Option<usize>, expect: &Expect, rule: Rule| -> Option<Entry> {
         let col = col?;
-        match entry(grid.get(row, col), expect) {
+        let checked = entry(grid.get(row, col), expect).and_then(|e| match e {
+            Entry::Number(v) => rule(v).map(Entry::Number),
+            e => Ok(e),
+        });
+        match checked {
             Ok(Entry::Blank) => None,
             Ok(e) => {
                 all_blank = false;
@@ -411,9 +435,24 @@ fn indicator_row(
             }
         }
     };
-    let value = read(Some(cols.value), &expect);
-    let target = read(cols.target, &expect);
-    let completion = read(cols.completion, &rate);
+    let value = read(Some(cols.value), &expect, &figure_rule);
+    let target = read(cols.target, &expect, &figure_rule);
+    let completion = read(cols.completion, &rate, &rate_rule);
+    // A rate where the export offered none (its cell grey: no target this year or last, no
+    // stated rate) is not published; a target filled in on the same row makes one possible.
+    if let (Some(col), Some(_), false) = (
+        cols.completion,
+        completion,
+        rate_offered || target.is_some(),
+    ) {
+        problems.push(Problem::new(
+            "E090",
+            grid.place(row, col),
+            format!("{} {} has no target, so no completion rate can be published; its 完成率 cell is grey in the exported workbook", ind.id, ind.name),
+            "clear the 完成率 cell, or fill in the indicator's target (目标) on the same row if it has one",
+        ));
+        return;
+    }
     let slots = [
         ("数值", value, ind.value, spans.value, cols.value),
         (
@@ -538,26 +577,24 @@ fn nianbao_row(
         unit: if amount { "万元" } else { "" },
         percent: false,
     };
-    let new = match entry(grid.get(row, cols.value), &expect) {
+    let help = "write a whole number, 0 or more (收费金额 alone is in 万元 and may have decimals)";
+    let read = match entry(grid.get(row, cols.value), &expect) {
         Ok(Entry::Blank) => {
             out.blank.push((id.to_string(), "年度报告".into()));
             return;
         }
-        Ok(Entry::Number(v)) if v >= 0.0 && (amount || v.fract() == 0.0) => v,
-        Ok(e) => {
-            let what = match e {
-                Entry::Withheld => "`*`: the annual report's tables are never withheld".to_string(),
-                Entry::Number(v) => format!("{} is not a count of cases", super::figure::number(v)),
-                Entry::Blank => String::new(),
-            };
-            problems.push(Problem::new(
-                "E090",
-                place,
-                format!("{what} ({id})"),
-                "write a whole number, 0 or more (收费金额 alone is in 万元 and may have decimals)",
-            ));
-            return;
+        // The report's loader's own rule: whole (but for 万元), 0 or more, at most 10^12.
+        Ok(Entry::Number(v)) => {
+            crate::model::nianbao::figure(v, amount).map_err(|m| (m, help.to_string()))
         }
+        Ok(Entry::Withheld) => Err((
+            "`*`: the annual report's tables are never withheld".to_string(),
+            help.to_string(),
+        )),
+        Err(e) => Err(e),
+    };
+    let new = match read {
+        Ok(v) => v,
         Err((message, help)) => {
             problems.push(Problem::new(
                 "E090",

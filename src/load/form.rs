@@ -28,6 +28,29 @@ pub(crate) struct Form {
     pub previous_nianbao: Option<(i32, Nianbao)>,
 }
 
+impl Form {
+    /// The latest earlier edition's indicator of this id, shown for reference.
+    pub fn previous_indicator(&self, id: &str) -> Option<&FormIndicator> {
+        self.previous
+            .as_ref()?
+            .1
+            .iter()
+            .flat_map(|s| &s.indicators)
+            .find(|i| i.id == id)
+    }
+
+    /// Whether a completion rate can be published for `ind`: it has a target this year or
+    /// had one last, or states a rate. Only then does the workbook offer a 完成率 cell, and
+    /// only then does import take one.
+    pub fn rate_offered(&self, ind: &FormIndicator) -> bool {
+        ind.target.is_some()
+            || ind.completion.is_some()
+            || self
+                .previous_indicator(&ind.id)
+                .is_some_and(|i| i.target.is_some())
+    }
+}
+
 #[derive(Debug, Deserialize)]
 struct LenientFile {
     sections: Vec<FormSection>,

@@ -526,3 +526,64 @@ fn a_figure_out_of_range_is_refused_at_its_cell() {
     assert!(run.stderr.contains("out of range"), "{}", run.stderr);
     assert_eq!(p.read(YAML), before);
 }
+
+/// 完成率 is yellow only where a rate can be published (a target this year or last, or a
+/// stated rate): one typed in a grey cell is refused at its cell, not published. With a
+/// target filled in on the same row the rate can be published, and is taken.
+#[test]
+fn a_completion_rate_where_the_export_offered_none_is_refused_at_its_cell() {
+    let p = Project::example();
+    let before = p.read(YAML);
+    let run = import(
+        &p,
+        "2023",
+        |s| set(s, "talent.professional_titles", "完成率（%）", C::N(98.0)),
+        &[],
+    );
+    run.fails_at("E090", "sheet 人才队伍建设!H7");
+    assert!(
+        run.stderr.contains("talent.professional_titles"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(p.read(YAML), before);
+    import(
+        &p,
+        "2023",
+        |s| {
+            set(s, "talent.professional_titles", "2023年目标", C::N(400.0));
+            set(s, "talent.professional_titles", "完成率（%）", C::N(94.0));
+        },
+        &[],
+    )
+    .ok();
+    assert!(p
+        .read(YAML)
+        .contains("target: 400\n        completion: 94\n"));
+}
+
+/// What the loader (or the check's rule for counts) refuses is refused at its cell before
+/// anything is written: a negative count, a negative completion rate, an annual-report
+/// count beyond what the report's loader takes.
+#[test]
+fn a_figure_the_loader_refuses_is_refused_at_its_cell_before_writing() {
+    let p = Project::example();
+    let (before, nianbao) = (p.read(YAML), p.read("content/2023/nianbao.yaml"));
+    let run = import(
+        &p,
+        "2023",
+        |s| {
+            set(s, "talent.teachers", "2023年数值", C::N(-3.0));
+            set(s, "talent.high_level", "完成率（%）", C::N(-5.0));
+            set(s, "nb.requests.new.person", "2023年数值", C::N(2e12));
+        },
+        &[],
+    );
+    run.fails_at("E090", "sheet 人才队伍建设!F5");
+    run.fails_at("E090", "sheet 人才队伍建设!H3");
+    assert!(run.stderr.contains("negative"), "{}", run.stderr);
+    run.fails_at("E090", "sheet 年度报告!F13");
+    assert!(!run.stdout.contains("wrote"), "{}", run.stdout);
+    assert_eq!(p.read(YAML), before);
+    assert_eq!(p.read("content/2023/nianbao.yaml"), nianbao);
+}
