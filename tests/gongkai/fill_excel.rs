@@ -662,3 +662,85 @@ fn next_years_sheet_or_a_doubled_figure_column_is_refused_by_its_header() {
     );
     assert_eq!(p.read(YAML), yaml);
 }
+
+/// `path` rewritten as a writer that omits `r=` saves it: a row's `r=` goes where the row
+/// follows the one before, a cell's where it follows the cell before on its row.
+fn without_references(path: &std::path::Path) -> String {
+    use std::io::{Read, Write};
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    let tags = regex::Regex::new(r#"<(row|c) r="([A-Z]*)(\d+)"([^>]*)>"#).unwrap();
+    let mut parts = Vec::new();
+    let mut sheets = String::new();
+    for i in 0..zip.len() {
+        let mut part = zip.by_index(i).unwrap();
+        let mut text = Vec::new();
+        part.read_to_end(&mut text).unwrap();
+        let name = part.name().to_string();
+        if name.starts_with("xl/worksheets/sheet") {
+            let xml = String::from_utf8(text).unwrap();
+            let (mut row, mut col) = (0usize, 0usize);
+            let mut stripped = 0;
+            let out = tags.replace_all(&xml, |c: &regex::Captures| {
+                let r: usize = c[3].parse().unwrap();
+                let letters = c[2]
+                    .bytes()
+                    .fold(0, |n, b| n * 26 + (b - b'A' + 1) as usize);
+                let follows = if &c[1] == "row" {
+                    let f = r == row + 1;
+                    (row, col) = (r, 0);
+                    f
+                } else {
+                    let f = letters == col + 1;
+                    col = letters;
+                    f
+                };
+                if follows {
+                    stripped += 1;
+                    format!("<{}{}>", &c[1], &c[4])
+                } else {
+                    c[0].to_string()
+                }
+            });
+            assert!(stripped > 0, "{name}");
+            sheets.push_str(&out);
+            text = out.into_owned().into_bytes();
+        }
+        parts.push((name, text));
+    }
+    let mut w = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
+    for (name, text) in parts {
+        w.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        w.write_all(&text).unwrap();
+    }
+    w.finish().unwrap();
+    sheets
+}
+
+/// A writer that leaves out the cells' `r=` attributes: the percent format is still found
+/// for the right cell, and 0.9531 shown as 95.3% is 95.31.
+#[test]
+fn a_percent_format_is_found_in_a_sheet_whose_cells_have_no_reference() {
+    let p = Project::example();
+    let mut sheets = exported(&p, "2023");
+    set(
+        &mut sheets,
+        "poverty.employment_rate",
+        "2023年数值",
+        C::P(0.9531),
+    );
+    set(&mut sheets, "talent.teachers", "2023年数值", C::N(53.0));
+    // No gap before the figure, so its cell follows the one before and loses its `r=`.
+    set(&mut sheets, "poverty.employment_rate", "2022年目标", s("—"));
+    let file = p.path("filled.xlsx");
+    save(&sheets, &file);
+    let xml = without_references(&file);
+    assert!(
+        xml.contains(r#"<c s="1"><v>0.9531</v></c>"#),
+        "the percent cell keeps no r="
+    );
+    let run = p.run(&["import", "2023", file.to_str().unwrap()]).ok();
+    assert!(run.stdout.contains("2 change(s)"), "{}", run.stdout);
+    assert_eq!(value_line(&p, "poverty.employment_rate"), "value: 95.31");
+    assert_eq!(value_line(&p, "talent.teachers"), "value: 53");
+}
