@@ -744,3 +744,51 @@ fn a_percent_format_is_found_in_a_sheet_whose_cells_have_no_reference() {
     assert_eq!(value_line(&p, "poverty.employment_rate"), "value: 95.31");
     assert_eq!(value_line(&p, "talent.teachers"), "value: 53");
 }
+
+/// A workbook whose sharedStrings unpack to 80 MB from a few hundred KB on disk is refused
+/// before it is read (calamine has no cap of its own), and nothing is written.
+#[test]
+fn a_workbook_that_unpacks_beyond_the_cap_is_refused_before_it_is_read() {
+    use std::io::{Read, Write};
+    let p = Project::example();
+    let before = p.read(YAML);
+    exported(&p, "2023");
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(p.path("form.xlsx")).unwrap()).unwrap();
+    let bomb = p.path("bomb.xlsx");
+    let mut w = zip::ZipWriter::new(std::fs::File::create(&bomb).unwrap());
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    let chunk = "<si><t>填报</t></si>".repeat(1 << 16);
+    for i in 0..zip.len() {
+        let mut part = zip.by_index(i).unwrap();
+        let name = part.name().to_string();
+        let mut text = Vec::new();
+        part.read_to_end(&mut text).unwrap();
+        w.start_file(name.as_str(), options).unwrap();
+        if name == "xl/sharedStrings.xml" {
+            let xml = String::from_utf8(text).unwrap();
+            let end = xml.find("</sst>").unwrap();
+            w.write_all(&xml.as_bytes()[..end]).unwrap();
+            let mut written = 0;
+            while written < 80_000_000 {
+                w.write_all(chunk.as_bytes()).unwrap();
+                written += chunk.len();
+            }
+            w.write_all(&xml.as_bytes()[end..]).unwrap();
+        } else {
+            w.write_all(&text).unwrap();
+        }
+    }
+    w.finish().unwrap();
+    let on_disk = std::fs::metadata(&bomb).unwrap().len();
+    assert!(on_disk < 1_000_000, "{on_disk} bytes");
+    let run = p.run(&["import", "2023", bomb.to_str().unwrap()]);
+    assert_ne!(run.code, 0, "{}", run.stdout);
+    assert!(
+        run.stderr.contains("unpack to more than 64 MB"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("= help:"), "{}", run.stderr);
+    assert_eq!(p.read(YAML), before);
+}
