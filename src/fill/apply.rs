@@ -5,6 +5,7 @@
 //! comment) is added after `value:` (or `target:`) at the indicator's indentation. Every
 //! problem of the workbook is collected, with its place and id; any problem means no edit.
 
+use super::columns::{columns, text_of, Columns};
 use super::edit::{edited, line, Edit};
 use super::figure::{entry, yaml_scalar, Entry, Expect};
 use super::read::{Book, Grid, Value};
@@ -40,24 +41,6 @@ pub(crate) struct Import {
     /// The 科室's remarks (备注), which are not published: (id, place, text).
     pub notes: Vec<(String, String, String)>,
     pub unchanged: usize,
-}
-
-/// The columns of a data sheet, found by their headers.
-struct Columns {
-    header_row: usize,
-    id: usize,
-    value: usize,
-    target: Option<usize>,
-    completion: Option<usize>,
-    note: Option<usize>,
-}
-
-fn text_of(v: &Value) -> String {
-    match v {
-        Value::Text(s) => s.trim().to_string(),
-        Value::Number { value, .. } => super::figure::number(*value),
-        _ => String::new(),
-    }
 }
 
 /// Checks the workbook against the edition and works out every edit.
@@ -288,74 +271,6 @@ fn or_none(domain: &str) -> &str {
     } else {
         domain
     }
-}
-
-/// The header row and columns of a data sheet; None for a sheet without an id column (the
-/// instructions, a sheet the 科室 added).
-fn columns(grid: &Grid, year: i32, problems: &mut Vec<Problem>) -> Option<Columns> {
-    let squash =
-        |v: &Value| -> String { text_of(v).chars().filter(|c| !c.is_whitespace()).collect() };
-    let (header_row, id) = (0..grid.rows.len().min(30)).find_map(|r| {
-        grid.rows[r]
-            .iter()
-            .position(|v| squash(v) == ID_HEADER)
-            .map(|c| (r, c))
-    })?;
-    let headers: Vec<String> = grid.rows[header_row].iter().map(squash).collect();
-    let find = |want: &str| headers.iter().position(|h| h == want);
-    let Some(value) = find(&value_header(year)) else {
-        let years: Vec<&str> = headers
-            .iter()
-            .filter(|h| h.ends_with("年数值"))
-            .map(String::as_str)
-            .collect();
-        problems.push(Problem::new(
-            "E094",
-            grid.place(header_row, id),
-            format!("the sheet has no `{}` column (its figure columns: {})", value_header(year), if years.is_empty() { "none".to_string() } else { years.join(", ") }),
-            format!("import a workbook exported for {year} (`gongkai export {year}`), with the header row as it was"),
-        ));
-        return None;
-    };
-    // Next year's sheet shows this year's figures as its grey reference column, under this
-    // very header: read as the fill-in column it would put last year's figures back.
-    let next = value_header(year + 1);
-    let same: Vec<usize> = (0..headers.len())
-        .filter(|&c| headers[c] == value_header(year))
-        .collect();
-    if find(&next).is_some() || same.len() > 1 {
-        let (why, help) = if find(&next).is_some() {
-            (
-                format!("the sheet has a `{next}` column: it is {}'s sheet, whose `{}` column is only the grey reference", year + 1, value_header(year)),
-                format!("import it as `gongkai import {} FILE`, or import the sheet exported for {year}", year + 1),
-            )
-        } else {
-            (
-                format!(
-                    "the sheet has {} columns headed `{}` (one may be hidden)",
-                    same.len(),
-                    value_header(year)
-                ),
-                "keep one column under each header, as the export wrote it, and import again"
-                    .to_string(),
-            )
-        };
-        problems.push(Problem::new(
-            "E094",
-            grid.place(header_row, same[same.len() - 1]),
-            why,
-            help,
-        ));
-        return None;
-    }
-    Some(Columns {
-        header_row,
-        id,
-        value,
-        target: find(&target_header(year)),
-        completion: headers.iter().position(|h| h.starts_with("完成率")),
-        note: find(NOTE_HEADER),
-    })
 }
 
 /// The figure as written, for the summary.
