@@ -167,12 +167,13 @@ pub(crate) fn import(form: &Form, book: &Book) -> Result<Import, Vec<Problem>> {
         }
     }
     if sheets == 0 {
-        problems.push(Problem::new(
+        let misseparated = book.grids.iter().find_map(super::columns::misseparated);
+        problems.push(misseparated.unwrap_or_else(|| Problem::new(
             "E094",
             "",
             format!("no sheet has a `{ID_HEADER}` column with `{}` beside it", value_header(year)),
             format!("import the workbook `gongkai export {year}` wrote (or a CSV saved from one of its sheets), with its header row as it was"),
-        ));
+        )));
     }
     if !problems.is_empty() {
         return Err(problems);

@@ -92,3 +92,28 @@ pub(super) fn columns(grid: &Grid, year: i32, problems: &mut Vec<Problem>) -> Op
         note: find(NOTE_HEADER),
     })
 }
+
+/// A CSV whose header holds `指标编号` run together with the other headers by `;` or a tab:
+/// Excel writes `;` where the system's list separator is `;`, and such a file reads as one
+/// column. Said as such, rather than as a file without a `指标编号` column.
+pub(super) fn misseparated(grid: &Grid) -> Option<Problem> {
+    if !grid.csv {
+        return None;
+    }
+    (0..grid.rows.len().min(30)).find_map(|r| {
+        grid.rows[r].iter().enumerate().find_map(|(c, v)| {
+            let text = text_of(v);
+            if !text.contains(ID_HEADER) {
+                return None;
+            }
+            let separator = [";", "\t", "；"].into_iter().find(|s| text.contains(s))?;
+            let shown = if separator == "\t" { "tabs".to_string() } else { format!("`{separator}`") };
+            Some(Problem::new(
+                "E094",
+                grid.place(r, c),
+                format!("the fields of {} are separated by {shown}, not by commas, so its header reads as one column", grid.name),
+                "save the sheet again from Excel with 另存为 → CSV UTF-8 (逗号分隔) or CSV (逗号分隔), with commas between the fields, or import the workbook itself",
+            ))
+        })
+    })
+}

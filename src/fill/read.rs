@@ -18,7 +18,10 @@ pub(crate) enum Value {
         percent: Option<bool>,
     },
     Text(String),
-    /// A date, a truth value or an error value (`#DIV/0!`), described.
+    /// A number shown as a date or time (the 科室 typed a figure into a cell Excel formats as
+    /// a date), as the cell shows it: `1903-06-17`.
+    Date(String),
+    /// A truth value, a duration or an error value (`#DIV/0!`), described.
     Other(String),
 }
 
@@ -191,7 +194,16 @@ fn value(data: &Data, percent: Option<bool>) -> Value {
             "the truth value {}",
             if *b { "TRUE" } else { "FALSE" }
         )),
-        Data::DateTime(_) | Data::DateTimeIso(_) => Value::Other(format!("the date {data}")),
+        Data::DateTime(d) if d.is_datetime() => {
+            let (y, mo, day, h, mi, sec, _) = d.to_ymd_hms_milli();
+            Value::Date(if (h, mi, sec) == (0, 0, 0) {
+                format!("{y:04}-{mo:02}-{day:02}")
+            } else {
+                format!("{y:04}-{mo:02}-{day:02} {h:02}:{mi:02}:{sec:02}")
+            })
+        }
+        Data::DateTimeIso(d) => Value::Date(d.clone()),
+        Data::DateTime(_) => Value::Other(format!("the duration {data}")),
         Data::DurationIso(_) => Value::Other(format!("the duration {data}")),
         Data::Error(e) => Value::Other(format!("the error value {e}")),
     }

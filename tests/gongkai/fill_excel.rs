@@ -286,7 +286,14 @@ fn a_workbook_of_another_year_or_site_is_refused() {
 
 /// A sheet as Excel's 另存为 CSV writes it: the shown text of every cell, CRLF lines.
 fn csv_of(sheet: &Sheet) -> String {
+    csv_separated(sheet, b',')
+}
+
+/// The same, with fields separated by `separator` (Excel writes `;` where the system's
+/// list separator is `;`).
+fn csv_separated(sheet: &Sheet, separator: u8) -> String {
     let mut w = csv::WriterBuilder::new()
+        .delimiter(separator)
         .flexible(true)
         .terminator(csv::Terminator::CRLF)
         .from_writer(Vec::new());
@@ -298,6 +305,7 @@ fn csv_of(sheet: &Sheet) -> String {
                 C::S(t) => t.clone(),
                 C::N(n) => n.to_string(),
                 C::P(n) => format!("{:.1}%", n * 100.0),
+                C::D(n) => n.to_string(),
             })
             .collect();
         w.write_record(if cells.is_empty() {
@@ -790,5 +798,65 @@ fn a_workbook_that_unpacks_beyond_the_cap_is_refused_before_it_is_read() {
         run.stderr
     );
     assert!(run.stderr.contains("= help:"), "{}", run.stderr);
+    assert_eq!(p.read(YAML), before);
+}
+
+/// Messages that say what is wrong: a figure written with an exponent beyond the loader's
+/// range is out of range (not "drop `e999`"), one within it is asked for in digits, a cell
+/// formatted as a date shows its date (not Excel's serial number), and a CSV whose fields
+/// are separated by `;` is said to be, not reported as lacking a `指标编号` column.
+#[test]
+fn an_exponent_a_date_cell_and_a_semicolon_csv_are_told_for_what_they_are() {
+    let p = Project::example();
+    let before = p.read(YAML);
+    let run = import(
+        &p,
+        "2023",
+        |sheets| {
+            set(sheets, "talent.teachers", "2023年数值", s("1e999"));
+            set(sheets, "talent.public_recruit", "2023年数值", C::D(1264.0));
+            set(sheets, "talent.high_level", "2023年数值", s("1.2E+03"));
+        },
+        &[],
+    );
+    let block = |place: &str| {
+        run.stderr
+            .split("\n\n")
+            .find(|b| b.contains(&format!("--> {place}\n")))
+            .unwrap_or_else(|| panic!("nothing at {place}: {}", run.stderr))
+            .to_string()
+    };
+    run.fails_at("E090", "sheet 人才队伍建设!F5");
+    assert!(
+        block("sheet 人才队伍建设!F5").contains("out of range"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        !block("sheet 人才队伍建设!F5").contains("e.g. 1\n"),
+        "{}",
+        run.stderr
+    );
+    run.fails_at("E090", "sheet 人才队伍建设!F6");
+    let date = block("sheet 人才队伍建设!F6");
+    assert!(date.contains("formatted as a date"), "{date}");
+    assert!(date.contains("1903-06-17"), "{date}");
+    assert!(!date.contains("1264"), "{date}");
+    run.fails_at("E090", "sheet 人才队伍建设!F3");
+    assert!(
+        block("sheet 人才队伍建设!F3").contains("1200"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(p.read(YAML), before);
+
+    let mut sheets = exported(&p, "2023");
+    set(&mut sheets, "talent.teachers", "2023年数值", C::N(53.0));
+    let text = csv_separated(sheet(&mut sheets, "人才队伍建设"), b';');
+    std::fs::write(p.path("人才.csv"), text).unwrap();
+    let run = p.run(&["import", "2023", p.path("人才.csv").to_str().unwrap()]);
+    run.fails_at("E094", "人才.csv:2:1");
+    assert!(run.stderr.contains("separated by `;`"), "{}", run.stderr);
+    assert!(run.stderr.contains("逗号分隔"), "{}", run.stderr);
     assert_eq!(p.read(YAML), before);
 }
