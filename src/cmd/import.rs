@@ -14,14 +14,17 @@ pub fn run(args: &ImportArgs) -> Result<String, Failure> {
     let year = args.year;
     let root = &args.root;
     let form = crate::load::form::form(root, year).map_err(|(s, d)| Failure::Content(s, d))?;
-    let book = crate::fill::read::read(&args.file).map_err(Failure::Refused)?;
+    let note = leftovers_note(root, year);
+    let book = crate::fill::read::read(&args.file)
+        .map_err(|message| Failure::Refused(format!("{note}{message}")))?;
     let import = crate::fill::apply::import(&form, &book).map_err(|problems| {
-        Failure::Refused(crate::fill::render_problems(
-            &problems,
-            &format!("content/{year}/"),
+        Failure::Refused(format!(
+            "{note}{}",
+            crate::fill::render_problems(&problems, &format!("content/{year}/"))
         ))
     })?;
-    let mut out = summary(&import, &args.file.display().to_string());
+    let mut out = note;
+    out.push_str(&summary(&import, &args.file.display().to_string()));
     if args.dry_run {
         let _ = writeln!(
             out,
@@ -75,6 +78,32 @@ pub fn run(args: &ImportArgs) -> Result<String, Failure> {
         writes.len()
     );
     checked(out, root, "the figures above were written")
+}
+
+/// What a killed import left beside the sources: temporary files under gongkai's own name,
+/// written but never renamed. They are said, with how to remove them, and not removed here:
+/// another import running at this moment may be about to rename its own.
+fn leftovers_note(root: &std::path::Path, year: i32) -> String {
+    let dir = root.join("content").join(year.to_string());
+    let mut out = String::new();
+    for (file, left) in ["indicators.yaml", "nianbao.yaml"].iter().flat_map(|f| {
+        crate::write::file::leftovers(&dir.join(f))
+            .into_iter()
+            .map(move |l| (f, l))
+    }) {
+        let shown = left
+            .strip_prefix(root)
+            .unwrap_or(&left)
+            .display()
+            .to_string();
+        let _ = writeln!(
+            out,
+            "note: {} is a temporary file left by an import that was stopped before it finished; {file} itself is whole (the figures before that import, or after it) and this file is not used\n  = help: check that no other import is running, then delete it: rm '{}'\n",
+            printable(&shown),
+            printable(&shown)
+        );
+    }
+    out
 }
 
 /// Runs `check --drafts` on the project at `root` and adds its findings to `out`: exit 0

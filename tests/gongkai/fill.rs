@@ -591,3 +591,49 @@ fn a_figure_the_loader_refuses_is_refused_at_its_cell_before_writing() {
     assert_eq!(p.read(YAML), before);
     assert_eq!(p.read("content/2023/nianbao.yaml"), nianbao);
 }
+
+/// A SIGKILL between the writes leaves `.indicators.yaml.gongkai-new-<pid>` beside the
+/// source. The next import says what it is and how to remove it, leaves it be (another
+/// import may be about to rename its own), and imports as usual; a file of another name is
+/// not gongkai's and is not mentioned.
+#[test]
+fn an_import_notices_the_temporary_files_a_killed_import_left() {
+    let p = Project::example();
+    p.write(
+        "content/2023/.indicators.yaml.gongkai-new-4242",
+        "value: 1\n",
+    );
+    p.write("content/2023/.nianbao.yaml.gongkai-new-77", "fees: 1\n");
+    p.write("content/2023/.indicators.yaml.gongkai-new-mine", "notes\n");
+    let run = import(
+        &p,
+        "2023",
+        |s| set(s, "talent.teachers", "2023年数值", C::N(53.0)),
+        &[],
+    )
+    .ok();
+    for left in [
+        "content/2023/.indicators.yaml.gongkai-new-4242",
+        "content/2023/.nianbao.yaml.gongkai-new-77",
+    ] {
+        assert!(
+            run.stdout.contains(&format!(
+                "note: {left} is a temporary file left by an import that was stopped"
+            )),
+            "{}",
+            run.stdout
+        );
+        assert!(
+            run.stdout.contains(&format!("rm '{left}'")),
+            "{}",
+            run.stdout
+        );
+        assert!(p.path(left).exists(), "{left} is left where it was");
+    }
+    assert!(
+        !run.stdout.contains("note: content/2023/.indicators.yaml.gongkai-new-mine"),
+        "{}",
+        run.stdout
+    );
+    assert!(p.read(YAML).contains("value: 53"));
+}
