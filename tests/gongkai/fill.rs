@@ -631,9 +631,30 @@ fn an_import_notices_the_temporary_files_a_killed_import_left() {
         assert!(p.path(left).exists(), "{left} is left where it was");
     }
     assert!(
-        !run.stdout.contains("note: content/2023/.indicators.yaml.gongkai-new-mine"),
+        !run.stdout
+            .contains("note: content/2023/.indicators.yaml.gongkai-new-mine"),
         "{}",
         run.stdout
     );
     assert!(p.read(YAML).contains("value: 53"));
+}
+
+/// export and import read site.yaml as the build does, its base_url checked (E055) too.
+#[test]
+fn export_reads_site_yaml_as_the_build_does() {
+    let p = Project::example();
+    let site = p.read("content/site.yaml");
+    p.write(
+        "content/site.yaml",
+        &format!("{site}base_url: \"javascript:alert(1)\"\n"),
+    );
+    let run = p.run(&["export", "2023", "--out", "form.xlsx"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("error[E055]"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("--> content/site.yaml:"),
+        "{}",
+        run.stderr
+    );
+    assert!(!p.path("form.xlsx").exists());
 }
