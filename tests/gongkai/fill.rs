@@ -658,3 +658,70 @@ fn export_reads_site_yaml_as_the_build_does() {
     );
     assert!(!p.path("form.xlsx").exists());
 }
+
+/// The dry run checks the sources as the import would write them in memory: it copies
+/// nothing (a temporary folder it cannot write is no obstacle, and a killed dry run leaves
+/// no copy behind), and its findings still name the project's own files.
+#[test]
+fn a_dry_run_checks_in_memory_without_a_copy_of_the_project() {
+    let p = Project::example();
+    let nianbao = p.read("content/2023/nianbao.yaml");
+    let mut sheets = exported(&p, "2023");
+    set(
+        &mut sheets,
+        "nb.requests.new.person",
+        "2023年数值",
+        C::N(30.0),
+    );
+    save(&sheets, &p.path("filled.xlsx"));
+    let file = p.path("filled.xlsx");
+    let nowhere = p.path("no-such-folder");
+    let run = p.run_env(
+        &["import", "2023", file.to_str().unwrap(), "--dry-run"],
+        &[("TMPDIR", nowhere.to_str().unwrap())],
+    );
+    assert_eq!(run.code, 1, "{}\n{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains("error[E072]"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("--> content/2023/nianbao.yaml:"),
+        "{}",
+        run.stdout
+    );
+    assert!(!nowhere.exists());
+    assert_eq!(p.read("content/2023/nianbao.yaml"), nianbao);
+}
+
+/// The red team's scenario: each edition's workbook exported and imported back unchanged
+/// (2021–2023, and a new 2024 still 待填报) leaves every source file byte for byte as it was.
+#[test]
+fn an_unchanged_workbook_imports_as_no_change_to_any_source() {
+    let p = Project::example();
+    p.run(&["new", "2024"]).ok();
+    let snapshot = || -> Vec<(std::path::PathBuf, Vec<u8>)> {
+        walkdir::WalkDir::new(p.path("content"))
+            .sort_by_file_name()
+            .into_iter()
+            .map(Result::unwrap)
+            .filter(|e| e.file_type().is_file())
+            .map(|e| (e.path().to_path_buf(), std::fs::read(e.path()).unwrap()))
+            .collect()
+    };
+    let before = snapshot();
+    for year in ["2021", "2022", "2023", "2024"] {
+        let form = format!("form-{year}.xlsx");
+        p.run(&["export", year, "--out", &form]).ok();
+        let run = p.run(&["import", year, p.path(&form).to_str().unwrap()]);
+        assert!(
+            run.stdout.contains(&format!("{form}: 0 change(s)")),
+            "{year}: {}{}",
+            run.stdout,
+            run.stderr
+        );
+        assert!(
+            run.stdout.contains("wrote 0 file(s)"),
+            "{year}: {}",
+            run.stdout
+        );
+    }
+    assert!(before == snapshot(), "a source changed");
+}
