@@ -364,7 +364,7 @@ fn indicator_row(
         problems.push(Problem::new(
             "E090",
             grid.place(row, col),
-            format!("{} {} has no target, so no completion rate can be published; its 完成率 cell is grey in the exported workbook", ind.id, ind.name),
+            format!("{} {} has no target this year or last and states no rate, so no completion rate can be published (its 完成率 cell is grey in the exported workbook)", ind.id, ind.name),
             "clear the 完成率 cell, or fill in the indicator's target (目标) on the same row if it has one",
         ));
         return;
