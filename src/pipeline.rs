@@ -79,7 +79,14 @@ pub fn build_site(
         )));
     }
     let (loaded, load_time) = crate::timings::timed(|| {
-        crate::load::load_with(root, options.cache.as_ref().map(|c| &c.parsed))
+        crate::load::load_with(
+            root,
+            options.cache.as_ref().map(|c| &c.parsed),
+            options
+                .overlay
+                .as_deref()
+                .unwrap_or(&crate::load::Overlay::default()),
+        )
     });
     let mut site = loaded.map_err(|(sources, d)| Failure::Content(sources, d))?;
     if let Some(url) = base_url {

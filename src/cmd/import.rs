@@ -14,24 +14,27 @@ pub fn run(args: &ImportArgs) -> Result<String, Failure> {
     let year = args.year;
     let root = &args.root;
     let form = crate::load::form::form(root, year).map_err(|(s, d)| Failure::Content(s, d))?;
-    let book = crate::fill::read::read(&args.file).map_err(Failure::Refused)?;
+    let note = leftovers_note(root, year);
+    let book = crate::fill::read::read(&args.file)
+        .map_err(|message| Failure::Refused(format!("{note}{message}")))?;
     let import = crate::fill::apply::import(&form, &book).map_err(|problems| {
-        Failure::Refused(crate::fill::render_problems(
-            &problems,
-            &format!("content/{year}/"),
+        Failure::Refused(format!(
+            "{note}{}",
+            crate::fill::render_problems(&problems, &format!("content/{year}/"))
         ))
     })?;
-    let mut out = summary(&import, &args.file.display().to_string());
+    let mut out = note;
+    out.push_str(&summary(&import, &args.file.display().to_string()));
     if args.dry_run {
         let _ = writeln!(
             out,
-            "dry run: nothing was written ({} file(s) would change); checking the result in a copy of the project",
+            "dry run: nothing was written ({} file(s) would change); checking the project with them as they would be written",
             import.files.len()
         );
-        let copy = Copy::of(root, &import.files)?;
-        let checked = checked(out, &copy.0, "nothing was written (dry run)");
-        drop(copy);
-        return checked;
+        // The changed files are read from memory in place of the disk's: nothing is copied,
+        // so nothing is left behind should the dry run be killed.
+        let overlay: crate::load::Overlay = import.files.iter().cloned().collect();
+        return checked(out, root, Some(overlay), "nothing was written (dry run)");
     }
     // Both files are checked before either is replaced: one that changed on disk since it
     // was read would lose that change.
@@ -74,18 +77,47 @@ pub fn run(args: &ImportArgs) -> Result<String, Failure> {
         "wrote {} file(s); checking the project (as `gongkai check --drafts`)",
         writes.len()
     );
-    checked(out, root, "the figures above were written")
+    checked(out, root, None, "the figures above were written")
 }
 
-/// Runs `check --drafts` on the project at `root` and adds its findings to `out`: exit 0
-/// when clean, 1 with `what_happened` said when not.
+/// What a killed import left beside the sources: temporary files under gongkai's own name,
+/// written but never renamed. They are said, with how to remove them, and not removed here:
+/// another import running at this moment may be about to rename its own.
+fn leftovers_note(root: &std::path::Path, year: i32) -> String {
+    let dir = root.join("content").join(year.to_string());
+    let mut out = String::new();
+    for (file, left) in ["indicators.yaml", "nianbao.yaml"].iter().flat_map(|f| {
+        crate::write::file::leftovers(&dir.join(f))
+            .into_iter()
+            .map(move |l| (f, l))
+    }) {
+        let shown = left
+            .strip_prefix(root)
+            .unwrap_or(&left)
+            .display()
+            .to_string();
+        let _ = writeln!(
+            out,
+            "note: {} is a temporary file left by an import that was stopped before it finished; {file} itself is whole (the figures before that import, or after it) and this file is not used\n  = help: check that no other import is running, then delete it: rm '{}'\n",
+            printable(&shown),
+            printable(&shown)
+        );
+    }
+    out
+}
+
+/// Runs `check --drafts` on the project at `root`, with the files of `overlay` in place of
+/// the disk's, and adds its findings to `out`: exit 0 when clean, 1 with `what_happened`
+/// said when not.
 fn checked(
     mut out: String,
     root: &std::path::Path,
+    overlay: Option<crate::load::Overlay>,
     what_happened: &str,
 ) -> Result<String, Failure> {
     let options = RenderOptions {
         drafts: true,
+        overlay: overlay.map(std::sync::Arc::new),
         ..RenderOptions::default()
     };
     match crate::pipeline::build_in_memory(root, &options, None) {
@@ -107,50 +139,6 @@ fn checked(
             })
         }
         Err(other) => Err(other),
-    }
-}
-
-/// A temporary copy of the project's sources (content/, themes/, archive/) with the
-/// imported files in place, so a dry run can check the result; removed when dropped. Paths
-/// in its findings are shown relative to it, so they read as the project's own.
-struct Copy(std::path::PathBuf);
-
-impl Copy {
-    fn of(root: &std::path::Path, files: &[(std::path::PathBuf, String)]) -> Result<Copy, Failure> {
-        let dir = std::env::temp_dir().join(format!("gongkai-import-{}", std::process::id()));
-        let io = |e: std::io::Error| {
-            Failure::Io(format!(
-                "cannot copy the project to {} for the dry run's check: {e}",
-                dir.display()
-            ))
-        };
-        // A new folder only: one of that name is not ours to fill or remove.
-        std::fs::create_dir(&dir).map_err(io)?;
-        let copy = Copy(dir.clone());
-        for folder in ["content", "themes", "archive"] {
-            let from = root.join(folder);
-            for entry in walkdir::WalkDir::new(&from)
-                .into_iter()
-                .filter_map(Result::ok)
-            {
-                let rel = entry.path().strip_prefix(root).unwrap_or(entry.path());
-                if entry.file_type().is_dir() {
-                    std::fs::create_dir_all(dir.join(rel)).map_err(io)?;
-                } else if entry.file_type().is_file() {
-                    std::fs::copy(entry.path(), dir.join(rel)).map_err(io)?;
-                }
-            }
-        }
-        for (path, text) in files {
-            std::fs::write(dir.join(path), text).map_err(io)?;
-        }
-        Ok(copy)
-    }
-}
-
-impl Drop for Copy {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
     }
 }
 

@@ -5,6 +5,7 @@
 //! comment) is added after `value:` (or `target:`) at the indicator's indentation. Every
 //! problem of the workbook is collected, with its place and id; any problem means no edit.
 
+use super::columns::{columns, text_of, Columns};
 use super::edit::{edited, line, Edit};
 use super::figure::{entry, yaml_scalar, Entry, Expect};
 use super::read::{Book, Grid, Value};
@@ -40,24 +41,6 @@ pub(crate) struct Import {
     /// The 科室's remarks (备注), which are not published: (id, place, text).
     pub notes: Vec<(String, String, String)>,
     pub unchanged: usize,
-}
-
-/// The columns of a data sheet, found by their headers.
-struct Columns {
-    header_row: usize,
-    id: usize,
-    value: usize,
-    target: Option<usize>,
-    completion: Option<usize>,
-    note: Option<usize>,
-}
-
-fn text_of(v: &Value) -> String {
-    match v {
-        Value::Text(s) => s.trim().to_string(),
-        Value::Number { value, .. } => super::figure::number(*value),
-        _ => String::new(),
-    }
 }
 
 /// Checks the workbook against the edition and works out every edit.
@@ -130,6 +113,7 @@ pub(crate) fn import(form: &Form, book: &Book) -> Result<Import, Vec<Problem>> {
                     row,
                     &cols,
                     ind,
+                    form.rate_offered(ind),
                     &form.sources,
                     form.indicators.as_ref().map(|(f, _)| *f),
                     &mut problems,
@@ -183,12 +167,13 @@ pub(crate) fn import(form: &Form, book: &Book) -> Result<Import, Vec<Problem>> {
         }
     }
     if sheets == 0 {
-        problems.push(Problem::new(
+        let misseparated = book.grids.iter().find_map(super::columns::misseparated);
+        problems.push(misseparated.unwrap_or_else(|| Problem::new(
             "E094",
             "",
             format!("no sheet has a `{ID_HEADER}` column with `{}` beside it", value_header(year)),
             format!("import the workbook `gongkai export {year}` wrote (or a CSV saved from one of its sheets), with its header row as it was"),
-        ));
+        )));
     }
     if !problems.is_empty() {
         return Err(problems);
@@ -289,74 +274,6 @@ fn or_none(domain: &str) -> &str {
     }
 }
 
-/// The header row and columns of a data sheet; None for a sheet without an id column (the
-/// instructions, a sheet the 科室 added).
-fn columns(grid: &Grid, year: i32, problems: &mut Vec<Problem>) -> Option<Columns> {
-    let squash =
-        |v: &Value| -> String { text_of(v).chars().filter(|c| !c.is_whitespace()).collect() };
-    let (header_row, id) = (0..grid.rows.len().min(30)).find_map(|r| {
-        grid.rows[r]
-            .iter()
-            .position(|v| squash(v) == ID_HEADER)
-            .map(|c| (r, c))
-    })?;
-    let headers: Vec<String> = grid.rows[header_row].iter().map(squash).collect();
-    let find = |want: &str| headers.iter().position(|h| h == want);
-    let Some(value) = find(&value_header(year)) else {
-        let years: Vec<&str> = headers
-            .iter()
-            .filter(|h| h.ends_with("年数值"))
-            .map(String::as_str)
-            .collect();
-        problems.push(Problem::new(
-            "E094",
-            grid.place(header_row, id),
-            format!("the sheet has no `{}` column (its figure columns: {})", value_header(year), if years.is_empty() { "none".to_string() } else { years.join(", ") }),
-            format!("import a workbook exported for {year} (`gongkai export {year}`), with the header row as it was"),
-        ));
-        return None;
-    };
-    // Next year's sheet shows this year's figures as its grey reference column, under this
-    // very header: read as the fill-in column it would put last year's figures back.
-    let next = value_header(year + 1);
-    let same: Vec<usize> = (0..headers.len())
-        .filter(|&c| headers[c] == value_header(year))
-        .collect();
-    if find(&next).is_some() || same.len() > 1 {
-        let (why, help) = if find(&next).is_some() {
-            (
-                format!("the sheet has a `{next}` column: it is {}'s sheet, whose `{}` column is only the grey reference", year + 1, value_header(year)),
-                format!("import it as `gongkai import {} FILE`, or import the sheet exported for {year}", year + 1),
-            )
-        } else {
-            (
-                format!(
-                    "the sheet has {} columns headed `{}` (one may be hidden)",
-                    same.len(),
-                    value_header(year)
-                ),
-                "keep one column under each header, as the export wrote it, and import again"
-                    .to_string(),
-            )
-        };
-        problems.push(Problem::new(
-            "E094",
-            grid.place(header_row, same[same.len() - 1]),
-            why,
-            help,
-        ));
-        return None;
-    }
-    Some(Columns {
-        header_row,
-        id,
-        value,
-        target: find(&target_header(year)),
-        completion: headers.iter().position(|h| h.starts_with("完成率")),
-        note: find(NOTE_HEADER),
-    })
-}
-
 /// The figure as written, for the summary.
 fn shown(written: Option<&str>) -> String {
     match written.map(str::trim) {
@@ -374,6 +291,7 @@ fn indicator_row(
     row: usize,
     cols: &Columns,
     ind: &FormIndicator,
+    rate_offered: bool,
     sources: &crate::source::Sources,
     file: Option<crate::source::FileId>,
     problems: &mut Vec<Problem>,
@@ -391,9 +309,31 @@ fn indicator_row(
     };
     let spans = &ind.spans;
     let mut all_blank = true;
-    let mut read = |col: Option<usize>, expect: &Expect| -> Option<Entry> {
+    // Each figure is held to the rule the loader (and the check, for a negative count)
+    // holds it to, so that nothing written is refused only after the write.
+    type Rule<'a> = &'a dyn Fn(f64) -> Result<f64, (String, String)>;
+    let figure_rule = |v: f64| match crate::model::negative_count(v, &ind.unit) {
+        Some(negative) => Err((
+            negative,
+            "a count cannot be negative; correct the figure".to_string(),
+        )),
+        None => Ok(v),
+    };
+    let rate_rule = |v: f64| {
+        crate::model::rate(v).map_err(|m| {
+            (
+                m,
+                "write the rate in %, 0 or more (e.g. 98.5), or leave the cell empty".to_string(),
+            )
+        })
+    };
+    let mut read = |col: Option<usize>, expect: &Expect, rule: Rule| -> Option<Entry> {
         let col = col?;
-        match entry(grid.get(row, col), expect) {
+        let checked = entry(grid.get(row, col), expect).and_then(|e| match e {
+            Entry::Number(v) => rule(v).map(Entry::Number),
+            e => Ok(e),
+        });
+        match checked {
             Ok(Entry::Blank) => None,
             Ok(e) => {
                 all_blank = false;
@@ -411,9 +351,24 @@ fn indicator_row(
             }
         }
     };
-    let value = read(Some(cols.value), &expect);
-    let target = read(cols.target, &expect);
-    let completion = read(cols.completion, &rate);
+    let value = read(Some(cols.value), &expect, &figure_rule);
+    let target = read(cols.target, &expect, &figure_rule);
+    let completion = read(cols.completion, &rate, &rate_rule);
+    // A rate where the export offered none (its cell grey: no target this year or last, no
+    // stated rate) is not published; a target filled in on the same row makes one possible.
+    if let (Some(col), Some(_), false) = (
+        cols.completion,
+        completion,
+        rate_offered || target.is_some(),
+    ) {
+        problems.push(Problem::new(
+            "E090",
+            grid.place(row, col),
+            format!("{} {} has no target this year or last and states no rate, so no completion rate can be published (its 完成率 cell is grey in the exported workbook)", ind.id, ind.name),
+            "clear the 完成率 cell, or fill in the indicator's target (目标) on the same row if it has one",
+        ));
+        return;
+    }
     let slots = [
         ("数值", value, ind.value, spans.value, cols.value),
         (
@@ -538,26 +493,24 @@ fn nianbao_row(
         unit: if amount { "万元" } else { "" },
         percent: false,
     };
-    let new = match entry(grid.get(row, cols.value), &expect) {
+    let help = "write a whole number, 0 or more (收费金额 alone is in 万元 and may have decimals)";
+    let read = match entry(grid.get(row, cols.value), &expect) {
         Ok(Entry::Blank) => {
             out.blank.push((id.to_string(), "年度报告".into()));
             return;
         }
-        Ok(Entry::Number(v)) if v >= 0.0 && (amount || v.fract() == 0.0) => v,
-        Ok(e) => {
-            let what = match e {
-                Entry::Withheld => "`*`: the annual report's tables are never withheld".to_string(),
-                Entry::Number(v) => format!("{} is not a count of cases", super::figure::number(v)),
-                Entry::Blank => String::new(),
-            };
-            problems.push(Problem::new(
-                "E090",
-                place,
-                format!("{what} ({id})"),
-                "write a whole number, 0 or more (收费金额 alone is in 万元 and may have decimals)",
-            ));
-            return;
+        // The report's loader's own rule: whole (but for 万元), 0 or more, at most 10^12.
+        Ok(Entry::Number(v)) => {
+            crate::model::nianbao::figure(v, amount).map_err(|m| (m, help.to_string()))
         }
+        Ok(Entry::Withheld) => Err((
+            "`*`: the annual report's tables are never withheld".to_string(),
+            help.to_string(),
+        )),
+        Err(e) => Err(e),
+    };
+    let new = match read {
+        Ok(v) => v,
         Err((message, help)) => {
             problems.push(Problem::new(
                 "E090",

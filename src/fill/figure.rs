@@ -45,6 +45,10 @@ pub(crate) fn entry(value: &Value, expect: &Expect) -> Result<Entry, (String, St
             Ok(Entry::Number(tidy(in_range(v)?)))
         }
         Value::Text(text) => text_entry(text, expect),
+        Value::Date(shown) => Err((
+            format!("the cell is formatted as a date, so it shows {shown}, not a figure"),
+            "set the cell's number format to 常规 (General) or 数值, then type the figure again (or * for a withheld figure)".into(),
+        )),
         Value::Other(what) => Err((
             format!("{what} is not a figure"),
             "write the figure as a number (or * for a withheld figure), and set the cell's number format to 常规 (General)".into(),
@@ -127,6 +131,9 @@ fn text_entry(text: &str, expect: &Expect) -> Result<Entry, (String, String)> {
                 .into(),
         ));
     }
+    if let Some(problem) = exponent(text, &digits) {
+        return Err(problem);
+    }
     if !plain.is_match(&digits) {
         let trailing: String = number
             .trim_start_matches(|c: char| c.is_ascii_digit() || ".,+-".contains(c))
@@ -158,6 +165,37 @@ fn text_entry(text: &str, expect: &Expect) -> Result<Entry, (String, String)> {
         )
     })?;
     Ok(Entry::Number(tidy(in_range(v)?)))
+}
+
+/// A figure written with an exponent (`1e999`, `1.2E+03`, as Excel shows a long figure):
+/// out of the loader's range, or within it and then asked for in digits, as an exponent
+/// in Excel's display keeps only the first digits.
+fn exponent(text: &str, digits: &str) -> Option<(String, String)> {
+    static EXPONENT: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"^[+-]?(\d+(\.\d*)?|\.\d+)[eE][+-]?\d+$").expect("pattern")
+    });
+    if !EXPONENT.is_match(digits) {
+        return None;
+    }
+    let v: f64 = digits.parse().ok()?;
+    let mantissa = digits.split(['e', 'E']).next().unwrap_or("");
+    let zero = mantissa
+        .trim_start_matches(['+', '-'])
+        .chars()
+        .all(|c| matches!(c, '0' | '.'));
+    Some(if (v == 0.0 && !zero) || crate::model::amount(v).is_err() {
+        (
+            format!(
+                "`{text}` is out of range: a figure is 0 or between 0.000001 and 10^15 in size"
+            ),
+            "check the digits and the unit (万元, 亿元), and write the figure in digits".into(),
+        )
+    } else {
+        (
+            format!("`{text}` is written with an exponent"),
+            format!("write the figure in digits, e.g. {}: Excel shows a long figure as 1.23E+11 and keeps only its first digits, so copy it from its source", number(tidy(v))),
+        )
+    })
 }
 
 /// The loader's rule for a figure (finite, 0 or between 10^-6 and 10^15 in size), applied
@@ -227,7 +265,11 @@ mod tests {
         assert!(read("1,26,4", "人").unwrap_err().contains("commas"));
         assert!(read("约1200", "人").is_err());
         assert!(read("—", "人").is_err());
-        assert!(read("1e3", "人").is_err());
+        assert!(read("1e3", "人").unwrap_err().contains("exponent"));
+        assert!(read("1e999", "人").unwrap_err().contains("out of range"));
+        assert!(read("1e-999", "人").unwrap_err().contains("out of range"));
+        assert!(read("1e20", "人").unwrap_err().contains("out of range"));
+        assert!(read("0e5", "人").unwrap_err().contains("exponent"));
     }
 
     #[test]

@@ -2,10 +2,12 @@
 //! back. `workbook` writes it (rust_xlsxwriter stays there), `read` turns a filled workbook
 //! (calamine stays there) or a CSV saved from one sheet into cells with their places, `figure`
 //! reads one cell as Excel leaves it (text-stored numbers, `1,264`, full-width digits, `3.3%`,
-//! a trailing unit), and `apply` matches rows to the edition by id and edits indicators.yaml
-//! and nianbao.yaml in place, value scalar by value scalar (`edit`).
+//! a trailing unit), `columns` finds a sheet's header row and columns, and `apply` matches
+//! rows to the edition by id and edits indicators.yaml and nianbao.yaml in place, value
+//! scalar by value scalar (`edit`).
 
 pub(crate) mod apply;
+mod columns;
 mod edit;
 mod figure;
 pub(crate) mod read;

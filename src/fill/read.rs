@@ -18,7 +18,10 @@ pub(crate) enum Value {
         percent: Option<bool>,
     },
     Text(String),
-    /// A date, a truth value or an error value (`#DIV/0!`), described.
+    /// A number shown as a date or time (the 科室 typed a figure into a cell Excel formats as
+    /// a date), as the cell shows it: `1903-06-17`.
+    Date(String),
+    /// A truth value, a duration or an error value (`#DIV/0!`), described.
     Other(String),
 }
 
@@ -107,6 +110,9 @@ pub(crate) fn read(path: &Path) -> Result<Book, String> {
             csv: true,
         });
     }
+    if bytes.starts_with(b"PK\x03\x04") {
+        unpacked_within(&name, &bytes, MAX_UNPACKED)?;
+    }
     let percent = super::styles::percent_cells(&bytes);
     let mut book = open_workbook_auto_from_rs(std::io::Cursor::new(bytes))
         .map_err(|e| format!("cannot read {name} as a spreadsheet (xlsx, xls or ods): {e}"))?;
@@ -139,6 +145,42 @@ pub(crate) fn read(path: &Path) -> Result<Book, String> {
     Ok(Book { grids, csv: false })
 }
 
+/// The most an xlsx or ods file's parts may unpack to, all together: a fill-in workbook's
+/// XML is a few megabytes at most, while a small zip can unpack to gigabytes (a 900 KB
+/// sharedStrings bomb took calamine to 446 MB of memory), and calamine has no cap of its own.
+const MAX_UNPACKED: u64 = 64_000_000;
+
+/// Refuses a zip whose parts unpack to more than `cap` bytes ([`MAX_UNPACKED`]), before
+/// calamine reads it: first by the sizes the zip declares, then by unpacking each part into
+/// nothing and counting, as a forged header can declare less than its data holds.
+fn unpacked_within(name: &str, bytes: &[u8], cap: u64) -> Result<(), String> {
+    let too_large = || {
+        format!("refusing to read {name}: its parts unpack to more than {} MB, and a fill-in workbook unpacks to a few megabytes\n  = help: pass the workbook `gongkai export` wrote, filled in and saved by a spreadsheet program, or a CSV saved from one of its sheets", cap / 1_000_000)
+    };
+    let unreadable = |e: zip::result::ZipError| {
+        format!("cannot read {name} as a spreadsheet (xlsx, xls or ods): {e}")
+    };
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(unreadable)?;
+    let declared = (0..zip.len()).try_fold(0u64, |sum, i| {
+        let size = zip.by_index_raw(i).map_err(unreadable)?.size();
+        Ok::<u64, String>(sum.saturating_add(size))
+    })?;
+    if declared > cap {
+        return Err(too_large());
+    }
+    let mut left = cap;
+    for i in 0..zip.len() {
+        let part = zip.by_index(i).map_err(unreadable)?;
+        let read = std::io::copy(
+            &mut std::io::Read::take(part, left + 1),
+            &mut std::io::sink(),
+        )
+        .map_err(|e| format!("cannot read {name} as a spreadsheet (xlsx, xls or ods): {e}"))?;
+        left = left.checked_sub(read).ok_or_else(too_large)?;
+    }
+    Ok(())
+}
+
 fn value(data: &Data, percent: Option<bool>) -> Value {
     match data {
         Data::Empty => Value::Empty,
@@ -152,7 +194,16 @@ fn value(data: &Data, percent: Option<bool>) -> Value {
             "the truth value {}",
             if *b { "TRUE" } else { "FALSE" }
         )),
-        Data::DateTime(_) | Data::DateTimeIso(_) => Value::Other(format!("the date {data}")),
+        Data::DateTime(d) if d.is_datetime() => {
+            let (y, mo, day, h, mi, sec, _) = d.to_ymd_hms_milli();
+            Value::Date(if (h, mi, sec) == (0, 0, 0) {
+                format!("{y:04}-{mo:02}-{day:02}")
+            } else {
+                format!("{y:04}-{mo:02}-{day:02} {h:02}:{mi:02}:{sec:02}")
+            })
+        }
+        Data::DateTimeIso(d) => Value::Date(d.clone()),
+        Data::DateTime(_) => Value::Other(format!("the duration {data}")),
         Data::DurationIso(_) => Value::Other(format!("the duration {data}")),
         Data::Error(e) => Value::Other(format!("the error value {e}")),
     }
@@ -250,6 +301,30 @@ mod tests {
         assert_eq!(grid.place(3, 2), "t.csv:6:3");
         assert_eq!(grid.place(4, 1), "t.csv:9:2");
         assert_eq!(grid.get(2, 2), &Value::Text("1,264".into()));
+    }
+
+    #[test]
+    fn a_zip_is_held_to_its_cap_even_when_its_headers_declare_less() {
+        use std::io::Write;
+        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        zip.start_file("xl/sharedStrings.xml", options).unwrap();
+        zip.write_all(&[b'a'; 10_000]).unwrap();
+        let honest = zip.finish().unwrap().into_inner();
+        assert!(unpacked_within("a.xlsx", &honest, 10_000).is_ok());
+        assert!(unpacked_within("a.xlsx", &honest, 9_999)
+            .unwrap_err()
+            .contains("unpack to more than"));
+        // The local and central headers forged to declare 10 bytes.
+        let mut forged = honest.clone();
+        for (signature, at) in [(b"PK\x03\x04", 22), (b"PK\x01\x02", 24)] {
+            let start = forged.windows(4).position(|w| w == signature).unwrap() + at;
+            forged[start..start + 4].copy_from_slice(&10u32.to_le_bytes());
+        }
+        let err = unpacked_within("a.xlsx", &forged, 9_999).unwrap_err();
+        assert!(err.contains("unpack to more than"), "{err}");
+        assert!(unpacked_within("a.xlsx", &forged, 20).is_err());
     }
 
     #[test]

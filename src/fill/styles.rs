@@ -44,7 +44,10 @@ pub(crate) fn percent_cells(bytes: &[u8]) -> Option<HashSet<(String, usize, usiz
         .find_iter(&rels)
         .filter_map(|m| Some((attr(m.as_str(), "Id")?, attr(m.as_str(), "Target")?)))
         .collect();
-    let cell = tag("c");
+    // Rows and cells in document order, with or without a closing slash: a cell's place is
+    // its `r=` when it has one, else the place after the cell before it (some writers omit
+    // `r=`), counted as calamine counts it.
+    let cells = regex::Regex::new(r"<(/?)(?:\w+:)?(row|c)\b([^>]*?)(/?)>").expect("pattern");
     for m in tag("sheet").find_iter(&workbook) {
         let (Some(name), Some(id)) = (attr(m.as_str(), "name"), attr(m.as_str(), "r:id")) else {
             continue;
@@ -59,19 +62,62 @@ pub(crate) fn percent_cells(bytes: &[u8]) -> Option<HashSet<(String, usize, usiz
         let Some(sheet) = part(&path) else {
             continue;
         };
-        for c in cell.find_iter(&sheet) {
-            let c = c.as_str();
-            let style = attr(c, "s").and_then(|s| s.parse::<usize>().ok());
-            if let (Some(s), Some(r)) = (style, attr(c, "r")) {
-                if percent_styles.contains(&s) {
-                    if let Some((row, col)) = cell_ref(&r) {
-                        out.insert((name.clone(), row, col));
-                    }
-                }
-            }
+        for place in placed_cells(&cells, &sheet, |tag| {
+            attr(tag, "s")
+                .and_then(|s| s.parse::<usize>().ok())
+                .is_some_and(|s| percent_styles.contains(&s))
+        }) {
+            out.insert((name.clone(), place.0, place.1));
         }
     }
     Some(out)
+}
+
+/// The (row, column) of every cell of a worksheet's XML whose tag passes `wanted`. A cell
+/// without `r=` is placed as calamine places it: after the cell before it on its row, on
+/// the row after the one before it (a `<row>` without `r=` follows the last); a
+/// self-closing `<c/>` or `<row/>` counts as opened and closed.
+fn placed_cells(
+    tags: &regex::Regex,
+    sheet: &str,
+    wanted: impl Fn(&str) -> bool,
+) -> Vec<(usize, usize)> {
+    let (mut row, mut col) = (0usize, 0usize);
+    let mut out = Vec::new();
+    for t in tags.captures_iter(sheet) {
+        let (closing, empty) = (&t[1] == "/", &t[4] == "/");
+        let attrs = t.get(3).map_or("", |m| m.as_str());
+        match (&t[2], closing) {
+            ("row", false) => {
+                if let Some(r) = attr(attrs, "r").and_then(|r| r.parse::<usize>().ok()) {
+                    row = r.saturating_sub(1);
+                }
+                if empty {
+                    row += 1;
+                    col = 0;
+                }
+            }
+            ("row", true) => {
+                row += 1;
+                col = 0;
+            }
+            ("c", false) => {
+                let at = match attr(attrs, "r").as_deref().and_then(cell_ref) {
+                    Some((r, c)) => {
+                        col = c;
+                        (r, c)
+                    }
+                    None => (row, col),
+                };
+                col += 1;
+                if wanted(attrs) {
+                    out.push(at);
+                }
+            }
+            _ => {}
+        }
+    }
+    out
 }
 
 /// The percentage cells of an OpenDocument spreadsheet's content.xml: rows and cells are
@@ -250,6 +296,14 @@ mod tests {
             ods_percent_cells(content).into_iter().collect();
         found.sort();
         assert_eq!(found, [("乙".to_string(), 0, 0), ("甲".to_string(), 2, 3)]);
+    }
+
+    #[test]
+    fn cells_without_a_reference_follow_the_cell_before_them() {
+        let tags = regex::Regex::new(r"<(/?)(?:\w+:)?(row|c)\b([^>]*?)(/?)>").unwrap();
+        let sheet = r#"<sheetData><row r="2"><c r="B2" s="1"><v>1</v></c><c s="1"><v>2</v></c><c s="0"/><c s="1"><v>3</v></c></row><row><c s="1"><v>4</v></c></row><row r="9"/><x:row><x:c s="1"><x:v>5</x:v></x:c></x:row></sheetData><cols><col s="1"/></cols>"#;
+        let found = placed_cells(&tags, sheet, |t| attr(t, "s").as_deref() == Some("1"));
+        assert_eq!(found, [(1, 1), (1, 2), (1, 4), (2, 0), (9, 0)]);
     }
 
     #[test]

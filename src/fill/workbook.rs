@@ -6,7 +6,7 @@
 //! bytes: the document's dates are the edition's 1 January, never the clock.
 
 use super::*;
-use crate::load::form::{Form, FormIndicator, FormSection};
+use crate::load::form::{Form, FormSection};
 use crate::model::nianbao::*;
 use crate::model::Figure;
 use rust_xlsxwriter::{
@@ -218,28 +218,18 @@ fn section_sheet(
         ws.set_column_width(col as u16, *width)?;
     }
     ws.set_row_height(1, 30)?;
-    let find_last = |id: &str| -> Option<&FormIndicator> {
-        previous?
-            .1
-            .iter()
-            .flat_map(|s| &s.indicators)
-            .find(|i| i.id == id)
-    };
     for (n, ind) in section.indicators.iter().enumerate() {
         let row = n as u32 + 2;
         ws.write_string_with_format(row, 0, &ind.id, &f.id)?;
         ws.write_string_with_format(row, 1, &ind.name, &f.text)?;
         ws.write_string_with_format(row, 2, &ind.unit, &f.text)?;
-        let before = find_last(&ind.id);
+        let before = form.previous_indicator(&ind.id);
         write_figure(ws, row, 3, before.and_then(|i| i.value), &f.reference)?;
         write_figure(ws, row, 4, before.and_then(|i| i.target), &f.reference)?;
         write_figure(ws, row, 5, ind.value, &f.input)?;
         write_figure(ws, row, 6, ind.target, &f.input)?;
         // A completion rate is published only with a target: the other rows' cell is grey.
-        let rated = ind.target.is_some()
-            || ind.completion.is_some()
-            || before.is_some_and(|i| i.target.is_some());
-        match (ind.completion, rated) {
+        match (ind.completion, form.rate_offered(ind)) {
             (Some(c), _) => ws.write_number_with_format(row, 7, c, &f.input)?,
             (None, true) => ws.write_blank(row, 7, &f.input)?,
             (None, false) => ws.write_blank(row, 7, &f.reference)?,

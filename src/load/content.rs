@@ -14,8 +14,13 @@ use walkdir::WalkDir;
 
 /// Loads the project at `root`. Errors are returned all together.
 pub fn load(root: &Path) -> Result<Site, (Sources, Diagnostics)> {
-    load_with(root, None)
+    load_with(root, None, &Overlay::default())
 }
+
+/// Texts that stand in for files of the project, by path relative to the root, read in
+/// their place: `import --dry-run` checks the sources it would write without writing them,
+/// or copying the project to write them elsewhere.
+pub type Overlay = std::collections::HashMap<PathBuf, String>;
 
 type Sections = std::sync::Arc<Vec<crate::model::Section>>;
 
@@ -27,53 +32,25 @@ pub struct ParseCache {
     parsed: std::sync::Mutex<std::collections::HashMap<std::path::PathBuf, (String, Sections)>>,
 }
 
-/// [`load`], reusing the parses in `cache` for files whose text is unchanged.
-pub fn load_with(root: &Path, cache: Option<&ParseCache>) -> Result<Site, (Sources, Diagnostics)> {
+/// [`load`], reusing the parses in `cache` for files whose text is unchanged, with the
+/// files of `overlay` read from it instead of the disk.
+pub fn load_with(
+    root: &Path,
+    cache: Option<&ParseCache>,
+    overlay: &Overlay,
+) -> Result<Site, (Sources, Diagnostics)> {
     let mut sources = Sources::default();
     let mut diags = Diagnostics::default();
     let content = root.join("content");
 
-    let config =
-        read(root, &content.join("site.yaml"), &mut sources, &mut diags).and_then(|file| {
-            match yaml::parse::<SiteConfig>(&sources, file, &sources.get(file).text, 1) {
-                Ok(c) => {
-                    if let Some(url) = &c.base_url {
-                        diags.extend(base_url_error(&sources, file, url));
-                    }
-                    Some((c, file))
-                }
-                Err(d) => {
-                    diags.push(d);
-                    None
-                }
-            }
-        });
+    let config = read_config(root, overlay, &mut sources, &mut diags);
 
     let mut pending = Vec::new();
     let mut skipped = Vec::new();
     if content.is_dir() {
-        for entry in WalkDir::new(&content)
-            .min_depth(1)
-            .max_depth(1)
-            .sort_by_file_name()
-            .into_iter()
-            .filter_map(Result::ok)
-        {
-            let name = entry.file_name().to_string_lossy();
-            if !entry.file_type().is_dir() {
-                continue;
-            }
-            let Some(year) = edition_year(&name) else {
-                continue;
-            };
-            if let Some(e) = load_edition(
-                root,
-                entry.path(),
-                year,
-                &mut sources,
-                &mut diags,
-                &mut skipped,
-            ) {
+        for (year, dir) in edition_dirs(&content) {
+            let (sources, diags) = (&mut sources, &mut diags);
+            if let Some(e) = load_edition(root, overlay, &dir, year, sources, diags, &mut skipped) {
                 pending.push(e);
             }
         }
@@ -113,7 +90,7 @@ pub fn load_with(root: &Path, cache: Option<&ParseCache>) -> Result<Site, (Sourc
 
     let wordlist = content.join("wordlist.yaml");
     let wordlist_file = if wordlist.is_file() {
-        read(root, &wordlist, &mut sources, &mut diags)
+        read(root, overlay, &wordlist, &mut sources, &mut diags)
     } else {
         None
     };
@@ -132,6 +109,47 @@ pub fn load_with(root: &Path, cache: Option<&ParseCache>) -> Result<Site, (Sourc
         }),
         _ => Err((sources, diags)),
     }
+}
+
+/// content/site.yaml read and parsed, its `base_url` checked (E055): the one reading of the
+/// site's settings, for the build and for the fill-in workbook alike.
+pub(super) fn read_config(
+    root: &Path,
+    overlay: &Overlay,
+    sources: &mut Sources,
+    diags: &mut Diagnostics,
+) -> Option<(SiteConfig, FileId)> {
+    let site = root.join("content").join("site.yaml");
+    let file = read(root, overlay, &site, sources, diags)?;
+    match yaml::parse::<SiteConfig>(sources, file, &sources.get(file).text, 1) {
+        Ok(c) => {
+            if let Some(url) = &c.base_url {
+                diags.extend(base_url_error(sources, file, url));
+            }
+            Some((c, file))
+        }
+        Err(d) => {
+            diags.push(d);
+            None
+        }
+    }
+}
+
+/// The edition folders of `content` (named by a four-digit year), in year order. A symbolic
+/// link is not followed: the build does not load an edition from outside the project.
+pub(super) fn edition_dirs(content: &Path) -> Vec<(i32, PathBuf)> {
+    WalkDir::new(content)
+        .min_depth(1)
+        .max_depth(1)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|entry| entry.file_type().is_dir())
+        .filter_map(|entry| {
+            let year = edition_year(&entry.file_name().to_string_lossy())?;
+            Some((year, entry.path().to_path_buf()))
+        })
+        .collect()
 }
 
 /// E055 at site.yaml's `base_url` when it is not a URL the site can be published under.
@@ -258,6 +276,7 @@ fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 /// added to `skipped`, by their path as shown to the user.
 fn load_edition(
     root: &Path,
+    overlay: &Overlay,
     dir: &Path,
     year: i32,
     sources: &mut Sources,
@@ -274,9 +293,9 @@ fn load_edition(
         (None, None)
     } else {
         (
-            read(root, &dir.join("report.md"), sources, diags)
+            read(root, overlay, &dir.join("report.md"), sources, diags)
                 .and_then(|f| load_page::<ReportFront>(sources, f, "index".into(), diags)),
-            read(root, &dir.join("indicators.yaml"), sources, diags),
+            read(root, overlay, &dir.join("indicators.yaml"), sources, diags),
         )
     };
 
@@ -298,7 +317,7 @@ fn load_edition(
         }
         if entry.depth() == 1 && rel.ends_with(".md") {
             let slug = rel.trim_end_matches(".md").to_string();
-            let Some(file) = read(root, entry.path(), sources, diags) else {
+            let Some(file) = read(root, overlay, entry.path(), sources, diags) else {
                 continue;
             };
             if !is_slug(&slug) || slug == "index" {
@@ -336,7 +355,7 @@ fn load_edition(
     }
     skipped.extend(hidden.iter().map(|p| shown(root, p)));
     skipped.sort();
-    let nianbao = load_nianbao(root, dir, sources, diags);
+    let nianbao = load_nianbao(root, overlay, dir, sources, diags);
     Some(PendingEdition {
         year,
         report,
@@ -352,6 +371,7 @@ fn load_edition(
 /// come together.
 pub(super) fn load_nianbao(
     root: &Path,
+    overlay: &Overlay,
     dir: &Path,
     sources: &mut Sources,
     diags: &mut Diagnostics,
@@ -376,9 +396,9 @@ pub(super) fn load_nianbao(
             return None;
         }
     }
-    let page = read(root, &md, sources, diags)
+    let page = read(root, overlay, &md, sources, diags)
         .and_then(|f| load_page::<ReportFront>(sources, f, "nianbao".into(), diags));
-    let data_file = read(root, &data, sources, diags)?;
+    let data_file = read(root, overlay, &data, sources, diags)?;
     super::nianbao::load(sources, page?, data_file, diags)
 }
 
@@ -434,14 +454,19 @@ fn shown(root: &Path, path: &Path) -> PathBuf {
     path.strip_prefix(root).unwrap_or(path).to_path_buf()
 }
 
-/// Reads a UTF-8 file into `sources`, with its path shown relative to the project root.
+/// Reads a UTF-8 file into `sources`, with its path shown relative to the project root; a
+/// file of `overlay` is taken from it, as it would be written.
 pub(super) fn read(
     root: &Path,
+    overlay: &Overlay,
     path: &Path,
     sources: &mut Sources,
     diags: &mut Diagnostics,
 ) -> Option<FileId> {
     let shown = shown(root, path);
+    if let Some(text) = overlay.get(&shown) {
+        return Some(sources.add(&shown, text.clone()));
+    }
     // A yearly report is kilobytes; a file this large is a mistake (or an attack), and
     // parsing it would only exhaust memory before saying so.
     if let Ok(meta) = std::fs::metadata(path) {

@@ -4,7 +4,7 @@
 //! replace those bytes and nothing else; last year's figures for reference; and the annual
 //! report's cells, which carry their spans already.
 
-use super::content::{load_nianbao, read};
+use super::content::{edition_dirs, load_nianbao, read, read_config, Overlay};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::load::yaml;
 use crate::model::config::SiteConfig;
@@ -26,6 +26,29 @@ pub(crate) struct Form {
     pub previous: Option<(i32, Vec<FormSection>)>,
     pub nianbao: Option<Nianbao>,
     pub previous_nianbao: Option<(i32, Nianbao)>,
+}
+
+impl Form {
+    /// The latest earlier edition's indicator of this id, shown for reference.
+    pub fn previous_indicator(&self, id: &str) -> Option<&FormIndicator> {
+        self.previous
+            .as_ref()?
+            .1
+            .iter()
+            .flat_map(|s| &s.indicators)
+            .find(|i| i.id == id)
+    }
+
+    /// Whether a completion rate can be published for `ind`: it has a target this year or
+    /// had one last, or states a rate. Only then does the workbook offer a 完成率 cell, and
+    /// only then does import take one.
+    pub fn rate_offered(&self, ind: &FormIndicator) -> bool {
+        ind.target.is_some()
+            || ind.completion.is_some()
+            || self
+                .previous_indicator(&ind.id)
+                .is_some_and(|i| i.target.is_some())
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -83,16 +106,9 @@ pub(crate) fn form(root: &Path, year: i32) -> Result<Form, (Sources, Diagnostics
     let mut sources = Sources::default();
     let mut diags = Diagnostics::default();
     let content = root.join("content");
-    let config =
-        read(root, &content.join("site.yaml"), &mut sources, &mut diags).and_then(|file| {
-            match yaml::parse::<SiteConfig>(&sources, file, &sources.get(file).text, 1) {
-                Ok(c) => Some(c),
-                Err(d) => {
-                    diags.push(d);
-                    None
-                }
-            }
-        });
+    // The sources as they are on disk: a workbook is exported from them and imported into them.
+    let disk = &Overlay::default();
+    let config = read_config(root, disk, &mut sources, &mut diags).map(|(c, _)| c);
     let dir = content.join(year.to_string());
     if !dir.is_dir() {
         diags.push(
@@ -130,17 +146,21 @@ pub(crate) fn form(root: &Path, year: i32) -> Result<Form, (Sources, Diagnostics
         return Err((sources, diags));
     }
     let indicators = edition_indicators(root, &dir, &mut sources, &mut diags);
-    let nianbao = load_nianbao(root, &dir, &mut sources, &mut diags);
+    let nianbao = load_nianbao(root, disk, &dir, &mut sources, &mut diags);
     // Last year's figures are shown for reference; an earlier edition that does not read
     // is left out rather than standing in the way of this year's form.
-    let earlier = earlier_editions(&content, year);
+    let earlier: Vec<(i32, std::path::PathBuf)> = edition_dirs(&content)
+        .into_iter()
+        .filter(|(y, _)| *y < year)
+        .rev()
+        .collect();
     let mut quiet = Diagnostics::default();
     let previous = earlier.iter().find_map(|&(y, ref d)| {
         edition_indicators(root, d, &mut sources, &mut quiet).map(|(_, sections)| (y, sections))
     });
-    let previous_nianbao = earlier
-        .iter()
-        .find_map(|&(y, ref d)| load_nianbao(root, d, &mut sources, &mut quiet).map(|n| (y, n)));
+    let previous_nianbao = earlier.iter().find_map(|&(y, ref d)| {
+        load_nianbao(root, disk, d, &mut sources, &mut quiet).map(|n| (y, n))
+    });
     match config {
         Some(config) if !diags.has_errors() => {
             if indicators.is_none() && nianbao.is_none() {
@@ -164,22 +184,6 @@ pub(crate) fn form(root: &Path, year: i32) -> Result<Form, (Sources, Diagnostics
     }
 }
 
-/// Edition folders before `year`, latest first.
-fn earlier_editions(content: &Path, year: i32) -> Vec<(i32, std::path::PathBuf)> {
-    let mut out: Vec<(i32, std::path::PathBuf)> = std::fs::read_dir(content)
-        .into_iter()
-        .flatten()
-        .filter_map(Result::ok)
-        .filter_map(|e| {
-            let name = e.file_name().to_string_lossy().to_string();
-            let y = name.parse::<i32>().ok().filter(|_| name.len() == 4)?;
-            (y < year && e.path().is_dir()).then(|| (y, e.path()))
-        })
-        .collect();
-    out.sort_by_key(|e| std::cmp::Reverse(e.0));
-    out
-}
-
 fn edition_indicators(
     root: &Path,
     dir: &Path,
@@ -190,7 +194,7 @@ fn edition_indicators(
     if !path.is_file() {
         return None;
     }
-    let file = read(root, &path, sources, diags)?;
+    let file = read(root, &Overlay::default(), &path, sources, diags)?;
     let text = &sources.get(file).text;
     let parsed = match yaml::parse::<LenientFile>(sources, file, text, 1) {
         Ok(p) => p,

@@ -13,5 +13,5 @@ mod spans;
 pub mod theme;
 pub(crate) mod yaml;
 
-pub use content::{load, load_with, ParseCache};
+pub use content::{load, load_with, Overlay, ParseCache};
 pub(crate) use spans::{find_nth_value, split_front_matter, top_level_value};

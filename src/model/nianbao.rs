@@ -449,21 +449,28 @@ struct FigureVisitor {
 
 impl FigureVisitor {
     fn number<E: de::Error>(&self, v: f64) -> Result<f64, E> {
-        if !v.is_finite() || v.abs() > 1e12 {
-            return Err(E::custom(format!("`{v}` is not a figure of the report")));
-        }
-        if v < 0.0 {
-            return Err(E::custom(format!(
-                "`{v}` is negative: a count or an amount is 0 or more"
-            )));
-        }
-        if !self.decimals && v.fract() != 0.0 {
-            return Err(E::custom(format!(
-                "`{v}` is not a whole number: this cell counts cases, only 收费金额 has decimals"
-            )));
-        }
-        Ok(v)
+        figure(v, self.decimals).map_err(E::custom)
     }
+}
+
+/// A figure of the report's tables, or why the loader refuses it: finite and at most 10^12,
+/// 0 or more, and whole unless it is an amount in 万元 (`decimals`). `import` holds a
+/// workbook's cell to this same rule.
+pub(crate) fn figure(v: f64, decimals: bool) -> Result<f64, String> {
+    if !v.is_finite() || v.abs() > 1e12 {
+        return Err(format!("`{v}` is not a figure of the report"));
+    }
+    if v < 0.0 {
+        return Err(format!(
+            "`{v}` is negative: a count or an amount is 0 or more"
+        ));
+    }
+    if !decimals && v.fract() != 0.0 {
+        return Err(format!(
+            "`{v}` is not a whole number: this cell counts cases, only 收费金额 has decimals"
+        ));
+    }
+    Ok(v)
 }
 
 impl<'de> Visitor<'de> for FigureVisitor {

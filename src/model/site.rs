@@ -380,15 +380,44 @@ fn optional_amount<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Er
 
 /// A stated completion rate: a figure that cannot be negative.
 fn optional_rate<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
-    d.deserialize_any(NumberVisitor(|v| {
-        if v < 0.0 {
-            Err(format!(
-                "`{v}` is out of range: a completion rate is not negative"
-            ))
-        } else {
-            amount(v)
-        }
-    }))
+    d.deserialize_any(NumberVisitor(rate))
+}
+
+/// A completion rate as written in indicators.yaml, or why the loader refuses it; `import`
+/// holds a workbook's 完成率 to this same rule.
+pub(crate) fn rate(v: f64) -> Result<f64, String> {
+    if v < 0.0 {
+        Err(format!(
+            "`{v}` is out of range: a completion rate is not negative"
+        ))
+    } else {
+        amount(v)
+    }
+}
+
+/// Units whose figures are counts and can never be negative.
+const COUNT_UNITS: [&str; 14] = [
+    "人",
+    "万人",
+    "人次",
+    "万人次",
+    "家",
+    "户",
+    "户次",
+    "件",
+    "个",
+    "项",
+    "次",
+    "名",
+    "所",
+    "场",
+];
+
+/// Why `v` cannot be a figure in `unit`: a count is never negative. `check` reports it as
+/// E015, and `import` refuses such a cell before anything is written.
+pub(crate) fn negative_count(v: f64, unit: &str) -> Option<String> {
+    (v < 0.0 && COUNT_UNITS.contains(&unit.trim()))
+        .then(|| format!("{v} is negative for a count ({unit})"))
 }
 
 /// An optional number checked by its rule inside the visitor, so the parser still points at

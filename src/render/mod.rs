@@ -53,6 +53,9 @@ pub struct RenderOptions {
     /// Write each file into this folder as soon as it is rendered instead of keeping it in
     /// [`Output::files`] (`build`).
     pub stage: Option<std::sync::Arc<crate::write::staging::Staging>>,
+    /// Texts read in place of the project's files (`import --dry-run`: the sources as the
+    /// import would write them).
+    pub overlay: Option<std::sync::Arc<crate::load::Overlay>>,
 }
 
 /// An edition being frozen by `archive`: rendered afresh, with the 已归档 note.

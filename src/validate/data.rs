@@ -8,24 +8,6 @@ use crate::model::format;
 use crate::model::{Edition, Figure, Indicator, Site};
 use std::collections::HashMap;
 
-/// Units whose figures are counts and can never be negative.
-const COUNT_UNITS: [&str; 14] = [
-    "人",
-    "万人",
-    "人次",
-    "万人次",
-    "家",
-    "户",
-    "户次",
-    "件",
-    "个",
-    "项",
-    "次",
-    "名",
-    "所",
-    "场",
-];
-
 pub(super) fn check_edition(site: &Site, edition: &Edition, diags: &mut Diagnostics) {
     let Some(file) = edition.indicators_file else {
         return;
@@ -394,14 +376,11 @@ impl IndicatorCheck<'_> {
                     key,
                 ));
             }
-            if v < 0.0 && COUNT_UNITS.contains(&ind.unit.trim()) {
+            if let Some(negative) = crate::model::negative_count(v, &ind.unit) {
                 diags.push(
                     self.at_field(
-                        Diagnostic::error(
-                            "E015",
-                            format!("{key} {v} is negative for a count ({})", ind.unit),
-                        )
-                        .help("a count cannot be negative; correct the figure"),
+                        Diagnostic::error("E015", format!("{key} {negative}"))
+                            .help("a count cannot be negative; correct the figure"),
                         key,
                     ),
                 );

@@ -72,16 +72,48 @@ fn replace_all_with(
     Ok(())
 }
 
+/// The temporary name a file is written under before it is renamed over `path`:
+/// `.indicators.yaml.gongkai-new-<process id>` beside it.
+fn temporary(path: &Path) -> std::path::PathBuf {
+    path.with_file_name(format!("{}{}", temporary_prefix(path), std::process::id()))
+}
+
+fn temporary_prefix(path: &Path) -> String {
+    format!(
+        ".{}.gongkai-new-",
+        path.file_name().unwrap_or_default().to_string_lossy()
+    )
+}
+
+/// Temporary files of [`replace_all`] left beside `path` by a run that was killed between
+/// writing and renaming them: gongkai's own name for them, a process id after it.
+pub fn leftovers(path: &Path) -> Vec<std::path::PathBuf> {
+    let prefix = temporary_prefix(path);
+    let Some(dir) = path.parent() else {
+        return Vec::new();
+    };
+    let mut found: Vec<std::path::PathBuf> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .filter_map(Result::ok)
+        .filter(|e| {
+            let name = e.file_name().to_string_lossy().to_string();
+            name.strip_prefix(&prefix)
+                .is_some_and(|pid| !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()))
+                && e.file_type().is_ok_and(|t| t.is_file())
+        })
+        .map(|e| e.path())
+        .collect();
+    found.sort();
+    found
+}
+
 /// Every file written whole under a new temporary name beside it, or none (each removed again
 /// on a failure).
 fn write_temporaries(files: &[(&Path, &[u8])]) -> io::Result<Vec<std::path::PathBuf>> {
     let mut written = Vec::new();
     for (path, bytes) in files {
-        let tmp = path.with_file_name(format!(
-            ".{}.gongkai-new-{}",
-            path.file_name().unwrap_or_default().to_string_lossy(),
-            std::process::id()
-        ));
+        let tmp = temporary(path);
         let made = std::fs::OpenOptions::new()
             .write(true)
             .create_new(true)

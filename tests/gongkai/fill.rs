@@ -15,6 +15,8 @@ pub(crate) enum C {
     N(f64),
     /// A number shown with a percent format: Excel keeps `3.5%` as 0.035.
     P(f64),
+    /// A number shown with a date format: Excel keeps 1903-06-17 as 1264.
+    D(f64),
 }
 
 pub(crate) fn s(text: &str) -> C {
@@ -79,6 +81,7 @@ pub(crate) fn read_sheets(path: &std::path::Path) -> Vec<Sheet> {
 pub(crate) fn save(sheets: &[Sheet], path: &std::path::Path) {
     let mut wb = Workbook::new();
     let percent = Format::new().set_num_format("0.0%");
+    let date = Format::new().set_num_format("yyyy-mm-dd");
     for sheet in sheets {
         let ws = wb.add_worksheet();
         ws.set_name(&sheet.name).unwrap();
@@ -97,6 +100,7 @@ pub(crate) fn save(sheets: &[Sheet], path: &std::path::Path) {
                     C::S(t) => Some(ws.write_string(r, c, t).map(|_| ())),
                     C::N(n) => Some(ws.write_number(r, c, *n).map(|_| ())),
                     C::P(n) => Some(ws.write_number_with_format(r, c, *n, &percent).map(|_| ())),
+                    C::D(n) => Some(ws.write_number_with_format(r, c, *n, &date).map(|_| ())),
                 };
             }
         }

@@ -7,7 +7,7 @@
 use crate::fill::*;
 use crate::support::Project;
 
-fn value_line(p: &Project, id: &str) -> String {
+pub(crate) fn value_line(p: &Project, id: &str) -> String {
     let yaml = p.read(YAML);
     let at = yaml.find(&format!("- id: {id}\n")).unwrap();
     yaml[at..]
@@ -286,7 +286,14 @@ fn a_workbook_of_another_year_or_site_is_refused() {
 
 /// A sheet as Excel's 另存为 CSV writes it: the shown text of every cell, CRLF lines.
 fn csv_of(sheet: &Sheet) -> String {
+    csv_separated(sheet, b',')
+}
+
+/// The same, with fields separated by `separator` (Excel writes `;` where the system's
+/// list separator is `;`).
+pub(crate) fn csv_separated(sheet: &Sheet, separator: u8) -> String {
     let mut w = csv::WriterBuilder::new()
+        .delimiter(separator)
         .flexible(true)
         .terminator(csv::Terminator::CRLF)
         .from_writer(Vec::new());
@@ -298,6 +305,7 @@ fn csv_of(sheet: &Sheet) -> String {
                 C::S(t) => t.clone(),
                 C::N(n) => n.to_string(),
                 C::P(n) => format!("{:.1}%", n * 100.0),
+                C::D(n) => n.to_string(),
             })
             .collect();
         w.write_record(if cells.is_empty() {

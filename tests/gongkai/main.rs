@@ -17,6 +17,7 @@ mod editions;
 mod errors;
 mod fill;
 mod fill_excel;
+mod fill_guards;
 mod fragments;
 mod golden;
 mod hostile;
