@@ -129,8 +129,9 @@ impl Preview {
                 replaced = status.site.replace(Arc::new(snapshot));
                 status.error = None;
                 let (rendered, reused) = self.cache.take_counts();
+                let indexes = self.cache.take_made_from_pages();
                 format!(
-                    "rebuilt {} page(s) in {elapsed:.2}s (generation {}): {rendered} part(s) rendered, {reused} reused; {}\n",
+                    "rebuilt {} page(s) in {elapsed:.2}s (generation {}): {rendered} part(s) rendered, {reused} reused, {indexes} search index(es) built; {}\n",
                     output.pages, status.generation, output.timings.phases()
                 )
             }
