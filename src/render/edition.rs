@@ -338,16 +338,32 @@ pub(super) fn render_edition(
         }
     }
     if edition.report.is_some() {
-        files.extend(ctx.settle_all(vec![
-            (
-                format!("{year}/data.csv"),
-                crate::render::data::data_csv(edition),
-            ),
-            (
-                format!("{year}/data.json"),
-                crate::render::data::data_json(site, edition),
-            ),
-        ]));
+        // A part of its own: serialising a thousand indicators twice is not cheap, and a
+        // saved report.md does not change them.
+        let data_fp = || fp.as_ref().map_or(0, |fp| fp.data_files(ctx, edition));
+        let data = cached(
+            ctx,
+            || format!("{year}:data"),
+            |_| data_fp(),
+            |_| data_fp(),
+            &|| {
+                let files = vec![
+                    (
+                        format!("{year}/data.csv"),
+                        crate::render::data::data_csv(edition),
+                    ),
+                    (
+                        format!("{year}/data.json"),
+                        crate::render::data::data_json(site, edition),
+                    ),
+                ];
+                Ok((files, Vec::new()))
+            },
+        );
+        match data {
+            Ok((f, _)) => files.extend(f),
+            Err(mut ds) => errors.append(&mut ds),
+        }
     }
     for (rel, path) in &edition.assets {
         match std::fs::read(path) {

@@ -360,6 +360,12 @@ impl PartInputs {
         fingerprint((self.narrative(text), self.reports))
     }
 
+    /// The edition's data.csv and data.json: its front matter and its own indicators.
+    pub(super) fn data_files(&self, ctx: &Ctx, edition: &Edition) -> u64 {
+        let text = |file: usize| ctx.site.sources.get(file).text.as_str();
+        fingerprint((self.edition, edition.indicators_file.map(text)))
+    }
+
     /// Every indicator part of the edition: a superset of any one's inputs.
     pub(super) fn indicators(&self) -> u64 {
         fingerprint((self.edition, self.history))
