@@ -71,6 +71,12 @@ impl Output {
         paths
     }
 
+    /// Makes room for `files` more paths at once, rather than growing the path set step by
+    /// step through tens of thousands of files.
+    pub(crate) fn reserve(&mut self, files: usize) {
+        self.paths.reserve(files);
+    }
+
     /// Counts `path` as made before it is (the site map lists itself).
     pub(crate) fn expect(&mut self, path: &str) {
         self.paths.insert(path.to_string());
