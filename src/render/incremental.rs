@@ -147,6 +147,40 @@ impl RenderCache {
         made
     }
 
+    /// Parts that share one coarse fingerprint (an edition's indicators), kept together too,
+    /// so that a rebuild in which none of them can have changed takes them in one look-up
+    /// instead of one per part; `parts` is how many there are (counted as reused). The
+    /// group is kept only after `render` looked every one of its parts up with this
+    /// fingerprint (so each one is now kept for it) and none failed: taking the group is
+    /// taking each part as the cache holds it.
+    pub(crate) fn group(
+        &self,
+        key: String,
+        coarse: u64,
+        parts: usize,
+        render: impl FnOnce() -> Result<Part, Vec<Diagnostic>>,
+    ) -> Result<Part, Vec<Diagnostic>> {
+        let known = self
+            .lock()
+            .get(&key)
+            .filter(|e| e.coarse == coarse)
+            .map(|e| Arc::clone(&e.part));
+        if let Some(part) = known {
+            self.reused.fetch_add(parts, Ordering::Relaxed);
+            return Ok((*part).clone());
+        }
+        let part = render()?;
+        self.lock().insert(
+            key,
+            Entry {
+                coarse,
+                fine: coarse,
+                part: Arc::new(part.clone()),
+            },
+        );
+        Ok(part)
+    }
+
     fn reuse(&self, part: &Part) -> Part {
         self.reused.fetch_add(1, Ordering::Relaxed);
         part.clone()
