@@ -234,13 +234,14 @@ fn sitemap_page(ctx: &Ctx, out: &Output) -> Result<render::incremental::Part, Ve
         })
         .collect();
     let listed = render::incremental::fingerprint(listed);
-    let groups = Value::from(Serde(&groups));
     render::cached(
         ctx,
         || "sitemap.html".into(),
         |inputs| render::incremental::fingerprint((inputs.base, listed)),
         |inputs| render::incremental::fingerprint((inputs.base, listed)),
         &|| {
+            // Made only when the page is rendered: a view of 11,000 links is not cheap.
+            let groups = Value::from(Serde(&groups));
             let files = render::render_page(
                 ctx,
                 "sitemap.html",

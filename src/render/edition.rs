@@ -296,58 +296,97 @@ pub(super) fn render_edition(
 
     // One part per indicator (its page and charts), so a preview rebuild after one changed
     // figure renders only the indicators whose history it is part of.
-    let indicator_files: Vec<Result<Vec<Settled>, Vec<Diagnostic>>> = edition
-        .indicators()
-        .collect::<Vec<_>>()
-        .par_iter()
-        .map(|ind| {
-            cached(
-                ctx,
-                || format!("{year}:indicator:{}", ind.id),
-                |_| fp.as_ref().map_or(0, PartInputs::indicators),
-                |inputs| {
-                    fp.as_ref()
-                        .map_or(0, |fp| fp.indicator(ctx, inputs, edition, ind))
-                },
-                &|| {
-                    let mut files = render_indicator(
-                        ctx,
-                        edition,
-                        ind,
-                        &edition_value(),
-                        vec![home_crumb.clone(), edition_crumb.clone()],
-                    )
-                    .map_err(|d| vec![d])?;
-                    if ctx.stage.is_none() {
-                        // Rendered strings grow by doubling and the whole site is held
-                        // until it is written: give the slack back.
-                        for (_, bytes) in &mut files {
-                            bytes.shrink_to_fit();
+    let indicators: Vec<_> = edition.indicators().collect();
+    let each_indicator = || {
+        let parts: Vec<Result<Vec<Settled>, Vec<Diagnostic>>> = indicators
+            .par_iter()
+            .map(|ind| {
+                cached(
+                    ctx,
+                    || format!("{year}:indicator:{}", ind.id),
+                    |_| fp.as_ref().map_or(0, PartInputs::indicators),
+                    |inputs| {
+                        fp.as_ref()
+                            .map_or(0, |fp| fp.indicator(ctx, inputs, edition, ind))
+                    },
+                    &|| {
+                        let mut files = render_indicator(
+                            ctx,
+                            edition,
+                            ind,
+                            &edition_value(),
+                            vec![home_crumb.clone(), edition_crumb.clone()],
+                        )
+                        .map_err(|d| vec![d])?;
+                        if ctx.stage.is_none() {
+                            // Rendered strings grow by doubling and the whole site is held
+                            // until it is written: give the slack back.
+                            for (_, bytes) in &mut files {
+                                bytes.shrink_to_fit();
+                            }
                         }
-                    }
-                    Ok((files, Vec::new()))
-                },
-            )
-            .map(|(files, _)| files)
-        })
-        .collect();
-    for r in indicator_files {
-        match r {
-            Ok(f) => files.extend(f),
-            Err(mut ds) => errors.append(&mut ds),
+                        Ok((files, Vec::new()))
+                    },
+                )
+                .map(|(files, _)| files)
+            })
+            .collect();
+        let mut files = Vec::new();
+        let mut errors = Vec::new();
+        for r in parts {
+            match r {
+                Ok(f) => files.extend(f),
+                Err(mut ds) => errors.append(&mut ds),
+            }
         }
+        if errors.is_empty() {
+            Ok((files, Vec::new()))
+        } else {
+            Err(errors)
+        }
+    };
+    // In `serve`, while nothing any indicator part is made from changed, all of them are
+    // taken at once rather than looked up one by one.
+    let indicator_files = match (ctx.cache, &fp) {
+        (Some(cache), Some(fp)) => cache.group(
+            format!("{year}:indicators"),
+            fp.indicators(),
+            indicators.len(),
+            each_indicator,
+        ),
+        _ => each_indicator(),
+    };
+    match indicator_files {
+        Ok((f, _)) => files.extend(f),
+        Err(mut ds) => errors.append(&mut ds),
     }
     if edition.report.is_some() {
-        files.extend(ctx.settle_all(vec![
-            (
-                format!("{year}/data.csv"),
-                crate::render::data::data_csv(edition),
-            ),
-            (
-                format!("{year}/data.json"),
-                crate::render::data::data_json(site, edition),
-            ),
-        ]));
+        // A part of its own: serialising a thousand indicators twice is not cheap, and a
+        // saved report.md does not change them.
+        let data_fp = || fp.as_ref().map_or(0, |fp| fp.data_files(ctx, edition));
+        let data = cached(
+            ctx,
+            || format!("{year}:data"),
+            |_| data_fp(),
+            |_| data_fp(),
+            &|| {
+                let files = vec![
+                    (
+                        format!("{year}/data.csv"),
+                        crate::render::data::data_csv(edition),
+                    ),
+                    (
+                        format!("{year}/data.json"),
+                        crate::render::data::data_json(site, edition),
+                    ),
+                ];
+                Ok((files, Vec::new()))
+            },
+        );
+        match data {
+            Ok((f, _)) => files.extend(f),
+            Err(mut ds) => errors.append(&mut ds),
+        }
     }
     for (rel, path) in &edition.assets {
         match std::fs::read(path) {

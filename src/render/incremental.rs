@@ -8,8 +8,10 @@
 
 use super::{Ctx, Files, RenderOptions};
 use crate::diagnostic::Diagnostic;
+use crate::html::search_text::PageText;
 use crate::model::{Edition, Indicator, Site};
 use crate::write::Settled;
+use std::any::Any;
 use std::collections::BTreeMap;
 use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
@@ -32,9 +34,28 @@ struct Entry {
     part: Arc<Part>,
 }
 
+/// Something made from rendered pages rather than from sources (a search index): the pages'
+/// texts it was made from, held so that an unchanged page is known by its pointer (a text
+/// kept here is never freed, so no other text can take its address), a fingerprint of
+/// whatever else it is made from, and what was made.
+struct FromPages {
+    pages: Vec<(String, Arc<PageText>)>,
+    other: u64,
+    made: Arc<dyn Any + Send + Sync>,
+}
+
+impl std::fmt::Debug for FromPages {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "FromPages({} pages)", self.pages.len())
+    }
+}
+
 #[derive(Debug, Default)]
 pub struct RenderCache {
     parts: Mutex<HashMap<String, Entry>>,
+    from_pages: Mutex<HashMap<String, FromPages>>,
+    /// Things made from pages (search indexes) made again, not counted as parts.
+    made_from_pages: AtomicUsize,
     /// Parsed indicators files, for loading.
     pub parsed: crate::load::ParseCache,
     rendered: AtomicUsize,
@@ -84,6 +105,82 @@ impl RenderCache {
         Ok(part)
     }
 
+    /// What was made under `key` from the same `pages` (path and text, in order) and the same
+    /// `other` inputs, or made now and kept. A page counts as the same when its text is the
+    /// very one seen before (a part reused from the cache) or an equal one (a page rendered
+    /// again, like the home page on every rebuild), so the exact texts are compared, never
+    /// a hash of them.
+    pub fn from_pages<T: Clone + Send + Sync + 'static>(
+        &self,
+        key: &str,
+        pages: &[(String, Arc<PageText>)],
+        other: u64,
+        make: impl FnOnce() -> T,
+    ) -> T {
+        let same = |kept: &FromPages| {
+            kept.other == other
+                && kept.pages.len() == pages.len()
+                && kept
+                    .pages
+                    .iter()
+                    .zip(pages)
+                    .all(|((kp, kt), (p, t))| kp == p && (Arc::ptr_eq(kt, t) || kt == t))
+        };
+        let known = self
+            .lock_from_pages()
+            .get(key)
+            .filter(|kept| same(kept))
+            .and_then(|kept| kept.made.downcast_ref::<T>().cloned());
+        if let Some(made) = known {
+            return made;
+        }
+        self.made_from_pages.fetch_add(1, Ordering::Relaxed);
+        let made = make();
+        self.lock_from_pages().insert(
+            key.to_string(),
+            FromPages {
+                pages: pages.to_vec(),
+                other,
+                made: Arc::new(made.clone()),
+            },
+        );
+        made
+    }
+
+    /// Parts that share one coarse fingerprint (an edition's indicators), kept together too,
+    /// so that a rebuild in which none of them can have changed takes them in one look-up
+    /// instead of one per part; `parts` is how many there are (counted as reused). The
+    /// group is kept only after `render` looked every one of its parts up with this
+    /// fingerprint (so each one is now kept for it) and none failed: taking the group is
+    /// taking each part as the cache holds it.
+    pub(crate) fn group(
+        &self,
+        key: String,
+        coarse: u64,
+        parts: usize,
+        render: impl FnOnce() -> Result<Part, Vec<Diagnostic>>,
+    ) -> Result<Part, Vec<Diagnostic>> {
+        let known = self
+            .lock()
+            .get(&key)
+            .filter(|e| e.coarse == coarse)
+            .map(|e| Arc::clone(&e.part));
+        if let Some(part) = known {
+            self.reused.fetch_add(parts, Ordering::Relaxed);
+            return Ok((*part).clone());
+        }
+        let part = render()?;
+        self.lock().insert(
+            key,
+            Entry {
+                coarse,
+                fine: coarse,
+                part: Arc::new(part.clone()),
+            },
+        );
+        Ok(part)
+    }
+
     fn reuse(&self, part: &Part) -> Part {
         self.reused.fetch_add(1, Ordering::Relaxed);
         part.clone()
@@ -97,8 +194,18 @@ impl RenderCache {
         )
     }
 
+    /// How many things made from pages (search indexes) were made again since the last
+    /// call; resets it.
+    pub fn take_made_from_pages(&self) -> usize {
+        self.made_from_pages.swap(0, Ordering::Relaxed)
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Entry>> {
         self.parts.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn lock_from_pages(&self) -> std::sync::MutexGuard<'_, HashMap<String, FromPages>> {
+        self.from_pages.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
 
@@ -122,6 +229,21 @@ pub(crate) fn cached(
     match (ctx.cache, ctx.inputs) {
         (Some(cache), Some(inputs)) => cache.part(key(), coarse(inputs), || fine(inputs), settled),
         _ => settled(),
+    }
+}
+
+/// Makes something from rendered pages (a search index) through the cache when there is
+/// one: see [`RenderCache::from_pages`].
+pub(crate) fn from_pages<T: Clone + Send + Sync + 'static>(
+    ctx: &Ctx,
+    key: &str,
+    pages: &[(String, Arc<PageText>)],
+    other: impl FnOnce() -> u64,
+    make: impl FnOnce() -> T,
+) -> T {
+    match ctx.cache {
+        Some(cache) => cache.from_pages(key, pages, other(), make),
+        None => make(),
     }
 }
 
@@ -270,6 +392,12 @@ impl PartInputs {
     /// The annual report's page: its narrative, and every report up to this one.
     pub(super) fn nianbao(&self, text: &str) -> u64 {
         fingerprint((self.narrative(text), self.reports))
+    }
+
+    /// The edition's data.csv and data.json: its front matter and its own indicators.
+    pub(super) fn data_files(&self, ctx: &Ctx, edition: &Edition) -> u64 {
+        let text = |file: usize| ctx.site.sources.get(file).text.as_str();
+        fingerprint((self.edition, edition.indicators_file.map(text)))
     }
 
     /// Every indicator part of the edition: a superset of any one's inputs.

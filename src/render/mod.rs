@@ -202,6 +202,12 @@ pub(crate) fn render_editions(
 
     let mut out = Output::default();
     out.editions = ctx.editions.len();
+    out.reserve(
+        results
+            .iter()
+            .map(|r| r.as_ref().map_or(0, |(files, _)| files.len()))
+            .sum(),
+    );
     let mut diags = Diagnostics::default();
     for r in results {
         match r {

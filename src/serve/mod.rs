@@ -109,10 +109,11 @@ impl Preview {
         let outcome = build_site(&self.root, &options, None);
         let elapsed = started.elapsed().as_secs_f64();
         let mut replaced = None;
+        let mut rest = None;
         let mut status = self.lock();
         status.generation += 1;
         let log = match outcome {
-            Ok((output, site, diagnostics)) => {
+            Ok((mut output, site, diagnostics)) => {
                 let warnings: Vec<String> = diagnostics
                     .0
                     .iter()
@@ -120,7 +121,7 @@ impl Preview {
                     .collect();
                 let snapshot = Snapshot {
                     drafts: preview::drafts(&site),
-                    files: output.files,
+                    files: std::mem::take(&mut output.files),
                     warnings,
                     review: Some((site, diagnostics.0)),
                     review_page: std::sync::OnceLock::new(),
@@ -129,10 +130,15 @@ impl Preview {
                 replaced = status.site.replace(Arc::new(snapshot));
                 status.error = None;
                 let (rendered, reused) = self.cache.take_counts();
-                format!(
-                    "rebuilt {} page(s) in {elapsed:.2}s (generation {}): {rendered} part(s) rendered, {reused} reused; {}\n",
+                let indexes = self.cache.take_made_from_pages();
+                let log = format!(
+                    "rebuilt {} page(s) in {elapsed:.2}s (generation {}): {rendered} part(s) rendered, {reused} reused, {indexes} search index(es) built; {}\n",
                     output.pages, status.generation, output.timings.phases()
-                )
+                );
+                // The links, texts and paths of tens of thousands of files are let go
+                // after the tabs are told, too.
+                rest = Some(output);
+                log
             }
             Err(failure) => {
                 let text = match failure {
@@ -150,6 +156,7 @@ impl Preview {
         drop(status);
         self.changed.notify_all();
         drop(replaced);
+        drop(rest);
         log
     }
 

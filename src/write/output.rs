@@ -72,6 +72,12 @@ impl Output {
         paths
     }
 
+    /// Makes room for `files` more paths at once, rather than growing the path set step by
+    /// step through tens of thousands of files.
+    pub(crate) fn reserve(&mut self, files: usize) {
+        self.paths.reserve(files);
+    }
+
     /// Counts `path` as made before it is (the site map lists itself).
     pub(crate) fn expect(&mut self, path: &str) {
         self.paths.insert(path.to_string());
@@ -103,23 +109,29 @@ impl Output {
         } else if path.ends_with(".svg") {
             self.charts += 1;
         }
-        match links {
-            Some(l) => self.links.insert(path.clone(), l),
-            None => self.links.remove(&path),
-        };
-        match text {
-            Some(t) => self.texts.insert(path.clone(), t),
-            None => self.texts.remove(&path),
-        };
+        // Only a path made a second time can hold something to drop: looking each of a
+        // large site's 40,000 files up in three sorted maps for nothing was a tenth of a
+        // preview rebuild's CPU.
+        let again = !self.paths.insert(path.clone());
+        if let Some(l) = links {
+            self.links.insert(path.clone(), l);
+        } else if again {
+            self.links.remove(&path);
+        }
+        if let Some(t) = text {
+            self.texts.insert(path.clone(), t);
+        } else if again {
+            self.texts.remove(&path);
+        }
         match bytes {
             Some(b) => {
-                self.files.insert(path.clone(), b);
+                self.files.insert(path, b);
             }
-            None => {
+            None if again => {
                 self.files.remove(&path);
             }
+            None => {}
         }
-        self.paths.insert(path);
     }
 }
 

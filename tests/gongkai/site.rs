@@ -204,12 +204,18 @@ fn a_cached_rebuild_renders_only_what_changed_and_matches_a_fresh_build() {
     build(&cached);
     let (first, _) = cache.take_counts();
     assert!(first >= 8, "every part rendered the first time: {first}");
+    // One search index per edition (2022–2024, drafts included) and one of the site-wide
+    // pages.
+    assert_eq!(cache.take_made_from_pages(), 4);
 
     // One narrative page: only that page is rendered again, as one part holding both its
     // standard and its 关怀版 version.
     p.edit("content/2023/report.md", "开篇段落", "开篇段落（修订）");
     let after_text = build(&cached);
     assert_eq!(cache.take_counts().0, 1);
+    // Only 2023's page reads differently: the other indexes are not built again (the home
+    // page is rendered again on every rebuild, but its text is the same).
+    assert_eq!(cache.take_made_from_pages(), 1);
     assert!(
         String::from_utf8_lossy(&after_text["care/2023/index.html"]).contains("开篇段落（修订）")
     );

@@ -206,41 +206,27 @@ pub(super) fn build_indexes(
         .map(|plan| {
             plan.pages
                 .sort_by(|(a, _), (b, _)| (section(a).0, a).cmp(&(section(b).0, b)));
-            // Pages without a 发布日期 of their own (indicator pages) carry their edition's.
-            let edition_date = plan
-                .pages
-                .iter()
-                .find_map(|(_, t)| t.date.clone())
-                .unwrap_or_default();
-            let docs: Vec<Doc> = plan
-                .pages
-                .iter()
-                .map(|(path, text)| Doc {
-                    url: path,
-                    text,
-                    date: text.date.clone().unwrap_or_else(|| {
-                        if plan.edition.is_some() {
-                            edition_date.clone()
-                        } else {
-                            String::new()
-                        }
-                    }),
-                    section: section(path).1,
-                })
-                .collect();
             let extra = if plan.edition.is_none() {
                 json!({ "indexes": listed })
             } else {
                 Value::Null
             };
-            let built = index::build(&plan.dir, plan.edition, &docs, extra);
-            // Written on the rendering threads as they are made, as pages are.
-            let files = built
-                .files
-                .into_iter()
-                .map(|(path, bytes)| crate::write::settle(stage, path, bytes))
-                .collect();
-            (built.stats, files, plan.runtime)
+            // In `serve`, an index whose pages all read as before is not built again: saving
+            // one report.md changes the text of one edition's pages, not the other indexes.
+            let plan = &*plan;
+            render::incremental::from_pages(
+                ctx,
+                &plan.dir,
+                &plan.pages,
+                || {
+                    render::incremental::fingerprint((
+                        plan.edition,
+                        plan.runtime,
+                        extra.to_string(),
+                    ))
+                },
+                || build_index(plan, extra.clone(), stage),
+            )
         })
         .collect();
     let mut figures = SearchFigures::default();
@@ -330,4 +316,42 @@ pub(super) fn build_indexes(
     figures.all_editions_query += runtime;
     figures.time = started.elapsed();
     out.search = figures;
+}
+
+/// The files of one index, settled, with its figures and whether its folder gets the runtime.
+fn build_index(
+    plan: &Plan,
+    extra: Value,
+    stage: Option<&crate::write::staging::Staging>,
+) -> (index::Stats, Vec<Settled>, bool) {
+    // Pages without a 发布日期 of their own (indicator pages) carry their edition's.
+    let edition_date = plan
+        .pages
+        .iter()
+        .find_map(|(_, t)| t.date.clone())
+        .unwrap_or_default();
+    let docs: Vec<Doc> = plan
+        .pages
+        .iter()
+        .map(|(path, text)| Doc {
+            url: path,
+            text,
+            date: text.date.clone().unwrap_or_else(|| {
+                if plan.edition.is_some() {
+                    edition_date.clone()
+                } else {
+                    String::new()
+                }
+            }),
+            section: section(path).1,
+        })
+        .collect();
+    let built = index::build(&plan.dir, plan.edition, &docs, extra);
+    // Written on the rendering threads as they are made, as pages are.
+    let files = built
+        .files
+        .into_iter()
+        .map(|(path, bytes)| crate::write::settle(stage, path, bytes))
+        .collect();
+    (built.stats, files, plan.runtime)
 }
