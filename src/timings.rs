@@ -15,6 +15,8 @@ pub struct Timings {
     pub narrative: Counter,
     pub charts: Counter,
     pub pages: Counter,
+    /// The editions' search indexes, made as each edition's pages are done.
+    pub search: Counter,
 }
 
 /// Nanoseconds added up from many threads.

@@ -9,5 +9,6 @@ pub mod escape;
 pub mod links;
 pub(crate) mod page;
 pub mod scan;
+pub(crate) mod search_index;
 pub mod search_text;
 pub mod search_tokens;

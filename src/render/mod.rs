@@ -14,6 +14,7 @@ pub mod incremental;
 mod indicator;
 mod nianbao;
 mod page;
+pub(crate) mod search;
 pub mod templates;
 mod versions;
 pub mod view;
@@ -81,6 +82,8 @@ impl Freezing {
 type Files = Vec<(String, Vec<u8>)>;
 
 /// What rendering an edition gives: its files and the non-fatal problems, or fatal errors.
+use crate::html::search_index::Stats;
+
 type EditionResult = Result<(Vec<Settled>, Vec<Diagnostic>), Vec<Diagnostic>>;
 
 pub(crate) struct Ctx<'a> {
@@ -96,7 +99,7 @@ pub(crate) struct Ctx<'a> {
     preview: bool,
     /// Whether draft editions, pages and annual reports are published (`--drafts`).
     pub(crate) drafts: bool,
-    timings: &'a crate::timings::Timings,
+    pub(crate) timings: &'a crate::timings::Timings,
     secrets: &'a [crate::narrative::withheld::Secret<'a>],
 }
 
@@ -190,14 +193,31 @@ pub(crate) fn render_editions(
     options: &RenderOptions,
     archived: &(dyn Fn(i32) -> bool + Sync),
 ) -> (Output, Diagnostics) {
-    let results: Vec<EditionResult> = ctx
+    let results: Vec<(Option<(i32, Stats)>, EditionResult)> = ctx
         .editions
         .par_iter()
         .filter(|e| !archived(e.year))
-        .map(|e| edition::render_edition(ctx, e, options))
-        .chain(rayon::iter::once(
+        .map(|e| {
+            let mut index = None;
+            let result = edition::render_edition(ctx, e, options).map(|(mut files, problems)| {
+                // `build` makes an edition's index as soon as its pages are, so their texts
+                // go with it; the preview keeps every text in its cache anyway and makes
+                // the indexes through it (`assemble::search`).
+                if ctx.cache.is_none() {
+                    let stats = ctx
+                        .timings
+                        .search
+                        .time(|| search::index_edition(ctx.stage, e.year, &mut files));
+                    index = Some((e.year, stats));
+                }
+                (files, problems)
+            });
+            (index, result)
+        })
+        .chain(rayon::iter::once((
+            None,
             edition::render_home(ctx).map(|f| (ctx.settle_all(f), Vec::new())),
-        ))
+        )))
         .collect();
 
     let mut out = Output::default();
@@ -205,11 +225,12 @@ pub(crate) fn render_editions(
     out.reserve(
         results
             .iter()
-            .map(|r| r.as_ref().map_or(0, |(files, _)| files.len()))
+            .map(|(_, r)| r.as_ref().map_or(0, |(files, _)| files.len()))
             .sum(),
     );
     let mut diags = Diagnostics::default();
-    for r in results {
+    for (index, r) in results {
+        out.edition_indexes.extend(index);
         match r {
             Ok((files, problems)) => {
                 out.problems.extend(problems);

@@ -34,6 +34,9 @@ pub struct Output {
     pub warnings: Vec<Diagnostic>,
     /// What the search indexes came to.
     pub search: SearchFigures,
+    /// The indexes `build` made with their editions' pages (`render::search::index_edition`),
+    /// by edition, for the figures of every index.
+    pub(crate) edition_indexes: Vec<(i32, crate::html::search_index::Stats)>,
 }
 
 /// The search indexes a build made, for `check` and `build --timings`.
@@ -155,6 +158,19 @@ pub struct Settled {
     bytes: Option<Bytes>,
     links: Option<Arc<PageLinks>>,
     text: Option<Arc<PageText>>,
+}
+
+impl Settled {
+    /// Relative to the output folder.
+    pub(crate) fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// Takes the page's searchable text out, for its index: the file enters the
+    /// [`Output`] without it.
+    pub(crate) fn take_text(&mut self) -> Option<Arc<PageText>> {
+        self.text.take()
+    }
 }
 
 /// Takes what the link check needs from a page and, when the build writes as it goes,

@@ -1,5 +1,7 @@
 //! 站内搜索 that works offline: the search pages and the indexes, made from the published
 //! pages' text (taken as each page was written, `html::search_text`), never from the sources.
+//! The index format is `html::search_index`; `build` makes each edition's index as soon as
+//! its pages are (`render::search`), and this module the rest and every index's figures.
 //!
 //! - Every edition rendered now gets its own index under `<year>/search/` and its own search
 //!   page `<year>/search.html`, with the runtime (`search.js`) copied beside the index: they
@@ -12,61 +14,19 @@
 //!   and found from the site-wide search page only.
 //! - An archived edition with its own index keeps it as frozen; nothing is rebuilt.
 
-mod index;
-
 use crate::diagnostic::Diagnostic;
+use crate::html::search_index::{self as index, Stats};
 use crate::html::search_text::PageText;
 use crate::load::archives::Archives;
+use crate::render::search::{edition_of, index_pages, searchable, RUNTIME};
 use crate::render::view::Link;
 use crate::render::{self, Ctx};
 use crate::write::output::SearchFigures;
 use crate::write::{Output, Settled};
-use index::Doc;
 use minijinja::context;
 use rayon::prelude::*;
 use serde_json::{json, Value};
 use std::sync::Arc;
-
-/// The runtime: the tokenizer's rules in JavaScript, the loader and the search page's
-/// script, copied beside every index it reads.
-pub(crate) const RUNTIME: &str = include_str!("search.js");
-
-/// Pages that are not searched: the search pages themselves, the 404 page and the site map
-/// (a list of every page, which would match every query).
-fn searchable(path: &str) -> bool {
-    !(path == "search.html"
-        || path.ends_with("/search.html")
-        || path == "404.html"
-        || path == "sitemap.html"
-        || path.starts_with("fragments/"))
-}
-
-/// The edition folder a page belongs to (`2023`), if any; None for the site-wide pages and
-/// for the versions kept by corrections (`2023-v1/`, which are not searched).
-fn edition_of(path: &str) -> Option<Result<i32, ()>> {
-    let (dir, _) = path.split_once('/')?;
-    match dir.parse::<i32>() {
-        Ok(year) if dir.len() == 4 => Some(Ok(year)),
-        _ if crate::model::manifest::parse_version(dir).is_some() => Some(Err(())),
-        _ => None,
-    }
-}
-
-/// The section a page is listed under, and its rank among an index's pages (the edition's
-/// page first, indicators last: the order ties are broken in).
-fn section(path: &str) -> (u8, &'static str) {
-    let rest = path.split_once('/').map_or(path, |(_, r)| r);
-    let in_edition = edition_of(path).is_some();
-    match (in_edition, rest) {
-        (true, "index.html") => (0, "工作报告"),
-        (true, "nianbao.html") => (1, "年度报告"),
-        (true, r) if r.starts_with("indicators/") => (3, "指标"),
-        (true, _) => (2, "页面"),
-        (false, _) if path == "index.html" => (0, "首页"),
-        (false, _) if path.starts_with("indicators/") => (3, "历年指标"),
-        (false, _) => (2, "网站"),
-    }
-}
 
 /// The search pages: `search.html` (every edition) and `<year>/search.html` of every edition
 /// rendered now, each with its 关怀版 copy.
@@ -138,6 +98,8 @@ struct Plan {
     edition: Option<i32>,
     runtime: bool,
     pages: Vec<(String, Arc<PageText>)>,
+    /// Made already, with the edition's pages (`render::search::index_edition`).
+    made: Option<Stats>,
 }
 
 /// Builds every index from the text of the pages in `out` and adds its files; says what was
@@ -157,7 +119,9 @@ pub(super) fn build_indexes(
         edition: None,
         runtime: true,
         pages: Vec::new(),
+        made: None,
     }];
+    let made = std::mem::take(&mut out.edition_indexes);
     let mut listed = Vec::new();
     for &year in &years {
         let (src, page) = if !archives.contains(year) {
@@ -166,6 +130,10 @@ pub(super) fn build_indexes(
                 edition: Some(year),
                 runtime: true,
                 pages: Vec::new(),
+                made: made
+                    .iter()
+                    .find(|(y, _)| *y == year)
+                    .map(|(_, s)| s.clone()),
             });
             (
                 format!("{year}/search/index.js"),
@@ -182,6 +150,7 @@ pub(super) fn build_indexes(
                 edition: Some(year),
                 runtime: false,
                 pages: Vec::new(),
+                made: None,
             });
             (format!("search/{year}/index.js"), None)
         };
@@ -201,11 +170,15 @@ pub(super) fn build_indexes(
         }
     }
     let stage = ctx.stage;
-    let built: Vec<(index::Stats, Vec<Settled>, bool)> = plans
+    let built: Vec<(Stats, Vec<Settled>, bool)> = plans
         .par_iter_mut()
         .map(|plan| {
-            plan.pages
-                .sort_by(|(a, _), (b, _)| (section(a).0, a).cmp(&(section(b).0, b)));
+            if let Some(mut stats) = plan.made.take() {
+                // Its files, the runtime's copy included, came with its edition's pages.
+                stats.bytes += RUNTIME.len();
+                return (stats, Vec::new(), false);
+            }
+            plan.pages.sort_by(|(a, _), (b, _)| a.cmp(b));
             let extra = if plan.edition.is_none() {
                 json!({ "indexes": listed })
             } else {
@@ -225,7 +198,16 @@ pub(super) fn build_indexes(
                         extra.to_string(),
                     ))
                 },
-                || build_index(plan, extra.clone(), stage),
+                || {
+                    let (stats, files) = index_pages(
+                        stage,
+                        &plan.dir,
+                        plan.edition,
+                        plan.pages.clone(),
+                        extra.clone(),
+                    );
+                    (stats, files, plan.runtime)
+                },
             )
         })
         .collect();
@@ -314,44 +296,6 @@ pub(super) fn build_indexes(
     let every: Vec<&index::Load> = loads.iter().map(|(_, l)| l).collect();
     figures.all_editions_query = index::query_bytes(&every, 0);
     figures.all_editions_query += runtime;
-    figures.time = started.elapsed();
+    figures.time = started.elapsed() + ctx.timings.search.get();
     out.search = figures;
-}
-
-/// The files of one index, settled, with its figures and whether its folder gets the runtime.
-fn build_index(
-    plan: &Plan,
-    extra: Value,
-    stage: Option<&crate::write::staging::Staging>,
-) -> (index::Stats, Vec<Settled>, bool) {
-    // Pages without a 发布日期 of their own (indicator pages) carry their edition's.
-    let edition_date = plan
-        .pages
-        .iter()
-        .find_map(|(_, t)| t.date.clone())
-        .unwrap_or_default();
-    let docs: Vec<Doc> = plan
-        .pages
-        .iter()
-        .map(|(path, text)| Doc {
-            url: path,
-            text,
-            date: text.date.clone().unwrap_or_else(|| {
-                if plan.edition.is_some() {
-                    edition_date.clone()
-                } else {
-                    String::new()
-                }
-            }),
-            section: section(path).1,
-        })
-        .collect();
-    let built = index::build(&plan.dir, plan.edition, &docs, extra);
-    // Written on the rendering threads as they are made, as pages are.
-    let files = built
-        .files
-        .into_iter()
-        .map(|(path, bytes)| crate::write::settle(stage, path, bytes))
-        .collect();
-    (built.stats, files, plan.runtime)
 }

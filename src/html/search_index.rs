@@ -250,8 +250,10 @@ pub(crate) fn build(dir: &str, edition: Option<i32>, docs: &[Doc], extra: Value)
 /// `gk.chunk("<prefix>-<hash>", data);`.
 fn chunk_file(prefix: &str, data: &str) -> (String, Vec<u8>) {
     let data = js_value(data);
-    let hash = crate::model::manifest::sha256_hex(data.as_bytes());
-    let name = format!("{prefix}-{}", &hash[..16]);
+    // The first 16 hex digits of the data's SHA-256.
+    let digest = <sha2::Sha256 as sha2::Digest>::digest(data.as_bytes());
+    let hash: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
+    let name = format!("{prefix}-{hash}");
     let bytes = format!("gk.chunk(\"{name}\",{data});\n").into_bytes();
     (format!("{name}.js"), bytes)
 }
