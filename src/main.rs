@@ -10,15 +10,6 @@ use clap::Parser;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
-    // Profile lesson: with transparent huge pages, each page fault of the allocator's memory
-    // made the kernel clear 2 MiB, a tenth of a medium build's CPU, and the build held 155–165
-    // MiB where it uses 110–120. mimalloc is built not to ask for them (feature no_thp); this
-    // also turns them off where the system gives them unasked (`enabled` = always).
-    #[cfg(target_os = "linux")]
-    // SAFETY: prctl with PR_SET_THP_DISABLE takes integer arguments and touches no memory.
-    unsafe {
-        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
-    }
     let cli = gongkai::cli::Cli::parse();
     match gongkai::run(&cli) {
         Ok(report) => print!("{report}"),

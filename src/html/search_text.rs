@@ -179,9 +179,6 @@ impl<'a> TextReader<'a> {
             }
             return;
         }
-        if !self.in_main {
-            return;
-        }
         if name.eq_ignore_ascii_case("main") {
             self.in_main = false;
         }
@@ -252,6 +249,23 @@ fn collapse(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::PageText;
+
+    /// An element left open at `</main>` closes where it ends, outside too: what follows is
+    /// not read as part of it.
+    #[test]
+    fn a_field_closes_after_main() {
+        let page = PageText::of("<main><h2>标题</main></h2><main><p>正文</p></main>");
+        let names: Vec<&str> = page
+            .terms
+            .iter()
+            .filter(|t| t.1 & 2 != 0)
+            .map(|t| t.0)
+            .collect();
+        assert!(
+            names.contains(&"标题") && !names.contains(&"正文"),
+            "{names:?}"
+        );
+    }
 
     #[test]
     fn main_text_without_chrome() {

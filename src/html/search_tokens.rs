@@ -214,11 +214,9 @@ impl<'t> Key<'t> {
         if b.len() > 7 {
             return Key::Long(term);
         }
-        // The length in the top byte, the bytes below it.
-        let packed = b.iter().fold((b.len() as u64) << 56, |packed, &x| {
-            packed << 8 | u64::from(x)
-        });
-        Key::Short(packed)
+        // The bytes in the low seven bytes, the length in the top one.
+        let bytes = b.iter().fold(0, |packed, &x| packed << 8 | u64::from(x));
+        Key::Short((b.len() as u64) << 56 | bytes)
     }
 }
 
@@ -315,6 +313,14 @@ mod tests {
             let whole = text.nfkc().collect::<String>().to_lowercase();
             proptest::prop_assert_eq!(super::normalise(&text), whole);
         }
+    }
+
+    /// A short term's key holds its length: a term and the same bytes after a NUL differ.
+    #[test]
+    fn short_keys_keep_their_length() {
+        assert!(super::Key::of("a") != super::Key::of("\0a"));
+        assert!(super::Key::of("失业") != super::Key::of("\0失业"));
+        assert!(super::Key::of("123456") != super::Key::of("\u{0}123456"));
     }
 
     /// Each term once, with every field it occurs in.
