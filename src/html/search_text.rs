@@ -36,16 +36,21 @@ enum Kind {
     Other,
 }
 
-fn kind(name: &str) -> Kind {
-    // Tag names are short: lower-case them on the stack, then one match.
+/// A tag name lower-cased on the stack (tag names are short; a longer one is none of those
+/// search tells apart, and reads as empty).
+fn lowered(name: &str) -> ([u8; 10], usize) {
     let mut buf = [0u8; 10];
     if name.len() > buf.len() {
-        return Kind::Other;
+        return (buf, 0);
     }
-    let lower = &mut buf[..name.len()];
-    lower.copy_from_slice(name.as_bytes());
-    lower.make_ascii_lowercase();
-    match &*lower {
+    buf[..name.len()].copy_from_slice(name.as_bytes());
+    buf.make_ascii_lowercase();
+    (buf, name.len())
+}
+
+fn kind(name: &str) -> Kind {
+    let (buf, len) = lowered(name);
+    match &buf[..len] {
         b"nav" | b"header" | b"footer" | b"form" | b"script" | b"style" | b"noscript"
         | b"template" => Kind::Skipped,
         b"a" | b"abbr" | b"b" | b"bdi" | b"bdo" | b"cite" | b"code" | b"data" | b"dfn" | b"em"
@@ -146,15 +151,16 @@ impl<'a> TextReader<'a> {
                 }
             }
             None => {
-                let lower = name.to_ascii_lowercase();
-                let f = match lower.as_str() {
-                    "h1" if !self.seen_title => Some(Field::Title),
-                    "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "th" | "caption" | "dt" => {
+                let (buf, len) = lowered(name);
+                let f = match &buf[..len] {
+                    b"h1" if !self.seen_title => Some(Field::Title),
+                    b"h1" | b"h2" | b"h3" | b"h4" | b"h5" | b"h6" | b"th" | b"caption" | b"dt" => {
                         Some(Field::Name)
                     }
-                    "dd" if self.in_facts
-                        && self.page.figure.is_none()
-                        && self.figure.is_empty() =>
+                    b"dd"
+                        if self.in_facts
+                            && self.page.figure.is_none()
+                            && self.figure.is_empty() =>
                     {
                         Some(Field::Figure)
                     }
@@ -250,17 +256,21 @@ fn collapse(s: &str) -> String {
 mod tests {
     use super::PageText;
 
+    /// The terms the page has in its names (field mask 2).
+    fn names(page: &PageText) -> Vec<&str> {
+        page.terms
+            .iter()
+            .filter(|t| t.1 & 2 != 0)
+            .map(|t| t.0)
+            .collect()
+    }
+
     /// An element left open at `</main>` closes where it ends, outside too: what follows is
     /// not read as part of it.
     #[test]
     fn a_field_closes_after_main() {
         let page = PageText::of("<main><h2>标题</main></h2><main><p>正文</p></main>");
-        let names: Vec<&str> = page
-            .terms
-            .iter()
-            .filter(|t| t.1 & 2 != 0)
-            .map(|t| t.0)
-            .collect();
+        let names = names(&page);
         assert!(
             names.contains(&"标题") && !names.contains(&"正文"),
             "{names:?}"
@@ -282,12 +292,7 @@ mod tests {
         assert_eq!(page.title, "城镇登记失业率（2023年）");
         assert_eq!(page.figure.as_deref(), Some("3.3 ％"));
         assert_eq!(page.date.as_deref(), Some("2023-12-20"));
-        let names: Vec<&str> = page
-            .terms
-            .iter()
-            .filter(|t| t.1 & 2 != 0)
-            .map(|t| t.0)
-            .collect();
+        let names = names(&page);
         assert!(
             names.contains(&"年度") && names.contains(&"数值") && names.len() == 9,
             "{names:?}"

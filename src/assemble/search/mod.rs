@@ -156,6 +156,8 @@ pub(super) fn build_indexes(
         };
         listed.push(json!({ "edition": year, "src": src, "page": page }));
     }
+    // In path order (the texts are a BTreeMap): the preview's cache compares an index's
+    // pages in order.
     for (path, text) in &out.texts {
         if !searchable(path) {
             continue;
@@ -178,7 +180,6 @@ pub(super) fn build_indexes(
                 stats.bytes += RUNTIME.len();
                 return (stats, Vec::new(), false);
             }
-            plan.pages.sort_by(|(a, _), (b, _)| a.cmp(b));
             let extra = if plan.edition.is_none() {
                 json!({ "indexes": listed })
             } else {
